@@ -1,0 +1,1 @@
+"""Lobbytracker domain: dossiers, deadlines, programmes, reminders and digests (Slack-free)."""
