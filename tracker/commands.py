@@ -1,0 +1,366 @@
+"""The one slash-command grammar: the text after `/lobby`, `/dossier`, … in, a `Command` out.
+
+Slack, the console and the CLI all parse through `parse_command`, so they never disagree.
+Anything that cannot be understood raises `InvalidInput` with a usage example.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tracker.dates import parse_horizon, parse_period, parse_when
+from tracker.errors import InvalidInput
+from tracker.services.deadlines import parse_offsets
+from tracker.services.dossiers import RAG_WORDS
+from tracker.services.members import parse_role
+from tracker.services.programmes import parse_programme_status
+from tracker.text import clean, fold
+
+MAX_INPUT = 4000
+MAX_WHEN_TOKENS = 6
+
+AREAS = ("dossier", "deadline", "programma", "digest", "team", "help")
+SLASH_AREAS = {"/lobby": None, "/dossier": "dossier", "/deadline": "deadline",
+               "/programma": "programma", "/digest": "digest"}
+AREA_WORDS = {"dossier": "dossier", "dossiers": "dossier", "deadline": "deadline",
+              "deadlines": "deadline", "programma": "programma", "programmas": "programma",
+              "programme": "programma", "programmes": "programma", "digest": "digest",
+              "team": "team", "help": "help", "hulp": "help", "?": "help"}
+ACTIONS: dict[str, dict[str, str]] = {
+    "dossier": {"list": "list", "lijst": "list", "show": "show", "toon": "show", "new": "new",
+                "nieuw": "new", "status": "status", "note": "note", "notitie": "note",
+                "owner": "owner", "eigenaar": "owner", "channel": "channel", "kanaal": "channel",
+                "edit": "edit", "bewerk": "edit", "archive": "archive", "archiveer": "archive",
+                "help": "help", "hulp": "help"},
+    "deadline": {"list": "list", "lijst": "list", "add": "add", "nieuw": "add", "new": "add",
+                 "done": "done", "klaar": "done", "afgerond": "done", "move": "move",
+                 "verzet": "move", "cancel": "cancel", "annuleer": "cancel", "remind": "remind",
+                 "herinner": "remind", "help": "help", "hulp": "help"},
+    "programma": {"list": "list", "lijst": "list", "status": "status", "help": "help",
+                  "hulp": "help"},
+    "digest": {"post": "post", "plaats": "post", "help": "help", "hulp": "help"},
+    "team": {"list": "list", "lijst": "list", "add": "add", "toevoegen": "add",
+             "remove": "remove", "verwijder": "remove", "help": "help", "hulp": "help"},
+}
+
+EXAMPLES = {
+    ("dossier", "list"): "/dossier list rood",
+    ("dossier", "show"): "/dossier show N35",
+    ("dossier", "new"): "/dossier new N35 N35 Wijthmen–Nijverdal",
+    ("dossier", "status"): "/dossier status N35 rood MIRT-brief pauzeert het project",
+    ("dossier", "note"): "/dossier note N35 Gesprek met de gedeputeerde gevoerd",
+    ("dossier", "owner"): "/dossier owner N35 @Anna",
+    ("dossier", "channel"): "/dossier channel N35 #lobby-n35",
+    ("dossier", "edit"): "/dossier edit N35",
+    ("dossier", "archive"): "/dossier archive N35",
+    ("deadline", "list"): "/deadline list N35 60d",
+    ("deadline", "add"): "/deadline add N35 20 nov 2023 Kamerdebat MIRT",
+    ("deadline", "done"): "/deadline done 42",
+    ("deadline", "move"): "/deadline move 42 27 nov 2023",
+    ("deadline", "cancel"): "/deadline cancel 42",
+    ("deadline", "remind"): "/deadline remind 42 14,7,1",
+    ("programma", "list"): "/programma list ruimtelijke-ontwikkeling",
+    ("programma", "status"): "/programma status Groei Vooruit op-schema loopt volgens plan",
+    ("digest", "show"): "/digest 2023H1",
+    ("digest", "post"): "/digest post 2023H1",
+    ("team", "list"): "/lobby team list",
+    ("team", "add"): "/lobby team add @Anna editor",
+    ("team", "remove"): "/lobby team remove @Anna",
+}
+
+USER_RE = re.compile(r"^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,20})$")
+CHANNEL_RE = re.compile(r"^<#([CGD][A-Z0-9]{2,20})(?:\|[^>]*)?>$|^#?([CGD][A-Z0-9]{2,20})$")
+ID_RE = re.compile(r"^#?(\d{1,9})$")
+
+
+@dataclass(frozen=True)
+class Command:
+    """A parsed command: area (dossier, deadline, …), action (show, add, …) and its arguments."""
+
+    area: str
+    action: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def mutates(self) -> bool:
+        """True when the command changes records (needs the editor role)."""
+        return (self.area, self.action) in MUTATIONS
+
+
+MUTATIONS = {("dossier", a) for a in ("new", "status", "note", "owner", "channel", "edit",
+                                       "archive", "new_modal")} | {
+    ("deadline", a) for a in ("add", "add_modal", "done", "move", "cancel", "remind")} | {
+    ("programma", "status")} | {("team", "add"), ("team", "remove")}
+
+
+def _fail(area: str, action: str, nl: str, en: str) -> InvalidInput:
+    return InvalidInput(nl, en, example=EXAMPLES.get((area, action)))
+
+
+def tokenize(text: str) -> list[str]:
+    """Split on white space, keeping "quoted words" together."""
+    try:
+        lexer = shlex.shlex(text, posix=True)
+        lexer.whitespace_split = True
+        lexer.quotes = '"“”'
+        lexer.escape = ""
+        lexer.commenters = ""
+        return list(lexer)
+    except ValueError:  # an unbalanced quote: fall back to plain words
+        return text.replace('"', " ").split()
+
+
+def parse_command(command: str, text: str, *, now: datetime, tz: ZoneInfo) -> Command:
+    """Parse one slash command (`/dossier`, `/lobby`, …) and the text typed after it."""
+    text = clean(text or "")
+    if len(text) > MAX_INPUT:
+        raise InvalidInput(f"Die opdracht is te lang ({len(text)} tekens, maximaal {MAX_INPUT}).",
+                           f"That command is too long ({len(text)} characters, at most {MAX_INPUT}).",
+                           example="/lobby help")
+    slash = (command or "/lobby").strip().lower()
+    if slash not in SLASH_AREAS:
+        raise InvalidInput(f"Onbekende opdracht {slash}.", f"Unknown command {slash}.",
+                           example="/lobby help")
+    area = SLASH_AREAS[slash]
+    rest = text
+    if area is None:
+        head, _, rest = text.partition(" ")
+        if not head:
+            return Command("help", "help", {"topic": None})
+        area = AREA_WORDS.get(head.lower())
+        if area is None:
+            raise InvalidInput(f"Onbekend onderdeel '{head}'. Kies dossier, deadline, programma, "
+                               "digest of team.",
+                               f"Unknown part '{head}'. Choose dossier, deadline, programma, "
+                               "digest or team.", example="/lobby help")
+        if area == "help":
+            topic = AREA_WORDS.get(rest.strip().lower())
+            return Command("help", "help", {"topic": topic})
+    return PARSERS[area](rest.strip(), now, tz)
+
+
+def _split_action(area: str, text: str, default: str) -> tuple[str, str, bool]:
+    head, _, rest = text.partition(" ")
+    action = ACTIONS[area].get(head.lower())
+    if action is None:
+        return default, text, False
+    return action, rest.strip(), True
+
+
+def _parse_dossier(text: str, now: datetime, tz: ZoneInfo) -> Command:
+    action, rest, explicit = _split_action("dossier", text, "list")
+    if action == "help":
+        return Command("help", "help", {"topic": "dossier"})
+    if action == "list":
+        return Command("dossier", "list", {"filter": rest, "explicit": explicit})
+    if action == "new":
+        if not rest:
+            return Command("dossier", "new_modal")
+        code, _, title = rest.partition(" ")
+        if not title.strip():
+            raise _fail("dossier", "new", "Geef een code en een titel.", "Give a code and a title.")
+        return Command("dossier", "new", {"code": code, "title": title.strip()})
+    if not rest:
+        raise _fail("dossier", action, "Welk dossier? Geef een code of woorden uit de titel.",
+                    "Which dossier? Give a code or words of its title.")
+    if action in ("show", "edit", "archive"):
+        return Command("dossier", action, {"ref": _unquote(rest)})
+    if action == "status":
+        return _parse_status(rest)
+    if action == "note":
+        ref, body = _ref_and_rest(rest)
+        if not body:
+            raise _fail("dossier", "note", "De notitie ontbreekt.", "The note is missing.")
+        return Command("dossier", "note", {"ref": ref, "text": body})
+    tokens = rest.split()
+    last = tokens[-1]
+    if action == "owner":
+        match = USER_RE.match(last)
+        if not match or len(tokens) < 2:
+            if fold(last) in ("geen", "none", "-") and len(tokens) >= 2:
+                return Command("dossier", "owner", {"ref": " ".join(tokens[:-1]), "user": None})
+            raise _fail("dossier", "owner", "Noem het dossier en dan een Slack-gebruiker met @.",
+                        "Name the dossier and then a Slack user with @.")
+        return Command("dossier", "owner",
+                       {"ref": " ".join(tokens[:-1]), "user": match.group(1) or match.group(2)})
+    match = CHANNEL_RE.match(last)
+    if not match or len(tokens) < 2:
+        if fold(last) in ("geen", "none", "-", "standaard", "default") and len(tokens) >= 2:
+            return Command("dossier", "channel", {"ref": " ".join(tokens[:-1]), "channel": None})
+        raise _fail("dossier", "channel", "Noem het dossier en dan een Slack-kanaal met #.",
+                    "Name the dossier and then a Slack channel with #.")
+    return Command("dossier", "channel",
+                   {"ref": " ".join(tokens[:-1]), "channel": match.group(1) or match.group(2)})
+
+
+def _parse_status(rest: str) -> Command:
+    tokens = rest.split()
+    for i, token in enumerate(tokens):
+        if i > 0 and fold(token) in RAG_WORDS:
+            reason = " ".join(tokens[i + 1:]).lstrip(":—- ").strip()
+            if not reason:
+                raise _fail("dossier", "status", "Geef ook de reden van de status.",
+                            "Give the reason for the status too.")
+            return Command("dossier", "status", {"ref": _unquote(" ".join(tokens[:i])),
+                                                 "rag": RAG_WORDS[fold(token)], "reason": reason})
+    raise _fail("dossier", "status",
+                "Noem het dossier, de status (groen, oranje of rood) en de reden.",
+                "Name the dossier, the status (green, amber or red) and the reason.")
+
+
+def _ref_and_rest(rest: str) -> tuple[str, str]:
+    """`<ref> | text`, `"multi word ref" text`, or the first word as ref."""
+    if "|" in rest:
+        ref, _, body = rest.partition("|")
+        return ref.strip(), body.strip()
+    tokens = tokenize(rest)
+    if rest.startswith(("\"", "“")) and tokens:
+        return tokens[0], rest[len(tokens[0]) + 2:].strip()
+    head, _, body = rest.partition(" ")
+    return head, body.strip()
+
+
+def _unquote(text: str) -> str:
+    return text.strip().strip('"“”').strip()
+
+
+def _parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> Command:
+    action, rest, _explicit = _split_action("deadline", text, "list")
+    if action == "help":
+        return Command("help", "help", {"topic": "deadline"})
+    if action == "list":
+        return _parse_deadline_list(rest, now, tz)
+    if action == "add":
+        if not rest:
+            return Command("deadline", "add_modal")
+        return _parse_deadline_add(rest, now, tz)
+    head, _, tail = rest.partition(" ")
+    match = ID_RE.match(head)
+    if not match:
+        raise _fail("deadline", action, "Geef het nummer van de deadline, zoals #42.",
+                    "Give the deadline's number, like #42.")
+    deadline_id = int(match.group(1))
+    tail = tail.strip()
+    if action in ("done", "cancel"):
+        if tail:
+            raise _fail("deadline", action, f"Onverwachte tekst na het nummer: '{tail[:40]}'.",
+                        f"Unexpected text after the number: '{tail[:40]}'.")
+        return Command("deadline", action, {"id": deadline_id})
+    if action == "move":
+        if not tail:
+            raise _fail("deadline", "move", "Geef de nieuwe datum.", "Give the new date.")
+        return Command("deadline", "move", {"id": deadline_id,
+                                            "when": parse_when(tail, now=now, tz=tz)})
+    return Command("deadline", "remind", {"id": deadline_id, "offsets": parse_offsets(tail)})
+
+
+def _parse_deadline_list(rest: str, now: datetime, tz: ZoneInfo) -> Command:
+    tokens = rest.split()
+    for size in (2, 1):
+        if len(tokens) >= size:
+            try:
+                until = parse_horizon(" ".join(tokens[-size:]), now=now, tz=tz)
+            except InvalidInput:
+                continue
+            return Command("deadline", "list", {"ref": " ".join(tokens[:-size]) or None,
+                                                "until": until,
+                                                "horizon": " ".join(tokens[-size:])})
+    return Command("deadline", "list", {"ref": rest or None,
+                                        "until": parse_horizon("", now=now, tz=tz),
+                                        "horizon": ""})
+
+
+def _parse_deadline_add(rest: str, now: datetime, tz: ZoneInfo) -> Command:
+    ref, after = _ref_and_rest(rest) if rest.startswith(("\"", "“")) else rest.partition(" ")[::2]
+    after = after.strip()
+    if not after:
+        raise _fail("deadline", "add", "Geef het dossier, de datum en de titel.",
+                    "Give the dossier, the date and the title.")
+    if "|" in after:
+        when_text, _, title = after.partition("|")
+        when = parse_when(when_text.strip(), now=now, tz=tz)
+        title = title.strip()
+    else:
+        tokens = after.split()
+        when, title, error = None, "", None
+        for size in range(min(MAX_WHEN_TOKENS, len(tokens)), 0, -1):
+            try:
+                when = parse_when(" ".join(tokens[:size]), now=now, tz=tz)
+            except InvalidInput as exc:
+                error = error or exc
+                continue
+            title = " ".join(tokens[size:])
+            break
+        if when is None:
+            raise InvalidInput(
+                f"Ik kan geen datum lezen in '{' '.join(tokens[:MAX_WHEN_TOKENS])}'. "
+                + (error.nl if error else ""),
+                f"I cannot read a date in '{' '.join(tokens[:MAX_WHEN_TOKENS])}'. "
+                + (error.en if error else ""), example=EXAMPLES[("deadline", "add")])
+    if not title:
+        raise _fail("deadline", "add", "De titel van de deadline ontbreekt.",
+                    "The deadline's title is missing.")
+    return Command("deadline", "add", {"ref": ref, "when": when, "title": title})
+
+
+def _parse_programma(text: str, now: datetime, tz: ZoneInfo) -> Command:
+    action, rest, _explicit = _split_action("programma", text, "list")
+    if action == "help":
+        return Command("help", "help", {"topic": "programma"})
+    if action == "list":
+        return Command("programma", "list", {"line": rest or None})
+    tokens = rest.split()
+    for i in range(1, len(tokens)):
+        for size in (2, 1):
+            word = " ".join(tokens[i:i + size])
+            status = parse_programme_status(word) if len(tokens[i:i + size]) == size else None
+            if status is not None:
+                return Command("programma", "status", {
+                    "ref": _unquote(" ".join(tokens[:i])), "status": status.value,
+                    "note": " ".join(tokens[i + size:]).lstrip(":—- ").strip()})
+    raise _fail("programma", "status",
+                "Noem het programma en de status (op-schema, risico, vertraagd, stilgelegd, "
+                "afgerond).",
+                "Name the programme and the status (on-track, at-risk, delayed, paused, done).")
+
+
+def _parse_digest(text: str, now: datetime, tz: ZoneInfo) -> Command:
+    action, rest, explicit = _split_action("digest", text, "show")
+    if action == "help":
+        return Command("help", "help", {"topic": "digest"})
+    period = parse_period(rest, now=now, tz=tz)
+    return Command("digest", action if explicit else "show", {"period": period})
+
+
+def _parse_team(text: str, now: datetime, tz: ZoneInfo) -> Command:
+    action, rest, _explicit = _split_action("team", text, "list")
+    if action == "help":
+        return Command("help", "help", {"topic": "team"})
+    tokens = rest.split()
+    if action == "list":
+        if tokens:
+            raise _fail("team", "list", "`team list` heeft geen verdere woorden nodig.",
+                        "`team list` takes no further words.")
+        return Command("team", "list")
+    match = USER_RE.match(tokens[0]) if tokens else None
+    if not match:
+        raise _fail("team", action, "Noem een Slack-gebruiker met @.", "Name a Slack user with @.")
+    user = match.group(1) or match.group(2)
+    if action == "remove":
+        if len(tokens) != 1:
+            raise _fail("team", "remove", "Alleen de gebruiker, niets meer.",
+                        "Only the user, nothing more.")
+        return Command("team", "remove", {"user": user})
+    if len(tokens) != 2:
+        raise _fail("team", "add", "Noem de gebruiker en de rol (viewer, editor of admin).",
+                    "Name the user and the role (viewer, editor or admin).")
+    return Command("team", "add", {"user": user, "role": parse_role(tokens[1]).value})
+
+
+PARSERS = {"dossier": _parse_dossier, "deadline": _parse_deadline, "programma": _parse_programma,
+           "digest": _parse_digest, "team": _parse_team}

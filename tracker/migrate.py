@@ -1,0 +1,67 @@
+"""Schema state and upgrades through Alembic; the migrations ship inside the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+
+import migrations
+from tracker.db import is_sqlite
+from tracker.errors import LobbyError
+
+MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
+
+
+class SchemaBehind(LobbyError):
+    """The database schema is older than the code; `lobby db upgrade` fixes it."""
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic config pointing at the packaged migrations and `url`."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration the code ships."""
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Run the migrations to head on `engine`'s database."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Upgrade the embedded SQLite automatically; elsewhere refuse to run on an old schema."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    if is_sqlite(engine.url.render_as_string()):
+        upgrade(engine)
+        return
+    raise SchemaBehind(
+        f"Het databaseschema loopt achter ({current or 'leeg'}, code verwacht {head}). "
+        "Voer eerst `lobby db upgrade` uit.",
+        f"The database schema is behind ({current or 'empty'}, code expects {head}). "
+        "Run `lobby db upgrade` first.",
+    )

@@ -1,0 +1,108 @@
+"""What executing a command gives back: plain data that renderers turn into Slack or text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tracker.models import Deadline, Dossier, Event, Member, Programme
+from tracker.services.deadlines import Upcoming
+from tracker.services.dossiers import DossierCard
+
+
+@dataclass(frozen=True)
+class HelpResult:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class DossierList:
+    dossiers: list[Dossier]
+    filter: str = ""
+
+
+@dataclass(frozen=True)
+class DossierShown:
+    card: DossierCard
+
+
+@dataclass(frozen=True)
+class DossierChanged:
+    """A dossier was created or changed; `what` names the change."""
+
+    dossier: Dossier
+    what: str  # created | status | note | owner | channel | archived | updated
+    before: str | None = None
+    event: Event | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineAdded:
+    deadline: Deadline
+    dossier: Dossier
+    past: bool
+    offsets: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DeadlineChanged:
+    deadline: Deadline
+    dossier: Dossier
+    what: str  # done | cancelled | moved | remind
+    before: str | None = None
+    past: bool = False
+
+
+@dataclass(frozen=True)
+class DeadlineList:
+    items: list[Upcoming]
+    until: date
+    dossier: Dossier | None = None
+    horizon: str = ""
+
+
+@dataclass(frozen=True)
+class ProgrammeList:
+    programmes: list[Programme]
+    line: str | None = None
+    parents: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProgrammeChanged:
+    programme: Programme
+    before: str
+
+
+@dataclass(frozen=True)
+class TeamList:
+    members: list[Member]
+    admins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TeamChanged:
+    user_id: str
+    role: str | None
+
+
+@dataclass(frozen=True)
+class DigestRequested:
+    """A digest to show (post=False) or to post in the channel (post=True)."""
+
+    period: Any
+    post: bool
+
+
+@dataclass(frozen=True)
+class ModalRequested:
+    """The user asked for a form: new dossier, edit dossier, add deadline."""
+
+    modal: str  # dossier_new | dossier_edit | deadline_add
+    dossier: Dossier | None = None
+
+
+Result = (HelpResult | DossierList | DossierShown | DossierChanged | DeadlineAdded | DeadlineChanged
+          | DeadlineList | ProgrammeList | ProgrammeChanged | TeamList | TeamChanged
+          | DigestRequested | ModalRequested)

@@ -1,0 +1,1 @@
+"""Services: plain keyword-only functions taking `session` and `now`; they flush, never commit."""

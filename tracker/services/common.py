@@ -1,0 +1,95 @@
+"""Pieces every service uses: events, version checks, input limits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from tracker.errors import Conflict, InvalidInput
+from tracker.models import Event
+from tracker.text import clean
+
+T = TypeVar("T")
+
+MAX_TITLE = 200
+MAX_TEXT = 4000
+MAX_REASON = 2000
+
+
+class EventKind(StrEnum):
+    """What an Event records."""
+
+    DOSSIER_CREATED = "dossier_created"
+    DOSSIER_UPDATED = "dossier_updated"
+    STATUS = "status"
+    NOTE = "note"
+    OWNER = "owner"
+    CHANNEL = "channel"
+    ARCHIVED = "archived"
+    DEADLINE_ADDED = "deadline_added"
+    DEADLINE_MOVED = "deadline_moved"
+    DEADLINE_DONE = "deadline_done"
+    DEADLINE_CANCELLED = "deadline_cancelled"
+    DEADLINE_REMINDERS = "deadline_reminders"
+    PROGRAMME_STATUS = "programme_status"
+    MEMBER_ROLE = "member_role"
+
+
+def require_aware(now: datetime) -> datetime:
+    """Refuse a naive `now`: the domain only deals in aware instants."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    return now
+
+
+def record_event(session: Session, *, now: datetime, actor: str | None, kind: EventKind,
+                 dossier_id: int | None = None, deadline_id: int | None = None,
+                 programme_id: int | None = None, before: str | None = None,
+                 after: str | None = None, text: str = "") -> Event:
+    """Write one history entry."""
+    event = Event(at=require_aware(now), actor=actor, kind=kind.value, dossier_id=dossier_id,
+                  deadline_id=deadline_id, programme_id=programme_id, before=before,
+                  after=after, text=text)
+    session.add(event)
+    return event
+
+
+def check_version(record: Any, expected: int | None, label_nl: str, label_en: str) -> None:
+    """Raise Conflict when the caller edited an older version of `record`."""
+    if expected is not None and record.version != expected:
+        raise Conflict(
+            f"{label_nl} is intussen door iemand anders gewijzigd (versie {record.version}, "
+            f"u bewerkte versie {expected}). Bekijk de nieuwe stand en probeer het opnieuw.",
+            f"{label_en} was changed by someone else meanwhile (version {record.version}, "
+            f"you edited version {expected}). Look at the new state and try again.",
+        )
+
+
+def flush(session: Session) -> None:
+    """Flush, turning a lost optimistic-lock race into Conflict."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict(
+            "Iemand anders heeft dit record net gewijzigd. Probeer het opnieuw.",
+            "Someone else has just changed this record. Please try again.",
+        ) from exc
+
+
+def required_text(value: str | None, *, limit: int, what_nl: str, what_en: str,
+                  example: str | None = None) -> str:
+    """Cleaned, non-empty text within `limit` characters, or InvalidInput."""
+    text = clean(value or "")
+    if not text:
+        raise InvalidInput(f"{what_nl} ontbreekt.", f"{what_en} is missing.", example=example)
+    if len(text) > limit:
+        raise InvalidInput(
+            f"{what_nl} is te lang ({len(text)} tekens, maximaal {limit}).",
+            f"{what_en} is too long ({len(text)} characters, at most {limit}).",
+            example=example,
+        )
+    return text

@@ -1,0 +1,266 @@
+"""Deadline services: add, move, complete, cancel, reminder offsets, recurrence, upcoming."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+from sqlmodel import Session, col, select
+
+from tracker.errors import InvalidInput
+from tracker.models import Deadline, DeadlineKind, DeadlineStatus, Dossier, Phase
+from tracker.services.common import (
+    MAX_TITLE,
+    EventKind,
+    check_version,
+    flush,
+    record_event,
+    require_aware,
+    required_text,
+)
+from tracker.text import fold
+
+DEFAULT_OFFSETS: dict[str, tuple[int, ...]] = {
+    DeadlineKind.SUBMISSION.value: (28, 14, 7, 3, 1, 0),
+    DeadlineKind.DEBATE.value: (14, 7, 1),
+    DeadlineKind.VISIT.value: (14, 3, 1),
+}
+FALLBACK_OFFSETS: tuple[int, ...] = (14, 7, 1, 0)
+MAX_OFFSET_DAYS = 365
+MAX_OCCURRENCES = 500
+
+# Words in a title that tell the kind, checked in this order (folded, word prefixes).
+KIND_HINTS: tuple[tuple[str, DeadlineKind], ...] = (
+    ("verkiezing", DeadlineKind.ELECTION), ("election", DeadlineKind.ELECTION),
+    ("debat", DeadlineKind.DEBATE), ("debate", DeadlineKind.DEBATE),
+    ("werkbezoek", DeadlineKind.VISIT), ("bezoek", DeadlineKind.VISIT), ("visit", DeadlineKind.VISIT),
+    ("deadline", DeadlineKind.SUBMISSION), ("indienen", DeadlineKind.SUBMISSION),
+    ("indiening", DeadlineKind.SUBMISSION), ("aanvraag", DeadlineKind.SUBMISSION),
+    ("inzending", DeadlineKind.SUBMISSION), ("submission", DeadlineKind.SUBMISSION),
+    ("zienswijze", DeadlineKind.SUBMISSION), ("besluit", DeadlineKind.DECISION),
+    ("decision", DeadlineKind.DECISION), ("overleg", DeadlineKind.MEETING),
+    ("bo", DeadlineKind.MEETING), ("meeting", DeadlineKind.MEETING),
+    ("vergadering", DeadlineKind.MEETING),
+)
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """One due date in a list: a deadline (or one occurrence of a recurring one)."""
+
+    deadline: Deadline
+    dossier: Dossier
+    due: date
+    overdue: bool
+
+
+def guess_kind(title: str) -> str:
+    """The kind a title suggests ("Kamerdebat MIRT" → debate), else other."""
+    words = fold(title).split()
+    for hint, kind in KIND_HINTS:
+        if any(word == hint or (len(hint) > 3 and hint in word) for word in words):
+            return kind.value
+    return DeadlineKind.OTHER.value
+
+
+def offsets_for(deadline: Deadline) -> tuple[int, ...]:
+    """The reminder ladder (days before) of this deadline: its own, or the default by kind."""
+    if deadline.offsets is not None:
+        return tuple(int(part) for part in deadline.offsets.split(",") if part != "")
+    return DEFAULT_OFFSETS.get(deadline.kind, FALLBACK_OFFSETS)
+
+
+def parse_offsets(text: str) -> tuple[int, ...]:
+    """"14,7,1" → (14, 7, 1); "geen"/"none" → (); anything else → InvalidInput."""
+    example = "/deadline remind 42 14,7,1"
+    cleaned = (text or "").strip().lower()
+    if cleaned in ("geen", "none", "uit", "off", "-"):
+        return ()
+    parts = [p.strip() for p in cleaned.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+    if not parts:
+        raise InvalidInput("Geef de dagen vooraf, gescheiden door komma's.",
+                           "Give the days before, separated by commas.", example=example)
+    if len(parts) > 10:
+        raise InvalidInput("Maximaal 10 herinneringen per deadline.",
+                           "At most 10 reminders per deadline.", example=example)
+    days: set[int] = set()
+    for part in parts:
+        if not part.isdigit() or not 0 <= int(part) <= MAX_OFFSET_DAYS:
+            raise InvalidInput(
+                f"'{part}' is geen aantal dagen tussen 0 en {MAX_OFFSET_DAYS}.",
+                f"'{part}' is not a number of days between 0 and {MAX_OFFSET_DAYS}.",
+                example=example)
+        days.add(int(part))
+    return tuple(sorted(days, reverse=True))
+
+
+def _kind(value: str | None, title: str) -> str:
+    if not value:
+        return guess_kind(title)
+    aliases = {"debat": "debate", "bezoek": "visit", "werkbezoek": "visit", "indiening": "submission",
+               "deadline": "submission", "besluit": "decision", "overleg": "meeting",
+               "verkiezing": "election", "anders": "other", "overig": "other"}
+    kind = aliases.get(value.lower(), value.lower())
+    if kind not in {k.value for k in DeadlineKind}:
+        raise InvalidInput(f"Onbekende soort '{value}'.", f"Unknown kind '{value}'.")
+    return kind
+
+
+def _rrule(value: str | None, start: date) -> str | None:
+    if not value:
+        return None
+    rule = value.strip()
+    if len(rule) > 500:
+        raise InvalidInput("Die herhaalregel is te lang.", "That recurrence rule is too long.")
+    try:
+        parsed = rrulestr(rule.removeprefix("RRULE:"), dtstart=datetime.combine(start, time()))
+        next(iter(parsed), None)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise InvalidInput(f"Ongeldige herhaalregel (RFC 5545): {rule}",
+                           f"Invalid recurrence rule (RFC 5545): {rule}",
+                           example="FREQ=MONTHLY;BYMONTHDAY=1") from exc
+    return rule.removeprefix("RRULE:")
+
+
+def add_deadline(*, session: Session, now: datetime, actor: str | None, dossier: Dossier,
+                 title: str, due: date, due_time: time | None = None, approximate: bool = False,
+                 kind: str | None = None, offsets: tuple[int, ...] | None = None,
+                 rrule: str | None = None, source: str = "") -> Deadline:
+    """Add a milestone to a dossier; a date in the past is kept for the record."""
+    require_aware(now)
+    title = required_text(title, limit=MAX_TITLE, what_nl="De titel", what_en="The title",
+                          example=f"/deadline add {dossier.code} 20 nov 2023 Kamerdebat MIRT")
+    if dossier.phase == Phase.CLOSED:
+        raise InvalidInput(f"Dossier {dossier.code} is gearchiveerd; voeg daar geen deadlines aan toe.",
+                           f"Dossier {dossier.code} is archived; add no deadlines to it.")
+    deadline = Deadline(dossier_id=dossier.id, title=title, kind=_kind(kind, title), due_date=due,
+                        due_time=due_time, approximate=approximate,
+                        offsets=None if offsets is None else ",".join(map(str, offsets)),
+                        rrule=_rrule(rrule, due), source=source, created_by=actor,
+                        created_at=now, scheduled_at=now, updated_at=now)
+    session.add(deadline)
+    flush(session)
+    record_event(session, now=now, actor=actor, kind=EventKind.DEADLINE_ADDED,
+                 dossier_id=dossier.id, deadline_id=deadline.id, after=_when_text(deadline),
+                 text=title)
+    return deadline
+
+
+def _require_open(deadline: Deadline, verb_nl: str, verb_en: str) -> None:
+    if deadline.status != DeadlineStatus.OPEN.value:
+        state_nl = {"done": "al afgerond", "cancelled": "geannuleerd"}[deadline.status]
+        state_en = {"done": "already done", "cancelled": "cancelled"}[deadline.status]
+        raise InvalidInput(f"Deadline #{deadline.id} is {state_nl}; {verb_nl} kan niet meer.",
+                           f"Deadline #{deadline.id} is {state_en}; it can no longer be {verb_en}.")
+
+
+def complete_deadline(*, session: Session, now: datetime, actor: str | None, deadline: Deadline,
+                      expected_version: int | None = None) -> Deadline:
+    """Mark the milestone reached; no further reminders."""
+    return _close(session, now, actor, deadline, expected_version, DeadlineStatus.DONE)
+
+
+def cancel_deadline(*, session: Session, now: datetime, actor: str | None, deadline: Deadline,
+                    expected_version: int | None = None) -> Deadline:
+    """Cancel the milestone; no further reminders."""
+    return _close(session, now, actor, deadline, expected_version, DeadlineStatus.CANCELLED)
+
+
+def _close(session: Session, now: datetime, actor: str | None, deadline: Deadline,
+           expected_version: int | None, status: DeadlineStatus) -> Deadline:
+    require_aware(now)
+    check_version(deadline, expected_version, f"Deadline #{deadline.id}", f"Deadline #{deadline.id}")
+    if status == DeadlineStatus.DONE:
+        _require_open(deadline, "afronden", "completed")
+    else:
+        _require_open(deadline, "annuleren", "cancelled")
+    before = deadline.status
+    deadline.status, deadline.closed_at, deadline.updated_at = status.value, now, now
+    flush(session)
+    kind = EventKind.DEADLINE_DONE if status == DeadlineStatus.DONE else EventKind.DEADLINE_CANCELLED
+    record_event(session, now=now, actor=actor, kind=kind, dossier_id=deadline.dossier_id,
+                 deadline_id=deadline.id, before=before, after=status.value, text=deadline.title)
+    return deadline
+
+
+def move_deadline(*, session: Session, now: datetime, actor: str | None, deadline: Deadline,
+                  due: date, due_time: time | None = None, approximate: bool = False,
+                  expected_version: int | None = None) -> Deadline:
+    """Move the milestone to a new date; reminders for the old date lapse."""
+    require_aware(now)
+    check_version(deadline, expected_version, f"Deadline #{deadline.id}", f"Deadline #{deadline.id}")
+    _require_open(deadline, "verzetten", "moved")
+    before = _when_text(deadline)
+    deadline.due_date, deadline.due_time, deadline.approximate = due, due_time, approximate
+    deadline.scheduled_at = deadline.updated_at = now
+    flush(session)
+    record_event(session, now=now, actor=actor, kind=EventKind.DEADLINE_MOVED,
+                 dossier_id=deadline.dossier_id, deadline_id=deadline.id, before=before,
+                 after=_when_text(deadline), text=deadline.title)
+    return deadline
+
+
+def set_offsets(*, session: Session, now: datetime, actor: str | None, deadline: Deadline,
+                offsets: tuple[int, ...], expected_version: int | None = None) -> Deadline:
+    """Set the reminder ladder (days before) of one deadline."""
+    require_aware(now)
+    check_version(deadline, expected_version, f"Deadline #{deadline.id}", f"Deadline #{deadline.id}")
+    _require_open(deadline, "herinneringen instellen", "given reminders")
+    before = ",".join(map(str, offsets_for(deadline)))
+    deadline.offsets = ",".join(map(str, offsets))
+    deadline.updated_at = now
+    flush(session)
+    record_event(session, now=now, actor=actor, kind=EventKind.DEADLINE_REMINDERS,
+                 dossier_id=deadline.dossier_id, deadline_id=deadline.id, before=before,
+                 after=deadline.offsets, text=deadline.title)
+    return deadline
+
+
+def occurrences(deadline: Deadline, start: date, end: date) -> list[date]:
+    """Due dates of `deadline` within [start, end]: one, or each occurrence of its RRULE."""
+    if not deadline.rrule:
+        return [deadline.due_date] if start <= deadline.due_date <= end else []
+    rule = rrulestr(deadline.rrule, dtstart=datetime.combine(deadline.due_date, time()))
+    found = rule.between(datetime.combine(start, time()), datetime.combine(end, time()), inc=True)
+    return [moment.date() for moment in found[:MAX_OCCURRENCES]]
+
+
+def list_upcoming(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
+                  dossier: Dossier | None = None, include_overdue: bool = True) -> list[Upcoming]:
+    """Open deadlines due from today up to `until` (inclusive), overdue ones first."""
+    require_aware(now)
+    today = now.astimezone(tz).date()
+    query = (select(Deadline, Dossier).join(Dossier, col(Dossier.id) == Deadline.dossier_id)
+             .where(Deadline.status == DeadlineStatus.OPEN.value,
+                    Dossier.phase != Phase.CLOSED.value))
+    if dossier is not None:
+        query = query.where(Deadline.dossier_id == dossier.id)
+    single = query.where(col(Deadline.rrule).is_(None), Deadline.due_date <= until)
+    if not include_overdue:
+        single = single.where(Deadline.due_date >= today)
+    items = [Upcoming(d, dos, d.due_date, d.due_date < today)
+             for d, dos in session.exec(single.order_by(Deadline.due_date, Deadline.id))]
+    recurring = query.where(col(Deadline.rrule).is_not(None), Deadline.due_date <= until)
+    for d, dos in session.exec(recurring):
+        items.extend(Upcoming(d, dos, day, False) for day in occurrences(d, today, until))
+    items.sort(key=lambda item: (item.due, item.deadline.due_time or time(), item.deadline.id or 0))
+    return items
+
+
+def _when_text(deadline: Deadline) -> str:
+    text = deadline.due_date.isoformat()
+    if deadline.due_time is not None:
+        text += f" {deadline.due_time:%H:%M}"
+    return text
+
+
+def is_past(deadline: Deadline, now: datetime, tz: ZoneInfo) -> bool:
+    """True when the deadline's date lies before today (local)."""
+    return deadline.due_date < now.astimezone(tz).date()
+
+
+def days_until(due: date, now: datetime, tz: ZoneInfo) -> int:
+    """Whole local days from today to `due` (negative when past)."""
+    return (due - now.astimezone(tz).date()) // timedelta(days=1)

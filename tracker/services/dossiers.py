@@ -1,0 +1,320 @@
+"""Dossier services: create, edit, status, notes, owner, channel, archive, list, card."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from tracker.errors import Conflict, InvalidInput
+from tracker.models import Deadline, DeadlineStatus, Dossier, Event, Line, Phase, Programme, Rag
+from tracker.services.common import (
+    MAX_REASON,
+    MAX_TEXT,
+    MAX_TITLE,
+    EventKind,
+    check_version,
+    flush,
+    record_event,
+    require_aware,
+    required_text,
+)
+from tracker.text import clean, fold
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")
+SLACK_USER_RE = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+SLACK_CHANNEL_RE = re.compile(r"^[CGD][A-Z0-9]{2,20}$")
+
+
+@dataclass
+class DossierCard:
+    """What the dossier card shows: the dossier and what surrounds it."""
+
+    dossier: Dossier
+    next_deadlines: list[Deadline] = field(default_factory=list)
+    recent_notes: list[Event] = field(default_factory=list)
+    programmes: list[Programme] = field(default_factory=list)
+    open_deadlines: int = 0
+
+
+def _label(d: Dossier) -> tuple[str, str]:
+    return f"Dossier {d.code}", f"Dossier {d.code}"
+
+
+def create_dossier(*, session: Session, now: datetime, actor: str | None, code: str, title: str,
+                   line: str | None = None, summary: str = "", goal: str = "",
+                   owner: str | None = None, channel: str | None = None,
+                   funding_needed: int | None = None, funding_secured: int | None = None,
+                   funding_note: str = "", source: str = "") -> Dossier:
+    """Create a dossier under a new unique code."""
+    require_aware(now)
+    example = "/dossier new N35 N35 Wijthmen–Nijverdal"
+    code = (code or "").strip()
+    if not CODE_RE.match(code):
+        raise InvalidInput(
+            "Een dossiercode is 1 tot 20 letters, cijfers of streepjes, zonder spaties.",
+            "A dossier code is 1 to 20 letters, digits or dashes, without spaces.", example=example)
+    title = required_text(title, limit=MAX_TITLE, what_nl="De titel", what_en="The title",
+                          example=example)
+    code_folded = fold(code).replace(" ", "-")
+    if session.exec(select(Dossier).where(Dossier.code_folded == code_folded)).first():
+        raise Conflict(f"Er bestaat al een dossier met code {code.upper()}.",
+                       f"A dossier with code {code.upper()} already exists.")
+    dossier = Dossier(code=code.upper(), code_folded=code_folded, title=title,
+                      summary=_optional_text(summary), goal=_optional_text(goal),
+                      line=_line(line) if line else Line.PUBLIC_AFFAIRS.value,
+                      owner=_user(owner), channel=_channel(channel),
+                      funding_needed=_amount(funding_needed), funding_secured=_amount(funding_secured),
+                      funding_note=_optional_text(funding_note, 1000), source=source,
+                      rag=Rag.GREEN.value, rag_reason="", rag_since=now,
+                      created_at=now, updated_at=now)
+    session.add(dossier)
+    flush(session)
+    record_event(session, now=now, actor=actor, kind=EventKind.DOSSIER_CREATED,
+                 dossier_id=dossier.id, after=dossier.title)
+    return dossier
+
+
+EDITABLE = ("title", "summary", "goal", "line", "funding_needed", "funding_secured",
+            "funding_note", "phase")
+
+
+def update_dossier(*, session: Session, now: datetime, actor: str | None, dossier: Dossier,
+                   expected_version: int | None = None, **changes: object) -> Dossier:
+    """Edit the dossier's descriptive fields; every changed field is recorded."""
+    require_aware(now)
+    check_version(dossier, expected_version, *_label(dossier))
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise InvalidInput(f"Onbekende velden: {', '.join(sorted(unknown))}.",
+                           f"Unknown fields: {', '.join(sorted(unknown))}.")
+    normalised: dict[str, object] = {}
+    for name, value in changes.items():
+        if name == "title":
+            normalised[name] = required_text(str(value or ""), limit=MAX_TITLE,
+                                             what_nl="De titel", what_en="The title")
+        elif name in ("summary", "goal"):
+            normalised[name] = _optional_text(str(value or ""))
+        elif name == "funding_note":
+            normalised[name] = _optional_text(str(value or ""), 1000)
+        elif name == "line":
+            normalised[name] = _line(str(value))
+        elif name == "phase":
+            normalised[name] = _phase(str(value))
+        else:
+            normalised[name] = _amount(value)  # type: ignore[arg-type]
+    for name, value in normalised.items():
+        old = getattr(dossier, name)
+        if old == value:
+            continue
+        setattr(dossier, name, value)
+        record_event(session, now=now, actor=actor, kind=EventKind.DOSSIER_UPDATED,
+                     dossier_id=dossier.id, before=_str(old), after=_str(value), text=name)
+    dossier.updated_at = now
+    flush(session)
+    return dossier
+
+
+def set_status(*, session: Session, now: datetime, actor: str | None, dossier: Dossier, rag: str,
+               reason: str, expected_version: int | None = None) -> Dossier:
+    """Set the RAG status; a reason is required."""
+    require_aware(now)
+    check_version(dossier, expected_version, *_label(dossier))
+    example = f"/dossier status {dossier.code} rood MIRT-brief pauzeert het project"
+    rag = _rag(rag, example)
+    reason = required_text(reason, limit=MAX_REASON, what_nl="De reden", what_en="The reason",
+                           example=example)
+    before = dossier.rag
+    dossier.rag, dossier.rag_reason = rag, reason
+    if before != rag:
+        dossier.rag_since = now
+    dossier.updated_at = now
+    flush(session)
+    record_event(session, now=now, actor=actor, kind=EventKind.STATUS, dossier_id=dossier.id,
+                 before=before, after=rag, text=reason)
+    return dossier
+
+
+def add_note(*, session: Session, now: datetime, actor: str | None, dossier: Dossier,
+             text: str) -> Event:
+    """Log an activity note on the dossier."""
+    require_aware(now)
+    text = required_text(text, limit=MAX_TEXT, what_nl="De notitie", what_en="The note",
+                         example=f"/dossier note {dossier.code} Gesprek met gedeputeerde gehad")
+    event = record_event(session, now=now, actor=actor, kind=EventKind.NOTE,
+                         dossier_id=dossier.id, text=text)
+    flush(session)
+    return event
+
+
+def set_owner(*, session: Session, now: datetime, actor: str | None, dossier: Dossier,
+              owner: str | None, expected_version: int | None = None) -> Dossier:
+    """Make `owner` (a Slack user ID) the dossier's owner, or clear it."""
+    require_aware(now)
+    check_version(dossier, expected_version, *_label(dossier))
+    owner = _user(owner)
+    before = dossier.owner
+    dossier.owner, dossier.updated_at = owner, now
+    flush(session)
+    record_event(session, now=now, actor=actor, kind=EventKind.OWNER, dossier_id=dossier.id,
+                 before=before, after=owner)
+    return dossier
+
+
+def set_channel(*, session: Session, now: datetime, actor: str | None, dossier: Dossier,
+                channel: str | None, expected_version: int | None = None) -> Dossier:
+    """Send the dossier's reminders to `channel` (a Slack channel ID), or to the default."""
+    require_aware(now)
+    check_version(dossier, expected_version, *_label(dossier))
+    channel = _channel(channel)
+    before = dossier.channel
+    dossier.channel, dossier.updated_at = channel, now
+    flush(session)
+    record_event(session, now=now, actor=actor, kind=EventKind.CHANNEL, dossier_id=dossier.id,
+                 before=before, after=channel)
+    return dossier
+
+
+def archive_dossier(*, session: Session, now: datetime, actor: str | None, dossier: Dossier,
+                    expected_version: int | None = None) -> Dossier:
+    """Close the dossier; its open deadlines stop reminding."""
+    require_aware(now)
+    check_version(dossier, expected_version, *_label(dossier))
+    if dossier.phase == Phase.CLOSED:
+        raise InvalidInput(f"Dossier {dossier.code} is al gearchiveerd.",
+                           f"Dossier {dossier.code} is already archived.")
+    before = dossier.phase
+    dossier.phase, dossier.updated_at = Phase.CLOSED.value, now
+    flush(session)
+    record_event(session, now=now, actor=actor, kind=EventKind.ARCHIVED, dossier_id=dossier.id,
+                 before=before, after=Phase.CLOSED.value)
+    return dossier
+
+
+def list_dossiers(*, session: Session, filter_text: str = "",
+                  include_closed: bool = False) -> list[Dossier]:
+    """Dossiers by code; `filter_text` matches code, title, line, RAG or owner."""
+    query = select(Dossier).order_by(Dossier.code)
+    if not include_closed:
+        query = query.where(Dossier.phase != Phase.CLOSED.value)
+    dossiers = list(session.exec(query))
+    key = fold(filter_text or "")
+    if not key:
+        return dossiers
+    rag = RAG_WORDS.get(key)
+    if rag:
+        return [d for d in dossiers if d.rag == rag]
+    words = key.split()
+    return [d for d in dossiers
+            if all(w in f"{d.code_folded} {fold(d.title)} {d.line} {d.owner or ''}".lower()
+                   for w in words)]
+
+
+def dossier_card(*, session: Session, dossier: Dossier, now: datetime) -> DossierCard:
+    """Gather what the dossier card shows: next three deadlines, last three notes, programmes."""
+    require_aware(now)
+    open_query = (select(Deadline)
+                  .where(Deadline.dossier_id == dossier.id,
+                         Deadline.status == DeadlineStatus.OPEN.value)
+                  .order_by(Deadline.due_date, Deadline.id))
+    open_deadlines = list(session.exec(open_query))
+    notes = list(session.exec(
+        select(Event).where(Event.dossier_id == dossier.id, Event.kind == EventKind.NOTE.value)
+        .order_by(col(Event.at).desc(), col(Event.id).desc()).limit(3)))
+    programmes = list(session.exec(
+        select(Programme).where(Programme.dossier_id == dossier.id).order_by(Programme.name)))
+    return DossierCard(dossier=dossier, next_deadlines=open_deadlines[:3], recent_notes=notes,
+                       programmes=programmes, open_deadlines=len(open_deadlines))
+
+
+RAG_WORDS = {
+    "green": Rag.GREEN.value, "groen": Rag.GREEN.value,
+    "amber": Rag.AMBER.value, "oranje": Rag.AMBER.value, "geel": Rag.AMBER.value,
+    "red": Rag.RED.value, "rood": Rag.RED.value,
+}
+
+
+def _rag(value: str, example: str) -> str:
+    rag = RAG_WORDS.get(fold(value or ""))
+    if rag is None:
+        raise InvalidInput(f"Onbekende status '{value}'. Kies groen, oranje of rood.",
+                           f"Unknown status '{value}'. Choose green, amber or red.",
+                           example=example)
+    return rag
+
+
+LINE_WORDS = {
+    "economie-arbeidsmarkt": Line.ECONOMY, "economie": Line.ECONOMY, "arbeidsmarkt": Line.ECONOMY,
+    "economy": Line.ECONOMY, "ruimtelijke-ontwikkeling": Line.SPATIAL, "ruimte": Line.SPATIAL,
+    "ruimtelijk": Line.SPATIAL, "spatial": Line.SPATIAL, "public-affairs": Line.PUBLIC_AFFAIRS,
+    "pa": Line.PUBLIC_AFFAIRS, "lobby": Line.PUBLIC_AFFAIRS,
+}
+
+
+def parse_line(value: str) -> Line | None:
+    """The execution line a word names, or None."""
+    return LINE_WORDS.get(fold(value or "").replace(" ", "-"))
+
+
+def _line(value: str) -> str:
+    line = parse_line(value)
+    if line is None:
+        raise InvalidInput(
+            f"Onbekende uitvoeringslijn '{value}'. Kies economie-arbeidsmarkt, "
+            "ruimtelijke-ontwikkeling of public-affairs.",
+            f"Unknown execution line '{value}'. Choose economie-arbeidsmarkt, "
+            "ruimtelijke-ontwikkeling or public-affairs.")
+    return line.value
+
+
+def _phase(value: str) -> str:
+    phases = {"active": Phase.ACTIVE, "actief": Phase.ACTIVE, "paused": Phase.PAUSED,
+              "gepauzeerd": Phase.PAUSED, "closed": Phase.CLOSED, "gesloten": Phase.CLOSED}
+    phase = phases.get(fold(value or ""))
+    if phase is None:
+        raise InvalidInput(f"Onbekende fase '{value}'. Kies actief, gepauzeerd of gesloten.",
+                           f"Unknown phase '{value}'. Choose active, paused or closed.")
+    return phase.value
+
+
+def _user(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if not SLACK_USER_RE.match(value):
+        raise InvalidInput("Noem een Slack-gebruiker met @, bijvoorbeeld @Anna.",
+                           "Name a Slack user with @, for example @Anna.",
+                           example="/dossier owner N35 @Anna")
+    return value
+
+
+def _channel(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if not SLACK_CHANNEL_RE.match(value):
+        raise InvalidInput("Noem een Slack-kanaal met #, bijvoorbeeld #n35.",
+                           "Name a Slack channel with #, for example #n35.",
+                           example="/dossier channel N35 #lobby-n35")
+    return value
+
+
+def _amount(value: int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**13:
+        raise InvalidInput("Een bedrag is een heel aantal euro's, 0 of meer.",
+                           "An amount is a whole number of euros, 0 or more.")
+    return value
+
+
+def _optional_text(value: str, limit: int = MAX_TEXT) -> str:
+    text = clean(value or "")
+    if len(text) > limit:
+        raise InvalidInput(f"Tekst is te lang ({len(text)} tekens, maximaal {limit}).",
+                           f"Text is too long ({len(text)} characters, at most {limit}).")
+    return text
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,93 @@
+"""Resolving what users type (`N35`, `zwolle meppel`, `munster`) to records."""
+
+from __future__ import annotations
+
+import difflib
+
+from sqlmodel import Session, select
+
+from tracker.errors import Ambiguous, InvalidInput, NotFound
+from tracker.models import Deadline, Dossier, Phase, Programme
+from tracker.text import fold
+
+MAX_REF = 200
+
+
+def resolve_dossier(session: Session, ref: str, *, include_closed: bool = True) -> Dossier:
+    """The dossier `ref` names: its code, or words of its title (folded)."""
+    key = fold(ref or "")
+    if not key:
+        raise InvalidInput("Welk dossier? Geef een code of woorden uit de titel.",
+                           "Which dossier? Give a code or words of its title.",
+                           example="/dossier show N35")
+    if len(ref) > MAX_REF:
+        raise InvalidInput("Die dossierverwijzing is te lang.", "That dossier reference is too long.")
+    by_code = session.exec(select(Dossier).where(Dossier.code_folded == key)).first()
+    if by_code is not None:
+        return by_code
+    dossiers = list(session.exec(select(Dossier)))
+    if not include_closed:
+        dossiers = [d for d in dossiers if d.phase != Phase.CLOSED]
+    words = key.split()
+    matches = [d for d in dossiers if _all_words_in(words, f"{d.code_folded} {fold(d.title)}")]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        names = [f"{d.code} — {d.title}" for d in sorted(matches, key=lambda d: d.code)]
+        raise Ambiguous(
+            f"'{ref}' past bij {len(matches)} dossiers: " + "; ".join(names[:10]) + ". Gebruik de code.",
+            f"'{ref}' matches {len(matches)} dossiers: " + "; ".join(names[:10]) + ". Use the code.",
+            candidates=names,
+        )
+    suggestion = _nearest(key, {d.code_folded: d.code for d in dossiers}
+                          | {fold(d.title): d.code for d in dossiers})
+    hint_nl = f" Bedoelt u {suggestion}?" if suggestion else ""
+    hint_en = f" Did you mean {suggestion}?" if suggestion else ""
+    raise NotFound(f"Geen dossier gevonden voor '{ref}'.{hint_nl}",
+                   f"No dossier found for '{ref}'.{hint_en}",
+                   example="/dossier list", suggestion=suggestion)
+
+
+def resolve_programme(session: Session, ref: str) -> Programme:
+    """The programme `ref` names: exact name or words of it (folded)."""
+    key = fold(ref or "")
+    if not key:
+        raise InvalidInput("Welk programma?", "Which programme?",
+                           example="/programma status Groei Vooruit op-schema")
+    programmes = list(session.exec(select(Programme)))
+    exact = [p for p in programmes if p.name_folded == key]
+    if exact:
+        return exact[0]
+    matches = [p for p in programmes if _all_words_in(key.split(), p.name_folded)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        names = sorted(p.name for p in matches)
+        raise Ambiguous(f"'{ref}' past bij meerdere programma's: " + "; ".join(names[:10]) + ".",
+                        f"'{ref}' matches several programmes: " + "; ".join(names[:10]) + ".",
+                        candidates=names)
+    suggestion = _nearest(key, {p.name_folded: p.name for p in programmes})
+    hint_nl = f" Bedoelt u {suggestion}?" if suggestion else ""
+    hint_en = f" Did you mean {suggestion}?" if suggestion else ""
+    raise NotFound(f"Geen programma gevonden voor '{ref}'.{hint_nl}",
+                   f"No programme found for '{ref}'.{hint_en}",
+                   example="/programma list", suggestion=suggestion)
+
+
+def get_deadline(session: Session, deadline_id: int) -> Deadline:
+    """The deadline with this id, or NotFound."""
+    deadline = session.get(Deadline, deadline_id) if 0 < deadline_id < 2**31 else None
+    if deadline is None:
+        raise NotFound(f"Deadline #{deadline_id} bestaat niet.",
+                       f"Deadline #{deadline_id} does not exist.", example="/deadline list")
+    return deadline
+
+
+def _all_words_in(words: list[str], haystack: str) -> bool:
+    tokens = haystack.split()
+    return all(any(token.startswith(word) for token in tokens) for word in words)
+
+
+def _nearest(key: str, names: dict[str, str]) -> str | None:
+    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
+    return names[close[0]] if close else None

@@ -1,0 +1,54 @@
+"""Text helpers shared by the grammar, the services and the renderers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DASHES = "-‐‑‒–—―−_/"
+_SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def fold(text: str) -> str:
+    """Fold for matching: case, diacritics and dashes ("Zwolle–Münster" → "zwolle munster")."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
+    for dash in _DASHES:
+        text = text.replace(dash, " ")
+    text = re.sub(r"[^\w\s]", " ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean(text: str) -> str:
+    """Strip control characters and surrounding white space from user input."""
+    return _CONTROL.sub("", text).strip()
+
+
+def shorten(text: str, limit: int, *, marker: str = "…") -> str:
+    """`text` cut to at most `limit` characters at a word boundary, with a marker when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - len(marker), 0)]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + marker
+
+
+def format_eur(amount: int | float | None, lang: str = "nl") -> str:
+    """Euros the way the report writes them: "€ 1.950.000", "€ 40 mln"."""
+    if amount is None:
+        return "—"
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    if amount >= 1_000_000 and amount % 100_000 == 0:
+        mln = amount / 1_000_000
+        number = f"{mln:.1f}".rstrip("0").rstrip(".")
+        if lang == "nl":
+            number = number.replace(".", ",")
+        return f"{sign}€ {number} mln" if lang == "nl" else f"{sign}€{number}m"
+    whole = f"{round(amount):,}"
+    whole = whole.replace(",", ".") if lang == "nl" else whole
+    return f"{sign}€ {whole}" if lang == "nl" else f"{sign}€{whole}"
