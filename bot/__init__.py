@@ -1,0 +1,1 @@
+"""Slack adapter: the Bolt app, listeners, Block Kit renderers and the Slack notifier."""

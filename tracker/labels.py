@@ -1,0 +1,129 @@
+"""Words shown to users for the domain's values, in Dutch and English, and the help text."""
+
+from __future__ import annotations
+
+RAG = {"green": ("groen", "green"), "amber": ("oranje", "amber"), "red": ("rood", "red")}
+RAG_EMOJI = {"green": ":large_green_circle:", "amber": ":large_orange_circle:",
+             "red": ":red_circle:"}
+LINES = {
+    "economie-arbeidsmarkt": ("Economie en arbeidsmarkt", "Economy and labour market"),
+    "ruimtelijke-ontwikkeling": ("Ruimtelijke ontwikkeling", "Spatial development"),
+    "public-affairs": ("Public affairs", "Public affairs"),
+}
+PROGRAMME_STATUS = {
+    "on-track": ("op schema", "on track"), "at-risk": ("risico", "at risk"),
+    "delayed": ("vertraagd", "delayed"), "paused": ("stilgelegd", "paused"),
+    "done": ("afgerond", "done"),
+}
+KINDS = {
+    "debate": ("debat", "debate"), "visit": ("bezoek", "visit"),
+    "submission": ("indiening", "submission"), "decision": ("besluit", "decision"),
+    "meeting": ("overleg", "meeting"), "election": ("verkiezing", "election"),
+    "other": ("overig", "other"),
+}
+
+
+def _pick(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
+    pair = table.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "en" else pair[0]
+
+
+def rag_label(rag: str, lang: str = "nl") -> str:
+    """"red" → "rood" (nl) / "red" (en)."""
+    return _pick(RAG, rag, lang)
+
+
+def line_label(line: str, lang: str = "nl") -> str:
+    """The execution line's name as the report writes it."""
+    return _pick(LINES, line, lang)
+
+
+def programme_status_label(status: str, lang: str = "nl") -> str:
+    """"paused" → "stilgelegd"."""
+    return _pick(PROGRAMME_STATUS, status, lang)
+
+
+def kind_label(kind: str, lang: str = "nl") -> str:
+    """"debate" → "debat"."""
+    return _pick(KINDS, kind, lang)
+
+
+HELP_NL = {
+    None: """*Lobbytracker* — dossiers, deadlines en programma's van het team public affairs.
+`/dossier [lijst] [filter]` · `/dossier toon N35` · `/dossier status N35 rood <reden>`
+`/dossier notitie N35 <tekst>` · `/dossier eigenaar N35 @naam` · `/dossier kanaal N35 #kanaal`
+`/dossier nieuw <CODE> <titel>` · `/dossier bewerk N35` · `/dossier archiveer N35`
+`/deadline [lijst] [dossier] [60d|3 maanden|Q4]` · `/deadline nieuw N35 20 nov 2023 Kamerdebat MIRT`
+`/deadline klaar 42` · `/deadline verzet 42 27 nov` · `/deadline annuleer 42` · `/deadline herinner 42 14,7,1`
+`/programma [lijst] [lijn]` · `/programma status <naam> op-schema|risico|vertraagd|stilgelegd|afgerond [toelichting]`
+`/digest [2023H1|Q3 2023|2023-11|week|maand]` · `/digest post [periode]`
+`/lobby team [lijst]` · `/lobby team add @naam viewer|editor|admin` · `/lobby team remove @naam`
+Data: `2023-11-20`, `20 nov`, `maandag 20 november`, `morgen`, `volgende vrijdag`, `over 2 weken`, `eind Q3`.""",
+    "dossier": """*Dossiers*
+`/dossier [lijst] [filter]` — alle dossiers, of gefilterd op code, woord, lijn of status (`rood`)
+`/dossier toon <code of woorden>` — de dossierkaart
+`/dossier status <dossier> groen|oranje|rood <reden>` — de reden is verplicht
+`/dossier notitie <dossier> <tekst>` — lobbyactiviteit vastleggen (`|` scheidt een dossiernaam van meerdere woorden)
+`/dossier eigenaar <dossier> @naam` · `/dossier kanaal <dossier> #kanaal`
+`/dossier nieuw <CODE> <titel>` (zonder argumenten: een formulier) · `/dossier bewerk <dossier>` · `/dossier archiveer <dossier>`""",
+    "deadline": """*Deadlines en mijlpalen*
+`/deadline [lijst] [dossier] [horizon]` — standaard 30 dagen; `60d`, `3 maanden`, `Q4`
+`/deadline nieuw <dossier> <wanneer> <titel>` — of `<wanneer> | <titel>`; zonder argumenten een formulier
+`/deadline klaar <nr>` · `/deadline verzet <nr> <wanneer>` · `/deadline annuleer <nr>`
+`/deadline herinner <nr> 14,7,1` — dagen vooraf (`geen` voor geen herinneringen)
+Wanneer: `2023-11-20`, `20-11-2023`, `20 nov 2023 14:00`, `morgen`, `vrijdag volgende week`, `over 2 weken`, `eind Q3`, `medio 2024`.""",
+    "programma": """*Programma's*
+`/programma [lijst] [economie|ruimtelijke-ontwikkeling|public-affairs]`
+`/programma status <naam> op-schema|risico|vertraagd|stilgelegd|afgerond [toelichting]`""",
+    "digest": """*Digest*
+`/digest [periode]` — voorbeeld, met een knop om in het kanaal te plaatsen
+`/digest post [periode]` — direct in het kanaal, voor iedereen zichtbaar
+Periodes: `2023H1`, `H2 2023`, `2023Q3`, `Q3 2023`, `2023-11`, `week`, `maand`, `halfjaar` (standaard).""",
+    "team": """*Team en rollen* (alleen beheerders)
+`/lobby team [lijst]` · `/lobby team add @naam viewer|editor|admin` · `/lobby team remove @naam`
+Wie niet in het team staat, is lezer (viewer): lezen en digests opvragen mag iedereen.""",
+}
+
+HELP_EN = {
+    None: """*Lobbytracker* — the public-affairs team's dossiers, deadlines and programmes.
+`/dossier [list] [filter]` · `/dossier show N35` · `/dossier status N35 red <reason>`
+`/dossier note N35 <text>` · `/dossier owner N35 @name` · `/dossier channel N35 #channel`
+`/dossier new <CODE> <title>` · `/dossier edit N35` · `/dossier archive N35`
+`/deadline [list] [dossier] [60d|3 months|Q4]` · `/deadline add N35 20 Nov 2023 Kamerdebat MIRT`
+`/deadline done 42` · `/deadline move 42 27 Nov` · `/deadline cancel 42` · `/deadline remind 42 14,7,1`
+`/programma [list] [line]` · `/programma status <name> on-track|at-risk|delayed|paused|done [note]`
+`/digest [2023H1|Q3 2023|2023-11|week|month]` · `/digest post [period]`
+`/lobby team [list]` · `/lobby team add @name viewer|editor|admin` · `/lobby team remove @name`
+Dates: `2023-11-20`, `20 Nov`, `Monday 20 November`, `tomorrow`, `next friday`, `in 2 weeks`, `end of Q3`.""",
+    "dossier": """*Dossiers*
+`/dossier [list] [filter]` — all dossiers, or filtered by code, word, line or status (`red`)
+`/dossier show <code or words>` — the dossier card
+`/dossier status <dossier> green|amber|red <reason>` — the reason is required
+`/dossier note <dossier> <text>` — log lobby activity (`|` separates a multi-word dossier name)
+`/dossier owner <dossier> @name` · `/dossier channel <dossier> #channel`
+`/dossier new <CODE> <title>` (no arguments: a form) · `/dossier edit <dossier>` · `/dossier archive <dossier>`""",
+    "deadline": """*Deadlines and milestones*
+`/deadline [list] [dossier] [horizon]` — 30 days by default; `60d`, `3 months`, `Q4`
+`/deadline add <dossier> <when> <title>` — or `<when> | <title>`; no arguments: a form
+`/deadline done <no>` · `/deadline move <no> <when>` · `/deadline cancel <no>`
+`/deadline remind <no> 14,7,1` — days before (`none` for no reminders)
+When: `2023-11-20`, `20-11-2023`, `20 Nov 2023 14:00`, `tomorrow`, `friday next week`, `in 2 weeks`, `end of Q3`, `mid 2024`.""",
+    "programma": """*Programmes*
+`/programma [list] [economie|ruimtelijke-ontwikkeling|public-affairs]`
+`/programma status <name> on-track|at-risk|delayed|paused|done [note]`""",
+    "digest": """*Digest*
+`/digest [period]` — a preview, with a button to post it in the channel
+`/digest post [period]` — posted in the channel, visible to all
+Periods: `2023H1`, `H2 2023`, `2023Q3`, `Q3 2023`, `2023-11`, `week`, `month`, `halfyear` (default).""",
+    "team": """*Team and roles* (admins only)
+`/lobby team [list]` · `/lobby team add @name viewer|editor|admin` · `/lobby team remove @name`
+Anyone not in the team is a viewer: everyone may read and ask for digests.""",
+}
+
+
+def help_text(topic: str | None, lang: str = "nl") -> str:
+    """The help text for a topic (None: the overview), in mrkdwn."""
+    table = HELP_EN if lang == "en" else HELP_NL
+    return table.get(topic, table[None])
