@@ -1,0 +1,48 @@
+"""Make text users typed safe to post: it shows as typed and never pings anyone."""
+
+from __future__ import annotations
+
+import re
+
+ZWJ = "\u200d"  # zero-width joiner: "@\u200dchannel" looks like @channel but pings nobody
+
+# Slack's escaped references as they arrive from slash commands (should_escape: true).
+_USER_REF = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+_CHANNEL_REF = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>")
+_SUBTEAM_REF = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|@?([^>]*))?>")
+_SPECIAL_REF = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>", re.IGNORECASE)
+_LINK_REF = re.compile(r"<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>")
+_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+
+
+def escape_user_text(s: str | None) -> str:
+    """Escape &, < and > and neutralise broadcasts and mentions in user-supplied text.
+
+    `<!channel>`, `<!here>`, `<!everyone>`, `@channel`, `@here`, `@everyone` become
+    "@\u200dchannel" etc.; a mention `<@U123|anna>` becomes plain "@anna", a channel
+    reference "#name", a link its label and address as text.
+    """
+    if not s:
+        return ""
+    text = _SPECIAL_REF.sub(lambda m: "@" + m.group(1).lower(), s)
+    text = _SUBTEAM_REF.sub(lambda m: "@" + (m.group(1) or "team"), text)
+    text = _USER_REF.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
+    text = _CHANNEL_REF.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
+    text = _LINK_REF.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1),
+                         text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BROADCAST.sub(lambda m: "@" + ZWJ + m.group(1), text)
+
+
+def user_ref(user_id: str | None) -> str:
+    """A Slack mention of a stored user ID (validated by the services), or "—"."""
+    if not user_id or not re.fullmatch(r"[UW][A-Z0-9]{2,20}", user_id):
+        return "—"
+    return f"<@{user_id}>"
+
+
+def channel_ref(channel_id: str | None) -> str:
+    """A Slack channel link for a stored channel ID, or "—"."""
+    if not channel_id or not re.fullmatch(r"[CGD][A-Z0-9]{2,20}", channel_id):
+        return "—"
+    return f"<#{channel_id}>"
