@@ -1,0 +1,115 @@
+"""The budget and the indicators of a digest, with every total recomputed from its lines.
+
+A stated total that does not add up is kept as printed and flagged, never corrected
+silently: the reader must see that the source disagrees with itself.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from tracker.dates import Period
+from tracker.digest.model import (
+    COLUMNS,
+    Amounts,
+    Budget,
+    BudgetRow,
+    BudgetSection,
+    IndicatorDigest,
+    sum_amounts,
+)
+from tracker.models import BudgetLine, Indicator, IndicatorSeries
+
+SECTIONS = ("inkomsten", "lasten")
+SURPLUS_SECTION = "saldo"  # rows stating a balance ("verwacht batig saldo"), if the data has them
+
+
+def mismatches(stated: Amounts, computed: Amounts) -> tuple[str, ...]:
+    """The columns where a stated amount differs from the computed one."""
+    return tuple(name for name, s, c in zip(COLUMNS, stated.values(), computed.values(),
+                                            strict=True)
+                 if s is not None and c is not None and s != c)
+
+
+def check_section(name: str, rows: list[BudgetRow]) -> BudgetSection:
+    """Recompute each total row: the section's last total covers all its lines, an earlier
+    (sub)total the lines since the total before it."""
+    last_total = max((i for i, r in enumerate(rows) if r.is_total), default=-1)
+    checked: list[BudgetRow] = []
+    since: list[Amounts] = []
+    every: list[Amounts] = []
+    for i, row in enumerate(rows):
+        if not row.is_total:
+            since.append(row.amounts)
+            every.append(row.amounts)
+            checked.append(row)
+            continue
+        computed = sum_amounts(every if i == last_total else since)
+        checked.append(replace(row, computed=computed,
+                               mismatches=mismatches(row.amounts, computed)))
+        since = []
+    return BudgetSection(name, tuple(checked))
+
+
+def _minus(a: Amounts | None, b: Amounts | None) -> Amounts | None:
+    if a is None or b is None:
+        return None
+    return Amounts(*(None if x is None or y is None else x - y
+                     for x, y in zip(a.values(), b.values(), strict=True)))
+
+
+def load_budget(session: Session, year: int) -> Budget | None:
+    """The budget of `year` (one query), or None when the data has none."""
+    lines = session.exec(select(BudgetLine).where(BudgetLine.year == year)
+                         .order_by(col(BudgetLine.section), col(BudgetLine.position),
+                                   col(BudgetLine.id))).all()
+    if not lines:
+        return None
+    grouped: dict[str, list[BudgetRow]] = defaultdict(list)
+    for line in lines:
+        grouped[line.section].append(BudgetRow(
+            line.name, Amounts(line.budget, line.actual, line.expected), line.is_total,
+            note=line.note or ""))
+    order = [s for s in SECTIONS if s in grouped] + sorted(
+        s for s in grouped if s not in SECTIONS and s != SURPLUS_SECTION)
+    sections = tuple(check_section(name, grouped[name]) for name in order)
+    by_name = {s.name: s for s in sections}
+    income, expense = by_name.get("inkomsten"), by_name.get("lasten")
+    stated = _minus(income.stated_total if income else None,
+                    expense.stated_total if expense else None)
+    computed = _minus(income.line_total if income else Amounts(None, None, None),
+                      expense.line_total if expense else Amounts(None, None, None))
+    assert computed is not None
+    surplus = tuple(replace(row, computed=computed, mismatches=mismatches(row.amounts, computed))
+                    for row in grouped.get(SURPLUS_SECTION, ()))
+    periods = {line.actual_period for line in lines if line.actual_period}
+    return Budget(year, ", ".join(sorted(periods)), sections, stated, computed, surplus)
+
+
+def load_indicators(session: Session, period: Period) -> tuple[IndicatorDigest, ...]:
+    """The monthly series of the period's year that have values in the period (two queries)."""
+    years = {period.start.year, (period.end - timedelta(days=1)).year}
+    series = session.exec(select(IndicatorSeries).where(col(IndicatorSeries.year).in_(years))
+                          .order_by(col(IndicatorSeries.id))).all()
+    if not series:
+        return ()
+    values: dict[int, list[tuple[date, float]]] = defaultdict(list)
+    for series_id, month, value in session.exec(
+            select(Indicator.series_id, Indicator.month, Indicator.value)
+            .where(col(Indicator.series_id).in_([s.id for s in series]))
+            .order_by(col(Indicator.series_id), col(Indicator.month))).all():
+        values[series_id].append((month, value))
+    out = []
+    for s in series:
+        months = tuple(values.get(s.id or 0, ()))
+        in_period = [v for m, v in months if period.start <= m < period.end]
+        if not in_period:
+            continue
+        out.append(IndicatorDigest(s.name, s.line, s.unit, s.year, months,
+                                   float(sum(v for _, v in months)), float(sum(in_period)),
+                                   s.stated_total, s.note or ""))
+    return tuple(out)
