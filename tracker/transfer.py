@@ -13,10 +13,10 @@ from typing import Any
 
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
-from sqlalchemy import inspect, text
+from sqlalchemy import Date, DateTime, Time, inspect, text
 from sqlmodel import Session, SQLModel, col, select
 
-from tracker.errors import InvalidInput
+from tracker.errors import InvalidInput, LobbyError
 from tracker.models import (
     BudgetLine,
     Deadline,
@@ -28,6 +28,7 @@ from tracker.models import (
     IndicatorSeries,
     Member,
     Programme,
+    UTCDateTime,
 )
 
 FORMAT_VERSION = 1
@@ -67,12 +68,12 @@ def _typed(model: type[SQLModel], row: dict[str, Any]) -> dict[str, Any]:
         if name not in row:
             continue
         value = row[name]
-        python_type = attr.columns[0].type.python_type if value is not None else None
-        if value is not None and python_type is datetime:
+        column_type = attr.columns[0].type
+        if value is not None and isinstance(column_type, UTCDateTime | DateTime):
             value = datetime.fromisoformat(value)
-        elif value is not None and python_type is date:
+        elif value is not None and isinstance(column_type, Date):
             value = date.fromisoformat(value)
-        elif value is not None and python_type is time:
+        elif value is not None and isinstance(column_type, Time):
             value = time.fromisoformat(value)
         out[name] = value
     return out
@@ -159,8 +160,8 @@ def import_csv(session: Session, payload: str, *, now: datetime, actor: str | No
             due = date.fromisoformat((row["due_date"] or "").strip())
             due_time = time.fromisoformat(row["due_time"]) if row.get("due_time") else None
             offsets = parse_offsets(row["offsets"]) if row.get("offsets") else None
-        except (ValueError, InvalidInput) as exc:
-            reason = exc.nl if isinstance(exc, InvalidInput) else str(exc)
+        except (ValueError, LobbyError) as exc:
+            reason = exc.nl if isinstance(exc, LobbyError) else str(exc)
             raise InvalidInput(f"Regel {number}: {reason}", f"Line {number}: {reason}") from exc
         key = (dossier.id, fold(row["title"] or ""), due)
         if key in existing:

@@ -1,0 +1,79 @@
+"""The `lobby` command line, as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tracker.cli import main
+
+
+@pytest.fixture
+def cli_env(db_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.chdir(tmp_path)
+    for name in ("LOBBY_LANGUAGE", "LOBBY_TIMEZONE", "LOBBY_ADMINS"):
+        monkeypatch.delenv(name, raising=False)
+    return db_url
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_seed_show_and_change_through_the_grammar(cli_env, capsys):
+    assert run(capsys, "seed", "regio-zwolle-2023")[0] == 0
+    code, out, _ = run(capsys, "seed", "regio-zwolle-2023")
+    assert code == 0 and "niets gewijzigd" in out
+    code, out, _ = run(capsys, "dossier", "show", "N35")
+    assert code == 0
+    assert "N35 Wijthmen–Nijverdal" in out and "Status: rood" in out and "Kamerdebat MIRT" in out
+    code, out, _ = run(capsys, "dossier", "status", "zwolle", "meppel", "oranje", "Gesprek", "gepland")
+    assert code == 0 and "ZWM" in out and "oranje" in out
+    code, out, _ = run(capsys, "deadline", "add", "N35", "20", "nov", "2030", "Werkbezoek")
+    assert code == 0 and "wo 20 nov 2030" in out and "#" in out
+
+
+def test_errors_are_one_clear_line_and_exit_1(cli_env, capsys):
+    run(capsys, "seed", "regio-zwolle-2023")
+    code, out, err = run(capsys, "dossier", "show", "N53")
+    assert code == 1 and "Geen dossier gevonden" in err and "N35" in err
+    code, _, err = run(capsys, "deadline", "add", "N35", "31", "februari", "Debat")
+    assert code == 1 and "februari" in err and "Traceback" not in err
+
+
+def test_invalid_settings_exit_2(cli_env, capsys, monkeypatch):
+    monkeypatch.setenv("LOBBY_TIMEZONE", "Mars/Olympus")
+    code, _, err = run(capsys, "dossier", "list")
+    assert code == 2 and "LOBBY_TIMEZONE" in err.upper()
+
+
+def test_export_to_file(cli_env, capsys, tmp_path):
+    run(capsys, "seed", "regio-zwolle-2023")
+    target = tmp_path / "backup.json"
+    assert run(capsys, "export", "json", "-o", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8").startswith("{")
+    code, out, _ = run(capsys, "export", "ics")
+    assert code == 0 and "BEGIN:VCALENDAR" in out
+
+
+def test_doctor_reports_one_line_per_check(cli_env, capsys):
+    code, out, _ = run(capsys, "doctor")
+    lines = out.strip().splitlines()
+    assert any(line.startswith("ok   database") for line in lines)
+    assert any("migrations" in line for line in lines)
+    assert any(line.startswith("FAIL settings") for line in lines)  # no Slack tokens here
+    assert code == 1
+
+
+def test_lobby_works_from_any_directory(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'any.db'}"}
+    result = subprocess.run([sys.executable, "-m", "tracker.cli", "db", "upgrade"], cwd=tmp_path,
+                            env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "database at" in result.stdout

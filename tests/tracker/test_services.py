@@ -1,0 +1,186 @@
+"""Services: every change writes an Event, stale edits raise Conflict, bad input changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, func, select
+
+from tests.conftest import AMS
+from tracker.errors import Ambiguous, Conflict, Forbidden, InvalidInput, NotFound
+from tracker.models import Deadline, Dossier, Event, Role
+from tracker.services import deadlines as dl
+from tracker.services import dossiers as ds
+from tracker.services import members, programmes
+from tracker.services.refs import get_deadline, resolve_dossier, resolve_programme
+
+
+def _count(session: Session, model) -> int:
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+@pytest.fixture
+def n35(session, now) -> Dossier:
+    dossier = ds.create_dossier(session=session, now=now, actor="U1", code="N35",
+                                title="N35 Wijthmen–Nijverdal", line="ruimtelijke-ontwikkeling")
+    ds.create_dossier(session=session, now=now, actor="U1", code="ZWM",
+                      title="Bestaand spoor Zwolle–Meppel")
+    ds.create_dossier(session=session, now=now, actor="U1", code="ZTM",
+                      title="Spoor Zwolle–Twente–Münster")
+    session.commit()
+    return dossier
+
+
+def test_create_records_an_event_and_rejects_duplicates(session, now, n35):
+    assert n35.version == 1 and n35.rag == "green"
+    events = session.exec(select(Event).where(Event.dossier_id == n35.id)).all()
+    assert [e.kind for e in events] == ["dossier_created"]
+    with pytest.raises(Conflict):
+        ds.create_dossier(session=session, now=now, actor="U1", code="n35", title="dubbel")
+    for code in ("", "met spatie", "x" * 21, "<!channel>"):
+        with pytest.raises(InvalidInput):
+            ds.create_dossier(session=session, now=now, actor="U1", code=code, title="t")
+
+
+def test_status_needs_a_reason_and_is_recorded_before_after(session, now, n35):
+    with pytest.raises(InvalidInput):
+        ds.set_status(session=session, now=now, actor="U1", dossier=n35, rag="rood", reason="  ")
+    with pytest.raises(InvalidInput):
+        ds.set_status(session=session, now=now, actor="U1", dossier=n35, rag="paars", reason="x")
+    later = now + timedelta(days=1)
+    ds.set_status(session=session, now=later, actor="U1", dossier=n35, rag="rood",
+                  reason="MIRT-brief pauzeert het project")
+    session.commit()
+    event = session.exec(select(Event).where(Event.kind == "status")).one()
+    assert (event.before, event.after, event.text) == ("green", "red", "MIRT-brief pauzeert het project")
+    assert n35.rag_since == later and n35.rag_since.tzinfo is not None
+    assert n35.version == 2
+
+
+def test_stale_version_raises_conflict_and_keeps_the_first_change(session, engine, now, n35):
+    with pytest.raises(Conflict):
+        ds.set_status(session=session, now=now, actor="U2", dossier=n35, rag="red", reason="x",
+                      expected_version=n35.version - 1 if n35.version > 1 else 99)
+    # Two sessions editing the same record: the second flush loses, nobody's change is lost silently.
+    with Session(engine) as first, Session(engine) as second:
+        a = first.get(Dossier, n35.id)
+        b = second.get(Dossier, n35.id)
+        ds.set_status(session=first, now=now, actor="U1", dossier=a, rag="amber", reason="eerste")
+        first.commit()
+        with pytest.raises(Conflict):
+            ds.set_status(session=second, now=now, actor="U2", dossier=b, rag="red", reason="tweede")
+        second.rollback()
+    session.expire_all()
+    assert session.get(Dossier, n35.id).rag_reason == "eerste"
+
+
+def test_resolve_by_code_title_words_diacritics_and_dashes(session, n35):
+    assert resolve_dossier(session, "n35").code == "N35"
+    assert resolve_dossier(session, "zwolle meppel").code == "ZWM"
+    assert resolve_dossier(session, "munster").code == "ZTM"
+    assert resolve_dossier(session, "Zwolle–Twente").code == "ZTM"
+    with pytest.raises(Ambiguous) as err:
+        resolve_dossier(session, "zwolle")
+    assert len(err.value.candidates) == 2
+    with pytest.raises(NotFound) as missing:
+        resolve_dossier(session, "N53")
+    assert missing.value.suggestion == "N35"
+    with pytest.raises(InvalidInput):
+        resolve_dossier(session, "  ")
+
+
+def test_deadline_lifecycle(session, now, n35):
+    deadline = dl.add_deadline(session=session, now=now, actor="U1", dossier=n35,
+                               title="Kamerdebat MIRT", due=date(2023, 11, 20))
+    assert deadline.kind == "debate" and dl.offsets_for(deadline) == (14, 7, 1)
+    assert deadline.scheduled_at == now
+    moved_at = now + timedelta(hours=1)
+    dl.move_deadline(session=session, now=moved_at, actor="U1", deadline=deadline,
+                     due=date(2023, 11, 27))
+    assert deadline.scheduled_at == moved_at
+    dl.set_offsets(session=session, now=now, actor="U1", deadline=deadline, offsets=(3, 1))
+    assert dl.offsets_for(deadline) == (3, 1)
+    dl.complete_deadline(session=session, now=now, actor="U1", deadline=deadline)
+    with pytest.raises(InvalidInput):
+        dl.complete_deadline(session=session, now=now, actor="U1", deadline=deadline)
+    with pytest.raises(InvalidInput):
+        dl.move_deadline(session=session, now=now, actor="U1", deadline=deadline, due=date(2024, 1, 1))
+    session.commit()
+    kinds = [e.kind for e in session.exec(select(Event).where(Event.deadline_id == deadline.id)
+                                          .order_by(Event.id))]
+    assert kinds == ["deadline_added", "deadline_moved", "deadline_reminders", "deadline_done"]
+    moved = session.exec(select(Event).where(Event.kind == "deadline_moved")).one()
+    assert (moved.before, moved.after) == ("2023-11-20", "2023-11-27")
+
+
+def test_kind_is_guessed_from_the_title():
+    assert dl.guess_kind("Kamerdebat MIRT") == "debate"
+    assert dl.guess_kind("Werkbezoek minister Harbers") == "visit"
+    assert dl.guess_kind("Deadline Regio Deal 5e tranche") == "submission"
+    assert dl.guess_kind("BO MIRT Noord") == "meeting"
+    assert dl.guess_kind("Tweede Kamerverkiezingen") == "election"
+    assert dl.guess_kind("Iets anders") == "other"
+
+
+def test_upcoming_lists_overdue_first_and_recurring_occurrences(session, now, n35):
+    today = now.astimezone(AMS).date()
+    dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="Te laat",
+                    due=today - timedelta(days=2))
+    dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="Volgende week",
+                    due=today + timedelta(days=7))
+    dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="Maandoverleg",
+                    due=date(2023, 1, 1), rrule="FREQ=MONTHLY;BYMONTHDAY=1")
+    dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="Ver weg",
+                    due=today + timedelta(days=90))
+    items = dl.list_upcoming(session=session, now=now, tz=AMS, until=today + timedelta(days=30))
+    assert [(i.deadline.title, i.overdue) for i in items] == [
+        ("Te laat", True), ("Volgende week", False), ("Maandoverleg", False)]
+    assert items[2].due == date(2023, 12, 1)
+    with pytest.raises(InvalidInput):
+        dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="x",
+                        due=today, rrule="FREQ=SOMETIMES")
+
+
+def test_bad_input_writes_nothing(session, now, n35):
+    before = (_count(session, Event), _count(session, Deadline))
+    for title in ("", " ", "x" * 201):
+        with pytest.raises(InvalidInput):
+            dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title=title,
+                            due=date(2023, 12, 1))
+    with pytest.raises(InvalidInput):
+        ds.add_note(session=session, now=now, actor="U1", dossier=n35, text="x" * 4001)
+    with pytest.raises(NotFound):
+        get_deadline(session, 999999)
+    session.rollback()
+    assert (_count(session, Event), _count(session, Deadline)) == before
+
+
+def test_roles(session, now):
+    assert members.role_of(session, "U9") == Role.VIEWER
+    assert members.role_of(session, "UADMIN", {"UADMIN"}) == Role.ADMIN
+    with pytest.raises(Forbidden) as err:
+        members.require_role(session, "U9", Role.EDITOR)
+    assert "editor" in err.value.nl
+    members.set_role(session=session, now=now, actor="UADMIN", user_id="U0EDITOR", role=Role.EDITOR)
+    members.require_role(session, "U0EDITOR", Role.EDITOR)
+    with pytest.raises(Forbidden):
+        members.require_role(session, "U0EDITOR", Role.ADMIN)
+    members.remove_member(session=session, now=now, actor="UADMIN", user_id="U0EDITOR")
+    assert members.role_of(session, "U0EDITOR") == Role.VIEWER
+
+
+def test_programme_status(session, now, n35):
+    from tracker.models import Programme
+
+    session.add(Programme(name="Groei Vooruit", name_folded="groei vooruit", updated_at=now))
+    session.flush()
+    programme = resolve_programme(session, "groei")
+    programmes.set_programme_status(session=session, now=now, actor="U1", programme=programme,
+                                    status="vertraagd", note="Minder aanmeldingen")
+    assert programme.status == "delayed" and programme.note == "Minder aanmeldingen"
+    with pytest.raises(InvalidInput):
+        programmes.set_programme_status(session=session, now=now, actor="U1",
+                                        programme=programme, status="kapot")
+    with pytest.raises(NotFound):
+        resolve_programme(session, "bestaat niet")
