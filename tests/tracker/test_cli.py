@@ -41,7 +41,7 @@ def test_seed_show_and_change_through_the_grammar(cli_env, capsys):
 
 def test_errors_are_one_clear_line_and_exit_1(cli_env, capsys):
     run(capsys, "seed", "regio-zwolle-2023")
-    code, out, err = run(capsys, "dossier", "show", "N53")
+    code, _, err = run(capsys, "dossier", "show", "N53")
     assert code == 1 and "Geen dossier gevonden" in err and "N35" in err
     code, _, err = run(capsys, "deadline", "add", "N35", "31", "februari", "Debat")
     assert code == 1 and "februari" in err and "Traceback" not in err
