@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tracker.dates import parse_horizon, parse_period, parse_when
+from tracker.dates.core import Unreadable
 from tracker.errors import InvalidInput
 from tracker.services.deadlines import parse_offsets
 from tracker.services.dossiers import RAG_WORDS
@@ -292,7 +293,9 @@ def _parse_deadline_add(rest: str, now: datetime, tz: ZoneInfo) -> Command:
             try:
                 when = parse_when(" ".join(tokens[:size]), now=now, tz=tz)
             except InvalidInput as exc:
-                error = error or exc
+                # Keep the most telling reason: "31 februari bestaat niet" beats "unreadable".
+                if error is None or (isinstance(error, Unreadable) and not isinstance(exc, Unreadable)):
+                    error = exc
                 continue
             title = " ".join(tokens[size:])
             break

@@ -151,3 +151,9 @@ def test_malformed_commands_get_a_clear_message(command, text):
 
 def test_control_characters_are_stripped():
     assert parse("/dossier", "show\x00 N35\x07").args["ref"] == "N35"
+
+
+def test_deadline_add_names_the_impossible_date():
+    with pytest.raises(InvalidInput) as err:
+        parse("/deadline", "add N35 31 februari Overleg")
+    assert "31 februari bestaat niet" in err.value.nl
