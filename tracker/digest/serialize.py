@@ -1,0 +1,69 @@
+"""The digest as JSON: stable (sorted keys, ISO dates), lossless for what the renderers show."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date, datetime, time
+from enum import Enum
+from typing import Any
+
+from tracker.dates import Period
+from tracker.digest.model import (
+    Budget,
+    BudgetRow,
+    Digest,
+    DossierDigest,
+    IndicatorDigest,
+    Item,
+    LineDigest,
+    Reason,
+)
+
+FORMAT_VERSION = 1
+# Derived values worth having in the file, so a reader need not recompute them.
+_PROPERTIES: dict[type, tuple[str, ...]] = {
+    Digest: ("is_empty", "flags"),
+    DossierDigest: ("funding_gap", "changed"),
+    LineDigest: ("changed",),
+    BudgetRow: ("difference", "flagged"),
+    IndicatorDigest: ("flagged",),
+    Budget: (),
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Reason):
+        return value.value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, Period):
+        return {"key": value.key, "start": value.start.isoformat(),
+                "end": value.end.isoformat(), "label_nl": value.label_nl,
+                "label_en": value.label_en}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name in _PROPERTIES.get(type(value), ()):
+            out[name] = _plain(getattr(value, name))
+        if isinstance(value, Item):
+            out["reason_code"] = value.reason.name.lower()
+        return out
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def digest_to_dict(digest: Digest) -> dict[str, Any]:
+    """The digest as JSON-ready data."""
+    return {"format": "lobbytracker-digest", "version": FORMAT_VERSION, "digest": _plain(digest)}
+
+
+def render_json(digest: Digest) -> str:
+    """The digest as stable, indented JSON."""
+    return json.dumps(digest_to_dict(digest), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
