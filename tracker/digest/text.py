@@ -106,7 +106,7 @@ def _budget(budget: Budget, lang: str) -> list[str]:
     for row in budget.stated_surplus:
         balance.append([row.name + (" !" if row.flagged else ""),
                         *(format_eur(v, lang) for v in row.amounts.values())])
-    out += [r for r in _columns(balance, {1, 2, 3})]
+    out += _columns(balance, {1, 2, 3})
     out.append("")
     return out
 
