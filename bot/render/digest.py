@@ -1,0 +1,183 @@
+"""The digest in Block Kit: pure, no client, no database.
+
+`render_digest` returns a list of messages: the first is posted in the channel (at most 50
+blocks), the others continue it as thread replies. A header per execution line; every
+section within 3000 characters, headers within 150; user-typed text escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.models.blocks import Block, DividerBlock
+
+from bot.render.limits import (
+    MAX_MESSAGE_BLOCKS,
+    MAX_SECTION_TEXT,
+    context,
+    fallback_text,
+    header,
+    pack_lines,
+    truncate,
+)
+from bot.render.mrkdwn import escape_user_text, plain_user_text
+from tracker.digest.model import Digest, DossierDigest, LineDigest, ProgrammeRow
+from tracker.digest.text import budget_table
+from tracker.digest.words import (
+    Phrase,
+    count_phrase,
+    digest_title,
+    funding_phrase,
+    headlines,
+    indicator_phrase,
+    item_phrase,
+    join,
+    line_title,
+    number,
+    period_span,
+    so_far_note,
+    status_phrase,
+    upcoming_phrase,
+)
+from tracker.labels import RAG_EMOJI, programme_status_label
+
+ITEM_TEXT = 400          # user text of one item in Slack; the Markdown export has it whole
+REASON_TEXT = 300
+STATUS_EMOJI = {"on-track": ":large_green_circle:", "at-risk": ":large_orange_circle:",
+                "delayed": ":large_orange_circle:", "paused": ":double_vertical_bar:",
+                "done": ":white_check_mark:"}
+
+
+@dataclass(frozen=True)
+class DigestMessage:
+    """One Slack message of a digest: `text` for notifications, `blocks` for display."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def payload(self) -> dict[str, Any]:
+        """Keyword arguments for chat.postMessage (without channel and thread_ts)."""
+        return {"text": fallback_text(self.text), "blocks": [b.to_dict() for b in self.blocks]}
+
+
+def _esc(limit: int) -> Any:
+    return lambda text: escape_user_text(truncate(text, limit))
+
+
+def _mrkdwn(phrase: Phrase, limit: int = ITEM_TEXT) -> str:
+    return join(phrase, _esc(limit))
+
+
+def _dossier_text(dossier: DossierDigest, lang: str) -> str:
+    emoji = RAG_EMOJI.get(dossier.rag, "")
+    lines = [f"*{escape_user_text(dossier.code)}* — {escape_user_text(dossier.title)}",
+             f"{emoji} {_mrkdwn(status_phrase(dossier, lang), REASON_TEXT)}"]
+    funding = funding_phrase(dossier, lang)
+    if funding:
+        lines.append(("Funding: " if lang == "en" else "Financiering: ") + _mrkdwn(funding))
+    lines += [f"• {_mrkdwn(item_phrase(item, lang))}" for item in dossier.items]
+    return truncate("\n".join(lines), MAX_SECTION_TEXT)
+
+
+def _unchanged_line(dossier: DossierDigest, lang: str) -> str:
+    emoji = RAG_EMOJI.get(dossier.rag, "")
+    return (f"{emoji} *{escape_user_text(dossier.code)}* — {escape_user_text(dossier.title)}: "
+            f"{_mrkdwn(status_phrase(dossier, lang), 200)}")
+
+
+def _programme_line(programme: ProgrammeRow, lang: str, parents: set[str]) -> str:
+    indent = "    " if programme.parent in parents else ""
+    text = (f"{indent}{STATUS_EMOJI.get(programme.status, '')} "
+            f"{escape_user_text(programme.name)} — {programme_status_label(programme.status, lang)}")
+    for item in programme.changes:
+        text += f"\n{indent}      ↳ {_mrkdwn(item_phrase(item, lang), 300)}"
+    return text
+
+
+def _line_groups(line: LineDigest, lang: str) -> list[list[Block]]:
+    en = lang == "en"
+    groups: list[list[Block]] = [[header(line_title(line.line, lang))]]
+    changed = [d for d in line.dossiers if d.items]
+    unchanged = [d for d in line.dossiers if not d.items]
+    for section in pack_lines([_dossier_text(d, lang) for d in changed],
+                              max_blocks=len(changed) or 1, lang=lang):
+        groups.append([section])
+    if unchanged:
+        title = "*No changes in this period:*" if en else "*Geen wijzigingen in deze periode:*"
+        lines = [title, *(_unchanged_line(d, lang) for d in unchanged)]
+        groups += [[s] for s in pack_lines(lines, max_blocks=len(lines), lang=lang)]
+    if line.programmes:
+        names = {p.name for p in line.programmes}
+        lines = ["*Programmes*" if en else "*Programma’s*",
+                 *(_programme_line(p, lang, names) for p in line.programmes)]
+        groups += [[s] for s in pack_lines(lines, max_blocks=len(lines), lang=lang)]
+    return groups
+
+
+def _groups(digest: Digest, lang: str) -> list[list[Block]]:
+    en = lang == "en"
+    note = so_far_note(digest, lang)
+    span = period_span(digest, lang) + (f" ({note})" if note else "")
+    groups: list[list[Block]] = [[header(plain_user_text(digest_title(digest, lang))),
+                                  context(span)]]
+    title = "*Key points*" if en else "*Bestuurlijke hoofdlijnen*"
+    points = [title, *(f"• {_mrkdwn(p, 300)}" for p in headlines(digest, lang))]
+    groups.append(pack_lines(points, max_blocks=len(points), lang=lang))
+    if digest.is_empty:
+        return groups
+    for line in digest.lines:
+        groups.append([DividerBlock()])
+        groups += _line_groups(line, lang)
+    if digest.upcoming:
+        label = digest.next_period.label(lang)
+        groups.append([DividerBlock(),
+                       header(f"{'Next period' if en else 'Volgende periode'}: {label}")])
+        lines = [f"• {_mrkdwn(upcoming_phrase(d, lang), 200)}" for d in digest.upcoming]
+        groups += [[s] for s in pack_lines(lines, max_blocks=len(lines), lang=lang)]
+    if digest.budget is not None:
+        groups.append([DividerBlock(),
+                       header(f"{'Budget' if en else 'Begroting'} {digest.budget.year}")])
+        table = [escape_user_text(row) for row in budget_table(digest.budget, lang,
+                                                               name_width=36)]
+        # A code block per chunk, so each stays aligned and within 3000 characters.
+        for chunk in pack_lines(table, limit=MAX_SECTION_TEXT - 8, max_blocks=len(table),
+                                lang=lang):
+            chunk.text.text = f"```{chunk.text.text}```"  # type: ignore[union-attr]
+            groups.append([chunk])
+    if digest.indicators:
+        lines = ["*Indicators*" if en else "*Indicatoren*"]
+        for series in digest.indicators:
+            months = ", ".join(f"{m:%m}: {number(v, lang)}" for m, v in series.months)
+            lines.append(f"• {_mrkdwn(indicator_phrase(series, lang), 200)}\n    {months}")
+        groups += [[s] for s in pack_lines(lines, max_blocks=len(lines), lang=lang)]
+    return groups
+
+
+def render_digest(digest: Digest, lang: str = "nl") -> list[DigestMessage]:
+    """The digest as Slack messages: the first within 50 blocks, the rest as thread replies."""
+    fallback = f"{digest_title(digest, lang)}: {join(count_phrase(digest, lang))}"
+    if digest.is_empty:
+        fallback = join(headlines(digest, lang)[0])
+    pages: list[list[Block]] = [[]]
+    room = MAX_MESSAGE_BLOCKS - 1  # one block kept for the "continued" context
+    for group in _groups(digest, lang):
+        if len(pages[-1]) + len(group) > room and pages[-1]:
+            pages.append([])
+        for block in group:  # a group longer than a page (never in practice) is split
+            if len(pages[-1]) >= room:
+                pages.append([])
+            pages[-1].append(block)
+    messages = []
+    total = len(pages)
+    for number_, blocks in enumerate(pages, 1):
+        if total > 1:
+            marker = (f"Continued in the thread ({number_}/{total})" if lang == "en"
+                      else f"Vervolg in de draad ({number_}/{total})")
+            if number_ > 1:
+                marker = (f"{digest_title(digest, lang)} ({number_}/{total})")
+            blocks = [*blocks, context(marker)] if number_ == 1 else [context(marker), *blocks]
+        text = fallback if number_ == 1 else f"{digest_title(digest, lang)} ({number_}/{total})"
+        messages.append(DigestMessage(text, blocks))
+    return messages
+
