@@ -1,33 +1,50 @@
-"""The `lobby` command line. Adapters (the Slack app, the demo) add their subcommands through the
-`lobbytracker.cli` entry-point group, so tracker/ never imports them."""
+"""The `lobby` command line.
+
+Start-up matters (`lobby --help` is measured in bench/), so this module imports only argparse:
+each command's handler is imported when that command runs. Adapters (the Slack app, the demo) add
+their subcommands through the `lobbytracker.cli` entry-point group, so tracker/ never imports
+them; their `register(sub)` functions must stay as light as these.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
-from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from tracker.app import Runtime, utc_now
-from tracker.commands import parse_command
-from tracker.db import session_scope
-from tracker.errors import LobbyError
-from tracker.execute import execute
-from tracker.render_text import render_text
-from tracker.settings import Settings, load_settings
+if TYPE_CHECKING:
+    from tracker.app import Runtime
+    from tracker.settings import Settings
 
 Handler = Callable[[argparse.Namespace], int]
 PLUGIN_GROUP = "lobbytracker.cli"
+# Tracker modules that add their own subcommands with a light `register(sub)`.
+TRACKER_COMMANDS: tuple[str, ...] = ("tracker.scheduling.cli",)
 
 
 class UsageError(Exception):
     """A problem with how `lobby` was called or configured (exit code 2)."""
 
 
+def lazy(target: str) -> Handler:
+    """A handler that imports `module:function` only when the command runs."""
+    module_name, _, function_name = target.partition(":")
+
+    def run(args: argparse.Namespace) -> int:
+        handler = getattr(importlib.import_module(module_name), function_name)
+        return int(handler(args) or 0)
+
+    return run
+
+
 def settings_from_env() -> Settings:
     """The settings, or a UsageError naming what is wrong."""
+    from pydantic import ValidationError
+
+    from tracker.settings import load_settings
+
     try:
         return load_settings()
     except ValidationError as exc:
@@ -35,12 +52,15 @@ def settings_from_env() -> Settings:
         raise UsageError(f"Ongeldige instellingen / invalid settings: {problems}") from exc
 
 
-def open_runtime(args: argparse.Namespace, *, check_schema: bool = True) -> Runtime:
+def open_runtime(args: argparse.Namespace | None = None, *, check_schema: bool = True) -> Runtime:
     """Settings from the environment and a connected database."""
+    from tracker.app import Runtime
+
     return Runtime.open(settings_from_env(), check_schema=check_schema)
 
 
-def _db_upgrade(args: argparse.Namespace) -> int:
+def db_upgrade_command(args: argparse.Namespace) -> int:
+    """`lobby db upgrade`."""
     from tracker.migrate import current_revision, upgrade
 
     runtime = open_runtime(args, check_schema=False)
@@ -48,13 +68,17 @@ def _db_upgrade(args: argparse.Namespace) -> int:
         before = current_revision(runtime.engine)
         upgrade(runtime.engine)
         after = current_revision(runtime.engine)
-        print(f"database at {after}" + (" (unchanged)" if before == after else f" (was {before or 'empty'})"))
+        print(f"database at {after}"
+              + (" (unchanged)" if before == after else f" (was {before or 'empty'})"))
     finally:
         runtime.close()
     return 0
 
 
-def _seed(args: argparse.Namespace) -> int:
+def seed_command(args: argparse.Namespace) -> int:
+    """`lobby seed regio-zwolle-2023`."""
+    from tracker.app import utc_now
+    from tracker.db import session_scope
     from tracker.seed import seed_dataset
 
     runtime = open_runtime(args)
@@ -73,20 +97,26 @@ def _seed(args: argparse.Namespace) -> int:
     return 0
 
 
-def _slash(command: str) -> Handler:
-    def run(args: argparse.Namespace) -> int:
-        runtime = open_runtime(args)
-        settings = runtime.settings
-        try:
-            now = utc_now()
-            with session_scope(runtime.engine) as session:
-                parsed = parse_command(command, " ".join(args.words), now=now, tz=settings.tz)
-                result = execute(parsed, session=session, now=now, actor="cli", settings=settings)
-                print(render_text(result, settings.lobby_language, settings.tz))
-        finally:
-            runtime.close()
-        return 0
-    return run
+def slash_command(args: argparse.Namespace) -> int:
+    """`lobby dossier|deadline|programma|team …`: the Slack grammar, answered as text."""
+    from tracker.app import utc_now
+    from tracker.commands import parse_command
+    from tracker.db import session_scope
+    from tracker.execute import execute
+    from tracker.render_text import render_text
+
+    runtime = open_runtime(args)
+    settings = runtime.settings
+    try:
+        now = utc_now()
+        with session_scope(runtime.engine) as session:
+            parsed = parse_command(args.slash, " ".join(args.prefix + args.words), now=now,
+                                   tz=settings.tz)
+            result = execute(parsed, session=session, now=now, actor="cli", settings=settings)
+            print(render_text(result, settings.lobby_language, settings.tz))
+    finally:
+        runtime.close()
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,45 +130,53 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
     db_sub.required = True
     db_sub.add_parser("upgrade", help="migrate DATABASE_URL to the newest schema").set_defaults(
-        func=_db_upgrade)
+        func=db_upgrade_command)
 
     seed = sub.add_parser("seed", help="load an example dataset (idempotent)")
     seed.add_argument("dataset", choices=["regio-zwolle-2023"])
-    seed.set_defaults(func=_seed)
+    seed.set_defaults(func=seed_command)
 
-    for name, slash, text in (("dossier", "/dossier", "dossier commands, as /dossier in Slack"),
-                              ("deadline", "/deadline", "deadline commands, as /deadline in Slack"),
-                              ("programma", "/programma", "programme commands, as /programma"),
-                              ("team", "/lobby", "team roles, as /lobby team")):
+    for name, slash, prefix, text in (
+            ("dossier", "/dossier", [], "dossier commands, as /dossier in Slack"),
+            ("deadline", "/deadline", [], "deadline commands, as /deadline in Slack"),
+            ("programma", "/programma", [], "programme commands, as /programma in Slack"),
+            ("team", "/lobby", ["team"], "team roles, as /lobby team in Slack")):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("words", nargs=argparse.REMAINDER, help="e.g. show N35")
-        cmd.set_defaults(func=_slash(slash) if name != "team" else _team)
+        cmd.set_defaults(func=slash_command, slash=slash, prefix=prefix)
 
-    from tracker import doctor, transfer
+    export = sub.add_parser("export", help="write a JSON backup, a CSV of deadlines or an ICS")
+    export.add_argument("format", choices=["json", "csv", "ics"])
+    export.add_argument("-o", "--output", help="file to write (default: stdout)")
+    export.set_defaults(func=lazy("tracker.transfer:export_command"))
+    imp = sub.add_parser("import", help="load a JSON backup (empty database) or a CSV of deadlines")
+    imp.add_argument("format", choices=["json", "csv"])
+    imp.add_argument("file", help="the file to read, or - for stdin")
+    imp.set_defaults(func=lazy("tracker.transfer:import_command"))
 
-    transfer.register(sub)
-    doctor.register(sub)
-    for plugin in _plugins():
-        plugin(sub)
+    sub.add_parser("doctor", help="check settings, database, migrations and Slack").set_defaults(
+        func=lazy("tracker.doctor:doctor_command"))
+
+    for module in TRACKER_COMMANDS:
+        importlib.import_module(module).register(sub)
+    for register in _plugins():
+        register(sub)
     return parser
 
 
-def _team(args: argparse.Namespace) -> int:
-    args.words = ["team", *args.words]
-    return _slash("/lobby")(args)
+def _plugins() -> list[Callable[[Any], None]]:
+    from importlib.metadata import entry_points
 
-
-def _plugins() -> list[Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
-    found = []
-    for entry in sorted(entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
-        found.append(entry.load())
-    return found
+    return [entry.load() for entry in sorted(entry_points(group=PLUGIN_GROUP),
+                                             key=lambda e: e.name)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `lobby` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from tracker.errors import LobbyError
+
     try:
         return int(args.func(args) or 0)
     except UsageError as exc:
@@ -153,8 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _language() -> str:
     try:
-        return load_settings().lobby_language
-    except ValidationError:
+        return settings_from_env().lobby_language
+    except UsageError:
         return "nl"
 
 

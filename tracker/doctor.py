@@ -100,7 +100,8 @@ def run_checks(settings: Settings) -> list[Check]:
     return results
 
 
-def _doctor(args: argparse.Namespace) -> int:
+def doctor_command(args: argparse.Namespace) -> int:
+    """`lobby doctor`: print every check; exit 1 when one failed."""
     try:
         settings = load_settings()
     except ValidationError as exc:
@@ -111,9 +112,3 @@ def _doctor(args: argparse.Namespace) -> int:
     for check in results:
         print(check.line())
     return 0 if all(c.ok or c.warning for c in results) else 1
-
-
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add `lobby doctor`."""
-    sub.add_parser("doctor", help="check settings, database, migrations and Slack").set_defaults(
-        func=_doctor)

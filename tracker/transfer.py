@@ -106,11 +106,11 @@ def import_json(session: Session, payload: str, *, progress: Any = None) -> int:
             done += len(objects[start:start + 1000])
             if progress:
                 progress(done, total)
-    _reset_sequences(session)
+    reset_sequences(session)
     return done
 
 
-def _reset_sequences(session: Session) -> None:
+def reset_sequences(session: Session) -> None:
     """After inserting explicit ids on PostgreSQL, move each id sequence past the highest id."""
     if session.get_bind().dialect.name != "postgresql":
         return
@@ -229,7 +229,8 @@ def _progress(done: int, total: int) -> None:
               file=sys.stderr, flush=True)
 
 
-def _export(args: argparse.Namespace) -> int:
+def export_command(args: argparse.Namespace) -> int:
+    """`lobby export json|csv|ics [-o FILE]`."""
     from tracker.cli import open_runtime
     from tracker.db import session_scope
 
@@ -247,7 +248,8 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import(args: argparse.Namespace) -> int:
+def import_command(args: argparse.Namespace) -> int:
+    """`lobby import json|csv FILE`."""
     from tracker.app import utc_now
     from tracker.cli import UsageError, open_runtime
     from tracker.db import session_scope
@@ -267,15 +269,3 @@ def _import(args: argparse.Namespace) -> int:
     finally:
         runtime.close()
     return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add `lobby export` and `lobby import`."""
-    export = sub.add_parser("export", help="write a JSON backup, a CSV of deadlines or an ICS")
-    export.add_argument("format", choices=["json", "csv", "ics"])
-    export.add_argument("-o", "--output", help="file to write (default: stdout)")
-    export.set_defaults(func=_export)
-    imp = sub.add_parser("import", help="load a JSON backup (empty database) or a CSV of deadlines")
-    imp.add_argument("format", choices=["json", "csv"])
-    imp.add_argument("file", help="the file to read, or - for stdin")
-    imp.set_defaults(func=_import)
