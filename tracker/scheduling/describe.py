@@ -1,0 +1,60 @@
+"""Plain one-line descriptions of scheduled items (console, `lobby remind` output, logs)."""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from tracker.dates import format_date, format_relative_days
+from tracker.scheduling.items import Agenda, DigestItem, Item, Overdue, Reminder
+
+
+def _t(lang: str, nl: str, en: str) -> str:
+    return en if lang == "en" else nl
+
+
+def late_mark(item: Item, lang: str = "nl") -> str:
+    """" (later verzonden)" for an item posted after downtime, else ""."""
+    return _t(lang, " (later verzonden)", " (sent late)") if item.late else ""
+
+
+def relative(item: Reminder | Overdue, lang: str = "nl") -> str:
+    """"Over 7 dagen", "Morgen", "Vandaag", "3 dagen geleden", counted from the posting day."""
+    words = format_relative_days((item.due - item.today).days, lang)
+    return words[:1].upper() + words[1:]
+
+
+@singledispatch
+def describe(item: Item, lang: str = "nl") -> str:
+    """One line saying what `item` is."""
+    return item.key
+
+
+@describe.register
+def _(item: Reminder, lang: str = "nl") -> str:
+    x = item.deadline
+    return (f"{relative(item, lang)}: {x.title} — {x.dossier_code} · "
+            f"{format_date(item.due, lang)}{late_mark(item, lang)}")
+
+
+@describe.register
+def _(item: Overdue, lang: str = "nl") -> str:
+    x = item.deadline
+    return (f"{_t(lang, 'Verlopen', 'Overdue')}: {x.title} — {x.dossier_code} · "
+            f"{_t(lang, 'was', 'was due')} {format_date(item.due, lang)} "
+            f"({format_relative_days((item.due - item.today).days, lang)}){late_mark(item, lang)}")
+
+
+@describe.register
+def _(item: Agenda, lang: str = "nl") -> str:
+    overdue = sum(1 for e in item.entries if e.overdue)
+    week = item.week_key.split("W")[1].lstrip("0")
+    return (f"{_t(lang, 'Agenda week', 'Agenda week')} {week}: {len(item.entries) - overdue} "
+            f"{_t(lang, 'deze week', 'this week')}, {overdue} "
+            f"{_t(lang, 'verlopen', 'overdue')}{late_mark(item, lang)}")
+
+
+@describe.register
+def _(item: DigestItem, lang: str = "nl") -> str:
+    from tracker.digest.words import digest_title
+
+    return f"{digest_title(item.digest, lang)}{late_mark(item, lang)}"

@@ -1,0 +1,146 @@
+"""What the scheduler posts (Slack-free values), and the notifier contract the adapters implement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any, Protocol
+
+from tracker.dates import Period
+
+EVENT_TYPE = "lobby_delivery"  # Slack message metadata event_type; its payload is {"key": …}
+
+
+@dataclass(frozen=True)
+class DeadlineInfo:
+    """A snapshot of a deadline and its dossier, as much as a message needs."""
+
+    id: int
+    version: int
+    title: str
+    kind: str
+    due_time: time | None
+    approximate: bool
+    dossier_code: str
+    dossier_title: str
+    owner: str | None
+    recurring: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """One message the scheduler owes: a ledger `key`, where it goes and when it was due."""
+
+    key: str
+    channel: str
+    due_at: datetime
+    today: date  # the local date it is posted on (relative words are counted from here)
+    late: bool = False  # posted well after its moment (after downtime): "(later verzonden)"
+
+    kind = "item"
+
+    @property
+    def deadline_id(self) -> int | None:
+        """The deadline the item is about, if any."""
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reminder(Item):
+    """"Over 7 dagen: Kamerdebat MIRT": one rung of a deadline's ladder."""
+
+    deadline: DeadlineInfo
+    due: date  # the occurrence's date
+    offset: int  # the rung (days before) this reminder stands for
+
+    kind = "reminder"
+
+    @property
+    def deadline_id(self) -> int | None:
+        return self.deadline.id
+
+
+@dataclass(frozen=True, kw_only=True)
+class Overdue(Item):
+    """The one nudge on the first working day after an open deadline passed."""
+
+    deadline: DeadlineInfo
+    due: date
+
+    kind = "overdue"
+
+    @property
+    def deadline_id(self) -> int | None:
+        return self.deadline.id
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One line of the weekly agenda."""
+
+    deadline: DeadlineInfo
+    due: date
+    overdue: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Agenda(Item):
+    """The Monday agenda: this week's deadlines and the overdue ones."""
+
+    week_key: str  # "2023W47"
+    week_start: date
+    entries: tuple[AgendaEntry, ...] = field(default_factory=tuple)
+
+    kind = "agenda"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DigestItem(Item):
+    """The half-year digest for the period just ended (built by tracker.digest)."""
+
+    period: Period
+    digest: Any
+
+    kind = "digest"
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """What a notifier hands back for a posted message."""
+
+    ts: str | None
+
+
+class TransientError(Exception):
+    """Posting failed but may work later (HTTP 429 with `retry_after` seconds, 5xx, timeouts)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentError(Exception):
+    """Posting will not work until someone acts (channel_not_found, not_in_channel, is_archived)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Notifier(Protocol):
+    """Where the scheduler's messages go: Slack in production, the console in the demo and dry runs.
+
+    `post` paces itself per channel; it raises TransientError or PermanentError.
+    """
+
+    def post(self, channel: str, item: Item) -> PostResult:
+        """Post `item` in `channel`, tagged with its ledger key so it can be found again."""
+        ...
+
+    def find_posted(self, channel: str, key: str) -> str | None:
+        """The ts of a message tagged `key` among the channel's recent messages, else None."""
+        ...
+
+    def notify_admins(self, admins: frozenset[str], text: str) -> int:
+        """Send `text` to each admin directly; how many got it."""
+        ...

@@ -1,0 +1,378 @@
+"""What the scheduler owes at an instant, derived from the records (no clock, no Slack).
+
+Moments are local wall times turned into UTC once (`local_moment`); a moment between 02:00
+and 03:00 local is moved to 03:00, so nothing lands in (or is doubled by) a DST switch.
+Ledger keys, one per (what, occurrence, channel):
+    reminder:{deadline}:{occurrence}:{offset}:{channel}    overdue:{deadline}:{due}:{channel}
+    agenda:{iso-week}:{channel}                            digest:{period}:{channel}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session, col, select
+
+from tracker.dates import (
+    half_year_of,
+    is_working_day,
+    local_to_utc,
+    next_working_day,
+    previous_half_year,
+    previous_working_day,
+)
+from tracker.dates.periods import half_year
+from tracker.models import Deadline, DeadlineStatus, Delivery, Dossier, Phase
+from tracker.scheduling.items import (
+    Agenda,
+    AgendaEntry,
+    DeadlineInfo,
+    DigestItem,
+    Item,
+    Overdue,
+    Reminder,
+)
+from tracker.services.deadlines import list_upcoming, occurrences, offsets_for
+from tracker.settings import Settings
+
+AGENDA_TIME = time(8, 30)
+DIGEST_TIME = time(9, 0)
+# Posted later than this after its moment, an item is marked "(later verzonden)".
+LATE_AFTER = timedelta(minutes=15)
+# Reminders of occurrences further back than this are neither sent nor recorded as skipped.
+LOOKBACK = timedelta(days=7)
+# A digest missed by downtime is still posted within this many days of its moment; a fresh
+# install in the middle of a half-year does not post the previous one out of the blue.
+DIGEST_CATCH_UP = timedelta(days=14)
+NIGHT = (time(2, 0), time(3, 0))
+
+SKIP_PASSED = "deadline passed before it could be sent"
+SKIP_NUDGE_DAY = "overdue nudge: its working day passed during downtime"
+SKIP_GONE = "no longer due (done, cancelled, moved or past)"
+SKIP_EMPTY = "empty: nothing to post"
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A ledger row to record as skipped instead of posting."""
+
+    key: str
+    kind: str
+    channel: str
+    deadline_id: int | None
+    due_at: datetime
+    reason: str
+
+
+@dataclass
+class Plan:
+    """What one tick owes: items to post, and items to record as skipped."""
+
+    post: list[Item] = field(default_factory=list)
+    skip: list[Skip] = field(default_factory=list)
+
+
+def local_moment(day: date, at: time, settings: Settings) -> datetime:
+    """The UTC instant of local wall time `at` on `day`, never between 02:00 and 03:00 local."""
+    if NIGHT[0] <= at < NIGHT[1]:
+        at = NIGHT[1]
+    return local_to_utc(day, at, settings.tz)
+
+
+def ladder(due: date, offsets: Iterable[int]) -> list[tuple[date, int]]:
+    """(day, offset) of each rung: due − offset, moved back to a working day; one rung a day."""
+    days: dict[date, int] = {}
+    for offset in sorted(set(offsets)):  # nearest first: on a shared day the nearest rung wins
+        days.setdefault(previous_working_day(due - timedelta(days=offset)), offset)
+    return sorted(days.items())
+
+
+def agenda_day(today: date) -> date:
+    """The first working day of `today`'s ISO week (Monday, or Tuesday after Easter Monday)."""
+    monday = today - timedelta(days=today.weekday())
+    day = monday
+    while not is_working_day(day) and day < monday + timedelta(days=4):
+        day += timedelta(days=1)
+    return day if is_working_day(day) else monday
+
+
+def week_key(day: date) -> str:
+    """"2023W47"."""
+    year, week, _ = day.isocalendar()
+    return f"{year}W{week:02d}"
+
+
+def reminder_key(deadline_id: int, due: date, offset: int, channel: str) -> str:
+    """Ledger key of one reminder rung."""
+    return f"reminder:{deadline_id}:{due.isoformat()}:{offset}:{channel}"
+
+
+def overdue_key(deadline_id: int, due: date, channel: str) -> str:
+    """Ledger key of an overdue nudge."""
+    return f"overdue:{deadline_id}:{due.isoformat()}:{channel}"
+
+
+def agenda_key(week: str, channel: str) -> str:
+    """Ledger key of a weekly agenda."""
+    return f"agenda:{week}:{channel}"
+
+
+def digest_key(period: str, channel: str) -> str:
+    """Ledger key of a half-year digest."""
+    return f"digest:{period}:{channel}"
+
+
+def _what(key: str) -> str:
+    """The key without its channel: a rung sent to a channel is not owed again in another."""
+    return key.rsplit(":", 1)[0]
+
+
+def channel_for(dossier: Dossier, settings: Settings) -> str | None:
+    """The dossier's channel, else LOBBY_DEFAULT_CHANNEL."""
+    return dossier.channel or settings.lobby_default_channel or None
+
+
+def deadline_info(deadline: Deadline, dossier: Dossier) -> DeadlineInfo:
+    """The snapshot a message needs."""
+    assert deadline.id is not None
+    return DeadlineInfo(id=deadline.id, version=deadline.version, title=deadline.title,
+                        kind=deadline.kind, due_time=deadline.due_time,
+                        approximate=deadline.approximate, dossier_code=dossier.code,
+                        dossier_title=dossier.title, owner=dossier.owner,
+                        recurring=bool(deadline.rrule))
+
+
+def _open_deadlines(session: Session) -> list[tuple[Deadline, Dossier]]:
+    query = (select(Deadline, Dossier).join(Dossier, col(Dossier.id) == Deadline.dossier_id)
+             .where(Deadline.status == DeadlineStatus.OPEN.value,
+                    Dossier.phase != Phase.CLOSED.value)
+             .order_by(Deadline.due_date, Deadline.id))
+    return list(session.exec(query).all())
+
+
+def _passed(deadline: Deadline, due: date, now: datetime, settings: Settings) -> bool:
+    """True when the occurrence on `due` lies behind us (its day, or its time today, is over)."""
+    today = now.astimezone(settings.tz).date()
+    if due != today:
+        return due < today
+    return deadline.due_time is not None and local_to_utc(
+        due, deadline.due_time, settings.tz) <= now
+
+
+def _rungs(deadline: Deadline, due: date, settings: Settings) -> Iterator[tuple[datetime, int]]:
+    """(moment, offset) of each owed rung: moments before scheduled_at are not owed."""
+    for day, offset in ladder(due, offsets_for(deadline)):
+        moment = local_moment(day, settings.reminder_time, settings)
+        if moment >= deadline.scheduled_at:
+            yield moment, offset
+
+
+def _nudge_moment(deadline: Deadline, settings: Settings) -> datetime | None:
+    """When the overdue nudge is owed, or None (recurring, or recorded when already past)."""
+    if deadline.rrule or deadline.scheduled_at.astimezone(settings.tz).date() > deadline.due_date:
+        return None
+    return local_moment(next_working_day(deadline.due_date), settings.reminder_time, settings)
+
+
+def _late(moment: datetime, now: datetime) -> bool:
+    return now - moment > LATE_AFTER
+
+
+def plan_tick(*, session: Session, settings: Settings, now: datetime) -> Plan:
+    """Everything owed at `now` that the ledger has no row for yet."""
+    plan = Plan()
+    tz = settings.tz
+    today = now.astimezone(tz).date()
+    pairs = _open_deadlines(session)
+    seen = _ledger_whats(session, [d.id for d, _ in pairs if d.id is not None])
+    for deadline, dossier in pairs:
+        channel = channel_for(dossier, settings)
+        if channel is None or deadline.id is None:
+            continue
+        info = deadline_info(deadline, dossier)
+        horizon = today + timedelta(days=max(offsets_for(deadline), default=0) + 1)
+        for due in occurrences(deadline, today - LOOKBACK, horizon):
+            owed = [rung for rung in _rungs(deadline, due, settings) if rung[0] <= now]
+            if not owed:
+                continue
+            moment, offset = max(owed)  # after downtime only the most recent rung is sent
+            key = reminder_key(deadline.id, due, offset, channel)
+            if _what(key) in seen:
+                continue
+            if _passed(deadline, due, now, settings):
+                plan.skip.append(Skip(key, Reminder.kind, channel, deadline.id, moment, SKIP_PASSED))
+            else:
+                plan.post.append(Reminder(key=key, channel=channel, due_at=moment, today=today,
+                                          late=_late(moment, now), deadline=info, due=due,
+                                          offset=offset))
+        moment_ = _nudge_moment(deadline, settings)
+        if moment_ is not None and moment_ <= now:
+            key = overdue_key(deadline.id, deadline.due_date, channel)
+            if _what(key) in seen:
+                continue
+            if moment_.astimezone(tz).date() < today:
+                plan.skip.append(Skip(key, Overdue.kind, channel, deadline.id, moment_,
+                                      SKIP_NUDGE_DAY))
+            else:
+                plan.post.append(Overdue(key=key, channel=channel, due_at=moment_, today=today,
+                                         late=_late(moment_, now), deadline=info,
+                                         due=deadline.due_date))
+    _plan_agenda(plan, session, settings, now)
+    _plan_digest(plan, session, settings, now)
+    plan.post.sort(key=lambda item: (item.due_at, item.key))
+    return plan
+
+
+def _ledger_whats(session: Session, deadline_ids: list[int]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(deadline_ids), 500):
+        chunk = deadline_ids[start:start + 500]
+        keys = session.exec(select(Delivery.key).where(col(Delivery.deadline_id).in_(chunk)))
+        found.update(_what(key) for key in keys)
+    return found
+
+
+def _has_row(session: Session, key: str) -> bool:
+    return session.exec(select(Delivery.id).where(Delivery.key == key)).first() is not None
+
+
+def _plan_agenda(plan: Plan, session: Session, settings: Settings, now: datetime) -> None:
+    channel = settings.lobby_default_channel
+    today = now.astimezone(settings.tz).date()
+    day = agenda_day(today)
+    moment = local_moment(day, AGENDA_TIME, settings)
+    if not channel or moment > now:
+        return
+    key = agenda_key(week_key(today), channel)
+    if _has_row(session, key):
+        return
+    item = build_agenda(session=session, settings=settings, now=now, key=key, channel=channel,
+                        due_at=moment)
+    if item is None:
+        plan.skip.append(Skip(key, Agenda.kind, channel, None, moment, SKIP_EMPTY))
+    else:
+        plan.post.append(item)
+
+
+def build_agenda(*, session: Session, settings: Settings, now: datetime, key: str, channel: str,
+                 due_at: datetime) -> Agenda | None:
+    """This week's and the overdue open deadlines, or None when there are none."""
+    today = now.astimezone(settings.tz).date()
+    monday = today - timedelta(days=today.weekday())
+    upcoming = list_upcoming(session=session, now=now, tz=settings.tz,
+                             until=monday + timedelta(days=6))
+    entries = tuple(AgendaEntry(deadline_info(u.deadline, u.dossier), u.due, u.overdue)
+                    for u in upcoming)
+    if not entries:
+        return None
+    return Agenda(key=key, channel=channel, due_at=due_at, today=today, late=_late(due_at, now),
+                  week_key=week_key(today), week_start=monday, entries=entries)
+
+
+def _plan_digest(plan: Plan, session: Session, settings: Settings, now: datetime) -> None:
+    channel = settings.lobby_digest_channel
+    today = now.astimezone(settings.tz).date()
+    moment = local_moment(half_year_of(today).start, DIGEST_TIME, settings)
+    if not channel or moment > now or now - moment > DIGEST_CATCH_UP:
+        return
+    period = previous_half_year(today)
+    key = digest_key(period.key, channel)
+    if _has_row(session, key):
+        return
+    item = build_digest_item(session=session, settings=settings, now=now, key=key,
+                             channel=channel, due_at=moment)
+    if item is None:
+        plan.skip.append(Skip(key, DigestItem.kind, channel, None, moment, SKIP_EMPTY))
+    else:
+        plan.post.append(item)
+
+
+def build_digest_item(*, session: Session, settings: Settings, now: datetime, key: str,
+                      channel: str, due_at: datetime) -> DigestItem | None:
+    """The digest of the half-year just ended, or None when nothing happened in it."""
+    from tracker.digest import build_digest
+
+    today = now.astimezone(settings.tz).date()
+    period = previous_half_year(today)
+    digest = build_digest(session=session, period=period, now=now, tz=settings.tz)
+    if digest.is_empty:
+        return None
+    return DigestItem(key=key, channel=channel, due_at=due_at, today=today,
+                      late=_late(due_at, now), period=period, digest=digest)
+
+
+def item_for_row(*, session: Session, settings: Settings, row: Delivery,
+                 now: datetime) -> Item | None:
+    """Rebuild the item of a ledger row taken up again (retry, expired lease), or None when it
+    is no longer owed: the deadline was done, cancelled or moved, or its moment has passed."""
+    parts = row.key.split(":")
+    today = now.astimezone(settings.tz).date()
+    late = row.late or _late(row.due_at, now)
+    if row.kind in (Reminder.kind, Overdue.kind):
+        deadline = session.get(Deadline, row.deadline_id) if row.deadline_id else None
+        if deadline is None or deadline.status != DeadlineStatus.OPEN.value:
+            return None
+        dossier = session.get(Dossier, deadline.dossier_id)
+        if dossier is None or dossier.phase == Phase.CLOSED.value:
+            return None
+        due = date.fromisoformat(parts[2])
+        info = deadline_info(deadline, dossier)
+        if row.kind == Overdue.kind:
+            if deadline.due_date != due or deadline.rrule or due >= today:
+                return None
+            return Overdue(key=row.key, channel=row.channel, due_at=row.due_at, today=today,
+                           late=late, deadline=info, due=due)
+        if due not in occurrences(deadline, due, due) or _passed(deadline, due, now, settings):
+            return None
+        return Reminder(key=row.key, channel=row.channel, due_at=row.due_at, today=today,
+                        late=late, deadline=info, due=due, offset=int(parts[3]))
+    if row.kind == Agenda.kind:
+        if parts[1] != week_key(today):
+            return None
+        return build_agenda(session=session, settings=settings, now=now, key=row.key,
+                            channel=row.channel, due_at=row.due_at)
+    if row.kind == DigestItem.kind:
+        if parts[1] != previous_half_year(today).key:
+            return None
+        return build_digest_item(session=session, settings=settings, now=now, key=row.key,
+                                 channel=row.channel, due_at=row.due_at)
+    return None
+
+
+def next_moment(*, session: Session, settings: Settings, after: datetime) -> datetime | None:
+    """The earliest moment after `after` at which something may become due (for fast-forward)."""
+    tz = settings.tz
+    start = after.astimezone(tz).date()
+    moments: list[datetime] = []
+    for deadline, dossier in _open_deadlines(session):
+        if channel_for(dossier, settings) is None:
+            continue
+        horizon = start + timedelta(days=max(offsets_for(deadline), default=0) + 366)
+        for due in occurrences(deadline, start - LOOKBACK, horizon):
+            later = [m for m, _ in _rungs(deadline, due, settings) if m > after]
+            if later:
+                moments.append(min(later))
+                break
+        nudge = _nudge_moment(deadline, settings)
+        if nudge is not None and nudge > after:
+            moments.append(nudge)
+    if settings.lobby_default_channel:
+        for weeks in (0, 1, 2):
+            day = agenda_day(start + timedelta(weeks=weeks))
+            if (moment := local_moment(day, AGENDA_TIME, settings)) > after:
+                moments.append(moment)
+                break
+    if settings.lobby_digest_channel:
+        for half in _following_halves(start):
+            if (moment := local_moment(half, DIGEST_TIME, settings)) > after:
+                moments.append(moment)
+                break
+    return min(moments, default=None)
+
+
+def _following_halves(day: date) -> list[date]:
+    current = half_year_of(day)
+    following = half_year(current.end.year, 1 if current.end.month == 1 else 2)
+    return [current.start, following.start]
