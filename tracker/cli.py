@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 Handler = Callable[[argparse.Namespace], int]
 PLUGIN_GROUP = "lobbytracker.cli"
 # Tracker modules that add their own subcommands with a light `register(sub)`.
-TRACKER_COMMANDS: tuple[str, ...] = ("tracker.scheduling.cli",)
+TRACKER_COMMANDS: tuple[str, ...] = ("tracker.scheduling.cli", "tracker.digest.cli")
 
 
 class UsageError(Exception):

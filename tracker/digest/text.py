@@ -81,7 +81,15 @@ def _line(line: LineDigest, lang: str) -> list[str]:
 
 def _budget(budget: Budget, lang: str) -> list[str]:
     en = lang == "en"
-    out = _heading(f"{'Budget' if en else 'Begroting'} {budget.year}", "-")
+    return [*_heading(f"{'Budget' if en else 'Begroting'} {budget.year}", "-"),
+            *budget_table(budget, lang), ""]
+
+
+def budget_table(budget: Budget, lang: str = "nl", *, name_width: int = 60) -> list[str]:
+    """The budget as aligned text columns: both sections, flagged totals with what their lines
+    add up to, and the balance."""
+    en = lang == "en"
+    out: list[str] = []
     header = ["", column_label("budget", lang), f"{column_label('actual', lang)} "
               f"{budget.actual_period}".strip(), column_label("expected", lang)]
     rows: list[list[str]] = []
@@ -91,7 +99,8 @@ def _budget(budget: Budget, lang: str) -> list[str]:
         rows.append([section.name.upper(), *header[1:]])
         for row in section.rows:
             mark = " !" if row.flagged else ""
-            rows.append([row.name[:60] + mark, *(format_eur(v, lang) for v in row.amounts.values())])
+            name = row.name if len(row.name) <= name_width else row.name[:name_width - 1] + "…"
+            rows.append([name + mark, *(format_eur(v, lang) for v in row.amounts.values())])
             if row.flagged and row.computed is not None:
                 rows.append(["  " + ("lines add up to" if en else "regels tellen op tot"),
                              *(format_eur(v, lang) for v in row.computed.values())])
@@ -107,7 +116,6 @@ def _budget(budget: Budget, lang: str) -> list[str]:
         balance.append([row.name + (" !" if row.flagged else ""),
                         *(format_eur(v, lang) for v in row.amounts.values())])
     out += _columns(balance, {1, 2, 3})
-    out.append("")
     return out
 
 

@@ -312,8 +312,7 @@ def period_span(digest: Digest, lang: str = "nl") -> str:
 
 
 def so_far_note(digest: Digest, lang: str = "nl") -> str | None:
-    """"tot nu toe, t/m 15 nov 2023" when the period is still running."""
+    """"tot nu toe" when the period is still running (its span ends today)."""
     if digest.period.end >= following_period(digest.period).start:
         return None
-    last = digest.period.end - timedelta(days=1)
-    return (f"so far, up to {day(last, lang)}" if _en(lang) else f"tot nu toe, t/m {day(last, lang)}")
+    return "so far" if _en(lang) else "tot nu toe"
