@@ -14,6 +14,9 @@ class ActionId(StrEnum):
     OPEN_DOSSIER = "open_dossier"              # "Dossier"
     DOSSIER_PAGE = "dossier_page"              # next page of /dossier list
     DIGEST_POST = "digest_post"                # "Plaats in kanaal"
+    EDIT_DOSSIER = "edit_dossier"              # "Bewerken" on the dossier card → edit modal
+    CHANGE_STATUS = "change_status"            # "Status wijzigen" → status modal
+    ADD_DEADLINE = "add_deadline"              # "Deadline toevoegen" → add-deadline modal
 
 
 class CallbackId(StrEnum):

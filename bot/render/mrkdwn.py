@@ -46,3 +46,14 @@ def channel_ref(channel_id: str | None) -> str:
     if not channel_id or not re.fullmatch(r"[CGD][A-Z0-9]{2,20}", channel_id):
         return "—"
     return f"<#{channel_id}>"
+
+
+def plain_user_text(s: str | None) -> str:
+    """User text for plain_text objects (headers, buttons, options): broadcasts neutralised.
+
+    plain_text shows `&`, `<` and `>` as typed, so only the pings are defused here.
+    """
+    if not s:
+        return ""
+    text = _SPECIAL_REF.sub(lambda m: "@" + m.group(1).lower(), s)
+    return _BROADCAST.sub(lambda m: "@" + ZWJ + m.group(1), text)

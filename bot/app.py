@@ -1,0 +1,229 @@
+"""The Bolt app: `create_app(settings, engine=…)` builds it; nothing is created at import time.
+
+Execution mode — why `process_before_response=True` (HTTP and Socket Mode alike):
+Bolt's default runner starts the listener in a thread and polls every 10 ms for `ack()`,
+which puts a 10 ms floor under every request and makes tests racy. Our listeners answer
+from the database in a few milliseconds, so we run them inline and put the reply in the
+acknowledgement itself (slash commands reply in the HTTP response body, no Web API call):
+deterministic, low latency, and the ack carries the answer well within Slack's 3 s.
+Anything that talks to Slack or may be slow (views.open, response_url replies, App Home
+refreshes, building and posting a digest) goes into `context["outbox"]` and is delivered by a
+lazy listener (`bot.listeners.outbox.deliver`) on a worker thread after the ack — it waits
+for the request's transaction to commit first, so it never reads stale data.
+
+One error path: `handle_error` turns domain errors into short replies in LOBBY_LANGUAGE
+(ephemeral reply for commands, `response_action: errors` for modals, an ephemeral
+response_url message for buttons) and anything unexpected into a one-line apology with an
+error id; tracebacks go to the log only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tracker.app import utc_now
+from tracker.errors import LobbyError
+from tracker.settings import Settings
+
+log = logging.getLogger("lobbytracker.slack")
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class Deps:
+    """What every listener needs besides the request: settings, the engine and the clock.
+
+    Shared, not copied, into lazy listeners (Bolt deep-copies the context for them).
+    """
+
+    settings: Settings
+    engine: Engine
+    clock: Clock = utc_now
+    seen_events: OrderedDict[str, None] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
+        return self
+
+    @property
+    def lang(self) -> str:
+        return self.settings.lobby_language
+
+    def first_delivery(self, event_id: str) -> bool:
+        """True the first time this process sees `event_id` (Slack retries an event up to 3x)."""
+        with self.lock:
+            if event_id in self.seen_events:
+                return False
+            self.seen_events[event_id] = None
+            while len(self.seen_events) > 5000:
+                self.seen_events.popitem(last=False)
+            return True
+
+
+class RequestSession(Session):
+    """The request's session; lazy listeners get None in its place (they open their own)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> None:
+        return None
+
+
+class Committed:
+    """Set once the request's transaction is committed or rolled back; lazy work waits for it."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Committed:
+        return self
+
+    def wait(self, timeout: float = 10.0) -> bool:
+        return self.event.wait(timeout)
+
+
+def make_client(settings: Settings, *, token: str | None = None) -> WebClient:
+    """A WebClient on SLACK_API_URL (when set) that retries connection errors, 429 and 5xx."""
+    kwargs: dict[str, Any] = {}
+    if settings.slack_api_url:
+        url = settings.slack_api_url
+        kwargs["base_url"] = url if url.endswith("/") else url + "/"
+    client = WebClient(token=token or settings.slack_bot_token, **kwargs)
+    client.retry_handlers = [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+    return client
+
+
+def create_app(settings: Settings, *, engine: Engine, client: WebClient | None = None,
+               clock: Clock = utc_now, verify_requests: bool = True) -> App:
+    """The Bolt app with its middleware, error handler and every listener registered."""
+    from bot.listeners import register_listeners
+
+    deps = Deps(settings, engine, clock)
+    client = client or make_client(settings)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret or "",
+        process_before_response=True,
+        request_verification_enabled=verify_requests,
+        # auth.test at start-up would make the app unusable offline (console, tests of the
+        # error paths); `lobby doctor` and `lobby serve` check the token explicitly.
+        token_verification_enabled=False,
+        logger=log,
+    )
+    app.use(_request_scope(deps))
+    app.error(handle_error)
+    register_listeners(app)
+    return app
+
+
+def _request_scope(deps: Deps) -> Callable[..., Any]:
+    def request_scope(context: BoltContext, request: BoltRequest, body: dict[str, Any],
+                      next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        """One DB session per request: commit when the listener succeeded, else roll back."""
+        if body.get("type") == "event_callback" and body.get("event_id"):
+            retried = bool(request.headers.get("x-slack-retry-num"))
+            if not deps.first_delivery(str(body["event_id"])) and retried:
+                return BoltResponse(status=200, body="")  # a retry of what we already did
+        session = RequestSession(deps.engine, expire_on_commit=False)
+        committed = Committed()
+        context["deps"] = deps
+        context["session"] = session
+        context["now"] = deps.clock()
+        context["committed"] = committed
+        context["outbox"] = []
+        try:
+            response = next()
+            if context.get("failed"):
+                session.rollback()
+            else:
+                session.commit()
+            return response
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+            committed.event.set()
+    return request_scope
+
+
+def error_reply_text(error: BaseException, lang: str) -> tuple[str, str | None]:
+    """The user-facing message for `error`, and an error id when it was unexpected."""
+    if isinstance(error, LobbyError):
+        return error.message(lang), None
+    error_id = uuid.uuid4().hex[:8]
+    text = (f"Sorry, something went wrong on our side (error id {error_id}). Please try again."
+            if lang == "en" else
+            f"Sorry, er ging bij ons iets mis (fout-id {error_id}). Probeer het later opnieuw.")
+    return text, error_id
+
+
+def handle_error(error: Exception, body: dict[str, Any], context: BoltContext,
+                 logger: logging.Logger) -> BoltResponse | None:
+    """The one error path: a friendly reply, nothing changed, no traceback in Slack."""
+    from bot.render.results import render_error
+
+    context["failed"] = True
+    session = context.get("session")
+    if session is not None:
+        session.rollback()
+    deps: Deps | None = context.get("deps")
+    lang = deps.lang if deps else "nl"
+    text, error_id = error_reply_text(error, lang)
+    if error_id is not None:
+        logger.error("unexpected error %s while handling %s", error_id, _describe(body),
+                     exc_info=error)
+    else:
+        logger.info("refused %s: %s", _describe(body), type(error).__name__)
+    kind = body.get("type")
+    if kind == "view_submission":
+        block = context.get("error_block") or "_"
+        return BoltResponse(status=200, headers={"content-type": "application/json"},
+                            body=json.dumps({"response_action": "errors",
+                                             "errors": {block: text[:1900]}}))
+    message = render_error(text)
+    if kind == "block_actions" or kind == "view_closed":
+        context["outbox"] = [{"op": "respond", "payload": {**message.payload(),
+                                                           "replace_original": False}}]
+        return BoltResponse(status=200, body="")
+    if body.get("command"):
+        context["outbox"] = []
+        return BoltResponse(status=200, headers={"content-type": "application/json"},
+                            body=json.dumps(message.payload()))
+    return BoltResponse(status=200, body="")
+
+
+def _describe(body: dict[str, Any]) -> str:
+    """What the request was, without any user text or secret: for the log."""
+    if body.get("command"):
+        return f"command {body['command']}"
+    kind = body.get("type", "?")
+    if kind == "block_actions":
+        ids = [a.get("action_id") for a in body.get("actions", [])]
+        return f"block_actions {ids}"
+    if kind in ("view_submission", "view_closed"):
+        return f"{kind} {body.get('view', {}).get('callback_id')}"
+    if kind == "event_callback":
+        return f"event {body.get('event', {}).get('type')}"
+    return str(kind)

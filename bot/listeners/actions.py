@@ -1,0 +1,238 @@
+"""Buttons: reminder buttons (done, one day later, move, dossier), list paging, digest posting,
+and the dossier card's buttons that open modals.
+
+Reminder buttons carry `{"deadline": id, "version": v, "due": "YYYY-MM-DD"}` (the date
+picker carries it in its actions block's block_id). A click on a stale reminder — the deadline
+was completed, cancelled or moved meanwhile, or a double click — is answered politely and
+changes nothing: the version check makes every change apply at most once.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk.models.blocks import Block
+
+from bot.ids import ActionId
+from bot.listeners.outbox import deliver
+from bot.listeners.views import modal_for
+from bot.render.dossiers import render_dossier_card, render_dossier_list
+from bot.render.limits import MAX_MESSAGE_BLOCKS
+from bot.render.limits import context as context_block
+from bot.render.message import Message
+from bot.render.mrkdwn import escape_user_text
+from bot.render.results import render_notice
+from tracker.dates import format_date, parse_period
+from tracker.errors import InvalidInput
+from tracker.models import Deadline, DeadlineStatus, Dossier, Role
+from tracker.results import ModalRequested
+from tracker.services import deadlines as dl
+from tracker.services import dossiers as ds
+from tracker.services.members import require_role
+
+
+def _t(lang: str, nl: str, en: str) -> str:
+    return en if lang == "en" else nl
+
+
+def action_value(action: dict[str, Any]) -> dict[str, Any]:
+    """The JSON an element carries: in `value` (buttons) or its block's block_id (pickers)."""
+    for raw in (action.get("value"), action.get("block_id")):
+        if raw:
+            try:
+                data = json.loads(raw)
+            except (TypeError, json.JSONDecodeError):
+                continue
+            if isinstance(data, dict):
+                return data
+    raise InvalidInput("Deze knop is niet (meer) geldig.", "This button is not valid (anymore).")
+
+
+def _respond(context: BoltContext, message: Message, *, replace: bool = False) -> None:
+    context["outbox"].append({"op": "respond",
+                              "payload": {**message.payload(), "replace_original": replace}})
+
+
+def _stale(deadline: Deadline | None, value: dict[str, Any], lang: str) -> str | None:
+    """Why a reminder button no longer applies, or None when it still does."""
+    if deadline is None:
+        return _t(lang, "Deze deadline bestaat niet meer; er is niets gewijzigd.",
+                  "This deadline no longer exists; nothing was changed.")
+    title = f"*#{deadline.id} {escape_user_text(deadline.title)}*"
+    if deadline.status == DeadlineStatus.DONE.value:
+        return _t(lang, f"{title} is al afgerond; er is niets gewijzigd.",
+                  f"{title} is already done; nothing was changed.")
+    if deadline.status == DeadlineStatus.CANCELLED.value:
+        return _t(lang, f"{title} is geannuleerd; er is niets gewijzigd.",
+                  f"{title} was cancelled; nothing was changed.")
+    due = str(value.get("due") or "")
+    if (due and due != deadline.due_date.isoformat()) or value.get("version") != deadline.version:
+        when = format_date(deadline.due_date, lang)
+        return _t(lang, f"Deze herinnering is verouderd: {title} staat nu op {when}. "
+                        "Er is niets gewijzigd.",
+                  f"This reminder is out of date: {title} is now due {when}. Nothing was changed.")
+    return None
+
+
+def _reminder_target(body: dict[str, Any], context: BoltContext) -> tuple[Deadline, str] | None:
+    """The deadline a reminder button acts on, after the role and staleness checks."""
+    deps = context["deps"]
+    session, lang = context["session"], deps.lang
+    user_id = body["user"]["id"]
+    require_role(session, user_id, Role.EDITOR, deps.settings.admins)
+    value = action_value(body["actions"][0])
+    deadline_id = value.get("deadline")
+    deadline = session.get(Deadline, deadline_id) if isinstance(deadline_id, int) else None
+    why = _stale(deadline, value, lang)
+    if why is not None or deadline is None:
+        _respond(context, render_notice(":information_source: " + (why or "")))
+        return None
+    return deadline, user_id
+
+
+def _closed_reminder(body: dict[str, Any], note: str) -> Message:
+    """The reminder message as it was, its buttons replaced by what was done and by whom."""
+    message = body.get("message") or {}
+    kept = [b for b in message.get("blocks") or [] if b.get("type") != "actions"]
+    blocks = [block for block in (Block.parse(b) for b in kept) if block is not None]
+    return Message(note, [*blocks[:MAX_MESSAGE_BLOCKS - 1], context_block(note)])
+
+
+def _after_change(context: BoltContext, body: dict[str, Any], note: str, user_id: str) -> None:
+    if body.get("message"):
+        _respond(context, _closed_reminder(body, note), replace=True)
+    else:
+        _respond(context, render_notice(note))
+    context["outbox"].append({"op": "publish_home", "user": user_id})
+
+
+def handle_reminder_done(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """"Afgerond": mark the milestone reached."""
+    ack()
+    target = _reminder_target(body, context)
+    if target is None:
+        return
+    deadline, user_id = target
+    lang = context["deps"].lang
+    dl.complete_deadline(session=context["session"], now=context["now"], actor=user_id,
+                         deadline=deadline, expected_version=action_value(body["actions"][0])["version"])
+    _after_change(context, body, _t(lang, f":white_check_mark: Afgerond door <@{user_id}>.",
+                                    f":white_check_mark: Marked done by <@{user_id}>."), user_id)
+
+
+def _move(body: dict[str, Any], context: BoltContext, new_due: date) -> None:
+    target = _reminder_target(body, context)
+    if target is None:
+        return
+    deadline, user_id = target
+    lang = context["deps"].lang
+    if new_due == deadline.due_date:
+        raise InvalidInput(f"Deadline #{deadline.id} staat al op die datum.",
+                           f"Deadline #{deadline.id} is already on that date.")
+    dl.move_deadline(session=context["session"], now=context["now"], actor=user_id,
+                     deadline=deadline, due=new_due, due_time=deadline.due_time,
+                     approximate=deadline.approximate,
+                     expected_version=action_value(body["actions"][0])["version"])
+    when = format_date(new_due, lang)
+    _after_change(context, body, _t(lang, f":calendar: Verzet naar {when} door <@{user_id}>.",
+                                    f":calendar: Moved to {when} by <@{user_id}>."), user_id)
+
+
+def handle_reminder_snooze(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """"1 dag later": move the deadline one day on."""
+    ack()
+    value = action_value(body["actions"][0])
+    try:
+        due = date.fromisoformat(str(value.get("due")))
+    except ValueError as exc:
+        raise InvalidInput("Deze knop is niet (meer) geldig.",
+                           "This button is not valid (anymore).") from exc
+    _move(body, context, due + timedelta(days=1))
+
+
+def handle_reminder_move(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """"Verzetten…": the date picked in the reminder's date picker."""
+    ack()
+    picked = body["actions"][0].get("selected_date")
+    if not picked:
+        return
+    _move(body, context, date.fromisoformat(picked))
+
+
+def handle_open_dossier(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """"Dossier": show the dossier card to the one who clicked."""
+    ack()
+    deps, session, now = context["deps"], context["session"], context["now"]
+    value = action_value(body["actions"][0])
+    dossier = None
+    if isinstance(value.get("dossier"), int):
+        dossier = session.get(Dossier, value["dossier"])
+    elif isinstance(value.get("deadline"), int):
+        deadline = session.get(Deadline, value["deadline"])
+        dossier = session.get(Dossier, deadline.dossier_id) if deadline else None
+    if dossier is None:
+        raise InvalidInput("Dit dossier bestaat niet meer.", "This dossier no longer exists.")
+    card = ds.dossier_card(session=session, dossier=dossier, now=now)
+    tz = deps.settings.tz
+    _respond(context, render_dossier_card(card, tz=tz, today=now.astimezone(tz).date(),
+                                          lang=deps.lang))
+
+
+def handle_dossier_page(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Next page of `/dossier list`, in place of the current one."""
+    ack()
+    value = action_value(body["actions"][0])
+    filter_text = str(value.get("filter") or "")
+    page_number = value.get("page") if isinstance(value.get("page"), int) else 0
+    dossiers = ds.list_dossiers(session=context["session"], filter_text=filter_text)
+    _respond(context, render_dossier_list(dossiers, filter_text=filter_text,
+                                          page_number=page_number, lang=context["deps"].lang),
+             replace=True)
+
+
+def handle_digest_post(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """"Plaats in kanaal": post the previewed digest for everyone."""
+    ack()
+    deps, now = context["deps"], context["now"]
+    key = str(action_value(body["actions"][0]).get("period") or "")
+    period = parse_period(key, now=now, tz=deps.settings.tz)
+    context["outbox"].append({"op": "digest", "period": period, "post": True})
+
+
+def _open_modal(modal: str) -> Any:
+    def handle(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        deps, session = context["deps"], context["session"]
+        require_role(session, body["user"]["id"], Role.EDITOR, deps.settings.admins)
+        value = action_value(body["actions"][0])
+        dossier = session.get(Dossier, value.get("dossier")) if isinstance(
+            value.get("dossier"), int) else None
+        if dossier is None:
+            raise InvalidInput("Dit dossier bestaat niet meer.", "This dossier no longer exists.")
+        channel = (body.get("channel") or {}).get("id")
+        view = modal_for(ModalRequested(modal, dossier), session=session, lang=deps.lang,
+                         channel_id=channel)
+        context["outbox"].append({"op": "open_view", "trigger_id": body.get("trigger_id"),
+                                  "view": view.to_dict()})
+    handle.__name__ = f"handle_open_{modal}"
+    return handle
+
+
+def register(app: App) -> None:
+    """Register every button and picker."""
+    handlers = {
+        ActionId.REMINDER_DONE: handle_reminder_done,
+        ActionId.REMINDER_SNOOZE: handle_reminder_snooze,
+        ActionId.REMINDER_MOVE: handle_reminder_move,
+        ActionId.OPEN_DOSSIER: handle_open_dossier,
+        ActionId.DOSSIER_PAGE: handle_dossier_page,
+        ActionId.DIGEST_POST: handle_digest_post,
+        ActionId.CHANGE_STATUS: _open_modal("dossier_status"),
+        ActionId.ADD_DEADLINE: _open_modal("deadline_add"),
+        ActionId.EDIT_DOSSIER: _open_modal("dossier_edit"),
+    }
+    for action_id, handler in handlers.items():
+        app.action(action_id.value)(ack=handler, lazy=[deliver])

@@ -1,0 +1,75 @@
+"""Slash commands: /lobby, /dossier, /deadline, /programma, /digest — one grammar, one path.
+
+parse (tracker.commands) → execute (tracker.execute) → render (bot.render) → the reply goes
+back in the acknowledgement itself; modals, digests and App Home refreshes go to the outbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from sqlmodel import Session
+
+from bot.listeners.outbox import deliver
+from bot.listeners.views import modal_for
+from bot.render.message import Message
+from bot.render.results import render_notice, render_result
+from tracker.commands import SLASH_AREAS, parse_command
+from tracker.execute import execute
+from tracker.results import DigestRequested, ModalRequested
+
+COMMANDS = tuple(SLASH_AREAS)
+
+
+@dataclass
+class Reply:
+    """What a command gives back: the immediate reply and the Slack calls to make after it."""
+
+    message: Message | None
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+
+
+def run_slash_command(command: str, text: str, *, user_id: str | None, session: Session,
+                      deps: Any, now: datetime, trigger_id: str | None = None,
+                      channel_id: str | None = None) -> Reply:
+    """One slash command, start to finish except for talking to Slack."""
+    settings = deps.settings
+    lang = deps.lang
+    parsed = parse_command(command, text, now=now, tz=settings.tz)
+    result = execute(parsed, session=session, now=now, actor=user_id, settings=settings)
+    if isinstance(result, ModalRequested):
+        view = modal_for(result, session=session, lang=lang, channel_id=channel_id)
+        return Reply(None, [{"op": "open_view", "trigger_id": trigger_id, "view": view.to_dict()}])
+    if isinstance(result, DigestRequested):
+        label = result.period.label(lang)
+        notice = (f":hourglass: Digest over {label} wordt gemaakt…" if lang == "nl"
+                  else f":hourglass: Building the digest for {label}…")
+        return Reply(render_notice(notice),
+                     [{"op": "digest", "period": result.period, "post": result.post}])
+    today = now.astimezone(settings.tz).date()
+    message = render_result(result, lang=lang, tz=settings.tz, today=today)
+    outbox = [{"op": "publish_home", "user": user_id}] if parsed.mutates and user_id else []
+    return Reply(message, outbox)
+
+
+def handle_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    """Answer in the acknowledgement; queue whatever needs Slack's Web API."""
+    reply = run_slash_command(
+        command.get("command", "/lobby"), command.get("text", ""),
+        user_id=command.get("user_id"), session=context["session"], deps=context["deps"],
+        now=context["now"], trigger_id=command.get("trigger_id"),
+        channel_id=command.get("channel_id"))
+    context["outbox"] = reply.outbox
+    if reply.message is None:
+        ack()
+    else:
+        ack(**reply.message.payload())
+
+
+def register(app: App) -> None:
+    """Register the five slash commands."""
+    for name in COMMANDS:
+        app.command(name)(ack=handle_command, lazy=[deliver])

@@ -1,0 +1,59 @@
+"""Slack calls made after the ack, on a worker thread (a Bolt lazy listener).
+
+Listeners append operations to `context["outbox"]`; `deliver` runs them once the request's
+transaction is committed. Each operation is a small dict, so Bolt can copy it:
+`respond` (a response_url message), `open_view`, `publish_home`, `ephemeral`, `digest`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+
+from tracker.db import session_scope
+
+log = logging.getLogger("lobbytracker.slack")
+
+
+def deliver(context: BoltContext, client: WebClient, respond: Respond) -> None:
+    """Carry out the request's queued Slack calls; one failing call does not stop the rest."""
+    committed = context.get("committed")
+    if committed is not None:
+        committed.wait()
+    deps = context.get("deps")
+    for item in context.get("outbox") or []:
+        try:
+            run_operation(item, deps=deps, client=client, respond=respond)
+        except Exception:
+            log.exception("could not deliver %s to Slack", item.get("op"))
+
+
+def run_operation(item: dict[str, Any], *, deps: Any, client: WebClient, respond: Respond) -> None:
+    """One queued Slack call."""
+    op = item["op"]
+    if op == "respond":
+        respond(**item["payload"])
+    elif op == "open_view":
+        client.views_open(trigger_id=item["trigger_id"], view=item["view"])
+    elif op == "ephemeral":
+        payload = {k: v for k, v in item["payload"].items() if k != "response_type"}
+        client.chat_postEphemeral(channel=item["channel"], user=item["user"], **payload)
+    elif op == "publish_home":
+        from bot.listeners.events import home_view
+
+        with session_scope(deps.engine) as session:
+            view = home_view(session=session, user_id=item["user"], deps=deps, now=deps.clock())
+        client.views_publish(user_id=item["user"], view=view.to_dict())
+    elif op == "digest":
+        from bot.listeners.digest import digest_message
+
+        with session_scope(deps.engine) as session:
+            message = digest_message(session=session, period=item["period"], post=item["post"],
+                                     deps=deps, now=deps.clock())
+        respond(**message.payload(), replace_original=False)
+    else:
+        raise ValueError(f"unknown outbox operation {op}")

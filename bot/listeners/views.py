@@ -1,0 +1,210 @@
+"""Modal submissions: new dossier, edit dossier, add deadline, change status.
+
+Validation errors appear next to the field (`response_action: errors`); a stale edit (the
+version in private_metadata is no longer current) is a Conflict, shown the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk.models.views import View
+from sqlmodel import Session, select
+
+from bot.ids import CallbackId
+from bot.listeners.outbox import deliver
+from bot.render.dossiers import render_dossier_changed
+from bot.render.modals import (
+    render_deadline_add_modal,
+    render_dossier_edit_modal,
+    render_dossier_new_modal,
+    render_status_modal,
+)
+from bot.render.results import render_result
+from tracker.errors import InvalidInput
+from tracker.models import Dossier, Phase, Role
+from tracker.results import DeadlineAdded, DossierChanged, ModalRequested
+from tracker.services import deadlines as dl
+from tracker.services import dossiers as ds
+from tracker.services.members import require_role
+from tracker.services.refs import resolve_dossier
+
+
+def open_dossiers(session: Session) -> list[Dossier]:
+    """Dossiers a deadline may be added to, by code."""
+    return list(session.exec(select(Dossier).where(Dossier.phase != Phase.CLOSED.value)
+                             .order_by(Dossier.code)))
+
+
+def modal_for(request: ModalRequested, *, session: Session, lang: str,
+              channel_id: str | None = None) -> View:
+    """The modal a command or button asked for."""
+    if request.modal == "dossier_new":
+        return render_dossier_new_modal(lang=lang, channel_id=channel_id)
+    if request.modal == "dossier_edit" and request.dossier is not None:
+        return render_dossier_edit_modal(request.dossier, lang=lang, channel_id=channel_id)
+    if request.modal == "dossier_status" and request.dossier is not None:
+        return render_status_modal(request.dossier, lang=lang, channel_id=channel_id)
+    return render_deadline_add_modal(open_dossiers(session), selected=request.dossier, lang=lang,
+                                     channel_id=channel_id)
+
+
+def field(view: dict[str, Any], block_id: str) -> str | None:
+    """The submitted value of one input (text, select, radio, date, time or number)."""
+    value = view.get("state", {}).get("values", {}).get(block_id, {}).get("value") or {}
+    if value.get("selected_option"):
+        return str(value["selected_option"]["value"])
+    for key in ("selected_date", "selected_time", "value"):
+        if value.get(key) is not None:
+            return str(value[key])
+    return None
+
+
+def _meta(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _amount(view: dict[str, Any], block_id: str, lang: str) -> int | None:
+    raw = (field(view, block_id) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise InvalidInput("Een bedrag is een heel aantal euro's.", "An amount is whole euros.")
+    return int(raw)
+
+
+def _confirm(context: BoltContext, meta: dict[str, Any], user_id: str, message: Any) -> None:
+    outbox = [{"op": "publish_home", "user": user_id}]
+    if meta.get("channel"):
+        outbox.insert(0, {"op": "ephemeral", "channel": meta["channel"], "user": user_id,
+                          "payload": message.payload()})
+    context["outbox"] = outbox
+
+
+def _start(context: BoltContext, body: dict[str, Any], first_block: str) -> tuple[Any, str]:
+    """Check the editor role; errors show next to `first_block` unless said otherwise."""
+    context["error_block"] = first_block
+    deps = context["deps"]
+    user_id = body["user"]["id"]
+    require_role(context["session"], user_id, Role.EDITOR, deps.settings.admins)
+    return deps, user_id
+
+
+def handle_dossier_new(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                       context: BoltContext) -> None:
+    """Create the dossier from the form."""
+    deps, user_id = _start(context, body, "code")
+    session, now, lang = context["session"], context["now"], deps.lang
+    context["error_block"] = "funding_needed"
+    needed = _amount(view, "funding_needed", lang)
+    context["error_block"] = "funding_secured"
+    secured = _amount(view, "funding_secured", lang)
+    title = field(view, "title") or ""
+    if not title.strip():
+        context["error_block"] = "title"
+        raise InvalidInput("De titel ontbreekt.", "The title is missing.")
+    context["error_block"] = "code"
+    dossier = ds.create_dossier(session=session, now=now, actor=user_id,
+                                code=field(view, "code") or "", title=title,
+                                line=field(view, "line"), goal=field(view, "goal") or "",
+                                funding_needed=needed, funding_secured=secured)
+    ack()
+    _confirm(context, _meta(view), user_id,
+             render_dossier_changed(DossierChanged(dossier, "created"), lang=lang))
+
+
+def handle_dossier_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                        context: BoltContext) -> None:
+    """Save the edited fields, refusing when someone changed the dossier meanwhile."""
+    deps, user_id = _start(context, body, "title")
+    session, now, lang = context["session"], context["now"], deps.lang
+    meta = _meta(view)
+    dossier = session.get(Dossier, int(meta.get("dossier", 0)))
+    if dossier is None:
+        raise InvalidInput("Dit dossier bestaat niet meer.", "This dossier no longer exists.")
+    shown = render_dossier_edit_modal(dossier, lang=lang).to_dict()
+    initial = {b["block_id"]: (b["element"].get("initial_value")
+                               or (b["element"].get("initial_option") or {}).get("value"))
+               for b in shown["blocks"] if b.get("type") == "input"}
+    changes: dict[str, object] = {}
+    for name in ("title", "summary", "goal", "line"):
+        value = field(view, name) or ""
+        if value != (initial.get(name) or ""):
+            changes[name] = value
+    for name in ("funding_needed", "funding_secured"):
+        context["error_block"] = name
+        amount = _amount(view, name, lang)
+        if amount != getattr(dossier, name):
+            changes[name] = amount
+    context["error_block"] = "title"
+    ds.update_dossier(session=session, now=now, actor=user_id, dossier=dossier,
+                      expected_version=int(meta.get("version", 0)), **changes)
+    ack()
+    _confirm(context, meta, user_id,
+             render_dossier_changed(DossierChanged(dossier, "updated"), lang=lang))
+
+
+def handle_deadline_add(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                        context: BoltContext) -> None:
+    """Add the deadline from the form; the reply echoes its id and date in words."""
+    has_select = "dossier" in view.get("state", {}).get("values", {})
+    deps, user_id = _start(context, body, "dossier" if has_select else "dossier_ref")
+    session, now, lang, tz = context["session"], context["now"], deps.lang, deps.settings.tz
+    if has_select:
+        dossier = session.get(Dossier, int(field(view, "dossier") or 0))
+        if dossier is None:
+            raise InvalidInput("Kies een dossier.", "Choose a dossier.")
+    else:
+        dossier = resolve_dossier(session, field(view, "dossier_ref") or "")
+    context["error_block"] = "due"
+    try:
+        due = date.fromisoformat(field(view, "due") or "")
+        raw_time = field(view, "time")
+        due_time = time.fromisoformat(raw_time) if raw_time else None
+    except ValueError as exc:
+        raise InvalidInput("Kies een datum.", "Choose a date.") from exc
+    context["error_block"] = "offsets"
+    raw_offsets = (field(view, "offsets") or "").strip()
+    offsets = dl.parse_offsets(raw_offsets) if raw_offsets else None
+    context["error_block"] = "title"
+    deadline = dl.add_deadline(session=session, now=now, actor=user_id, dossier=dossier,
+                               title=field(view, "title") or "", due=due, due_time=due_time,
+                               kind=field(view, "kind"), offsets=offsets)
+    ack()
+    result = DeadlineAdded(deadline, dossier, dl.is_past(deadline, now, tz), dl.offsets_for(deadline))
+    _confirm(context, _meta(view), user_id,
+             render_result(result, lang=lang, tz=tz, today=now.astimezone(tz).date()))
+
+
+def handle_status(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                  context: BoltContext) -> None:
+    """Set the RAG status with its reason, refusing a stale form."""
+    deps, user_id = _start(context, body, "reason")
+    session, now, lang = context["session"], context["now"], deps.lang
+    meta = _meta(view)
+    dossier = session.get(Dossier, int(meta.get("dossier", 0)))
+    if dossier is None:
+        raise InvalidInput("Dit dossier bestaat niet meer.", "This dossier no longer exists.")
+    before = dossier.rag
+    context["error_block"] = "reason"
+    ds.set_status(session=session, now=now, actor=user_id, dossier=dossier,
+                  rag=field(view, "rag") or "", reason=field(view, "reason") or "",
+                  expected_version=int(meta.get("version", 0)))
+    ack()
+    _confirm(context, meta, user_id,
+             render_dossier_changed(DossierChanged(dossier, "status", before=before), lang=lang))
+
+
+def register(app: App) -> None:
+    """Register the modal submissions."""
+    app.view(CallbackId.DOSSIER_NEW.value)(ack=handle_dossier_new, lazy=[deliver])
+    app.view(CallbackId.DOSSIER_EDIT.value)(ack=handle_dossier_edit, lazy=[deliver])
+    app.view(CallbackId.DEADLINE_ADD.value)(ack=handle_deadline_add, lazy=[deliver])
+    app.view(CallbackId.DOSSIER_STATUS.value)(ack=handle_status, lazy=[deliver])

@@ -1,0 +1,124 @@
+"""Deadline list grouped by week, and deadline confirmations, as Block Kit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from slack_sdk.models.blocks import Block
+
+from bot.render.limits import MAX_MESSAGE_BLOCKS, context, header, pack_lines, sections
+from bot.render.message import Message
+from bot.render.mrkdwn import escape_user_text
+from tracker.dates import format_date, format_relative_days
+from tracker.labels import kind_label
+from tracker.results import DeadlineAdded, DeadlineChanged, DeadlineList
+from tracker.services.deadlines import Upcoming
+
+
+def _t(lang: str, nl: str, en: str) -> str:
+    return en if lang == "en" else nl
+
+
+def deadline_line(item: Upcoming, lang: str) -> str:
+    """"• #12 · vr 17 nov 2023 · [N35] Kamerdebat MIRT (debat)"."""
+    x = item.deadline
+    when = format_date(item.due, lang) + (f" {x.due_time:%H:%M}" if x.due_time else "")
+    flag = _t(lang, " — *verlopen*", " — *overdue*") if item.overdue else ""
+    vague = " ~" if x.approximate else ""
+    return (f"• #{x.id} · {when}{vague} · [{item.dossier.code}] {escape_user_text(x.title)}"
+            f" ({kind_label(x.kind, lang)}){flag}")
+
+
+def week_title(monday: date, lang: str) -> str:
+    """"*Week 46* · 13 nov – 19 nov 2023"."""
+    sunday = monday + timedelta(days=6)
+    week = monday.isocalendar().week
+    return (f"*{_t(lang, 'Week', 'Week')} {week}* · {format_date(monday, lang, weekday=False, year=False)}"
+            f" – {format_date(sunday, lang, weekday=False)}")
+
+
+def grouped_lines(items: list[Upcoming], lang: str, *, overdue_title: bool = True) -> list[str]:
+    """One line per deadline; the first of each week carries the week's title above it."""
+    lines: list[str] = []
+    current: date | None = None
+    overdue_done = False
+    for item in items:
+        if item.overdue and overdue_title:
+            prefix = "" if overdue_done else f"*{_t(lang, 'Verlopen', 'Overdue')}*\n"
+            overdue_done = True
+        else:
+            monday = item.due - timedelta(days=item.due.weekday())
+            prefix = "" if monday == current else week_title(monday, lang) + "\n"
+            current = monday
+        lines.append(prefix + deadline_line(item, lang))
+    return lines
+
+
+def render_deadline_list(result: DeadlineList, *, lang: str = "nl") -> Message:
+    """Open deadlines up to the horizon, overdue first, grouped by week; never past 50 blocks."""
+    until = format_date(result.until, lang)
+    title = _t(lang, f"Deadlines t/m {until}", f"Deadlines until {until}")
+    if result.dossier is not None:
+        title += f" — {result.dossier.code}"
+    blocks: list[Block] = [header(title)]
+    if not result.items:
+        text = _t(lang, "Geen open deadlines in deze periode.", "No open deadlines in this period.")
+        return Message(f"{title}: {text}", [*blocks, *sections(text)])
+    blocks.append(context(_t(lang, f"{len(result.items)} open", f"{len(result.items)} open")))
+    room = MAX_MESSAGE_BLOCKS - len(blocks)
+    blocks += pack_lines(grouped_lines(result.items, lang), max_blocks=room, lang=lang)
+    first = result.items[0]
+    fallback = (f"{title}: {len(result.items)} — #{first.deadline.id} "
+                f"{format_date(first.due, lang)} {first.deadline.title}")
+    return Message(fallback, blocks)
+
+
+def render_deadline_added(result: DeadlineAdded, *, today: date, lang: str = "nl") -> Message:
+    """"Deadline #42 toegevoegd aan N35: … · vr 17 nov 2023", flagged when past."""
+    x, d = result.deadline, result.dossier
+    when = format_date(x.due_date, lang) + (f" {x.due_time:%H:%M}" if x.due_time else "")
+    title = escape_user_text(x.title)
+    relative = format_relative_days((x.due_date - today).days, lang)
+    text = _t(lang, f":white_check_mark: Deadline *#{x.id}* toegevoegd aan *{d.code}*: {title}\n"
+                    f":calendar: *{when}* ({relative}) · {kind_label(x.kind, lang)}",
+              f":white_check_mark: Deadline *#{x.id}* added to *{d.code}*: {title}\n"
+              f":calendar: *{when}* ({relative}) · {kind_label(x.kind, lang)}")
+    if x.approximate:
+        text += _t(lang, " · datum bij benadering", " · approximate date")
+    if result.past:
+        note = _t(lang, ":warning: Deze datum ligt in het verleden: vastgelegd, geen herinneringen.",
+                  ":warning: This date is in the past: recorded, no reminders.")
+    else:
+        ladder = ", ".join(map(str, result.offsets)) or _t(lang, "geen", "none")
+        note = _t(lang, f"Herinneringen {ladder} dagen vooraf.", f"Reminders {ladder} days before.")
+    fallback = _t(lang, f"Deadline #{x.id} toegevoegd aan {d.code}: {x.title} · {when}",
+                  f"Deadline #{x.id} added to {d.code}: {x.title} · {when}")
+    return Message(fallback, [*sections(text), context(note)])
+
+
+def render_deadline_changed(result: DeadlineChanged, *, lang: str = "nl") -> Message:
+    """Confirmation of done / cancelled / moved / reminders."""
+    x = result.deadline
+    head = f"*#{x.id}* [{result.dossier.code}] {escape_user_text(x.title)}"
+    if result.what == "done":
+        text = _t(lang, f":white_check_mark: {head}: afgerond.", f":white_check_mark: {head}: done.")
+    elif result.what == "cancelled":
+        text = _t(lang, f":x: {head}: geannuleerd.", f":x: {head}: cancelled.")
+    elif result.what == "moved":
+        when = format_date(x.due_date, lang) + (f" {x.due_time:%H:%M}" if x.due_time else "")
+        before = ""
+        if result.before:
+            try:
+                before = format_date(date.fromisoformat(result.before[:10]), lang) + " → "
+            except ValueError:
+                before = ""
+        text = _t(lang, f":calendar: {head}: verzet, {before}*{when}*.",
+                  f":calendar: {head}: moved, {before}*{when}*.")
+        if result.past:
+            text += _t(lang, "\n:warning: Die datum ligt in het verleden; geen herinneringen.",
+                       "\n:warning: That date is in the past; no reminders.")
+    else:
+        ladder = (x.offsets or "").replace(",", ", ") or _t(lang, "geen", "none")
+        text = _t(lang, f":bell: {head}: herinneringen {ladder} dagen vooraf.",
+                  f":bell: {head}: reminders {ladder} days before.")
+    return Message(text, sections(text))

@@ -1,0 +1,198 @@
+"""Modals: new dossier, edit dossier, add deadline, change status. Pure: data in, View out.
+
+Each input's block_id is the field name and its action_id is "value", so the view listener reads
+`state.values[<field>]["value"]` and puts validation errors next to the field by block_id.
+`private_metadata` carries the record id, its version (a stale edit becomes a Conflict) and the
+channel the form was opened from (where the confirmation goes).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    StaticSelectElement,
+    TimePickerElement,
+)
+from slack_sdk.models.views import View
+
+from bot.ids import CallbackId
+from bot.render.limits import (
+    MAX_OPTION_TEXT,
+    MAX_SELECT_OPTIONS,
+    MAX_VIEW_TITLE,
+    plain,
+    truncate,
+)
+from bot.render.mrkdwn import plain_user_text
+from tracker.labels import KINDS, LINES, RAG, RAG_EMOJI
+from tracker.models import Dossier
+
+MAX_INPUT_LENGTH = 3000  # plain_text_input's own limit
+
+
+def _t(lang: str, nl: str, en: str) -> str:
+    return en if lang == "en" else nl
+
+
+def metadata(**values: object) -> str:
+    """private_metadata: compact JSON."""
+    return json.dumps({k: v for k, v in values.items() if v is not None}, separators=(",", ":"))
+
+
+def _text_input(block_id: str, label: str, *, initial: str = "", multiline: bool = False,
+                optional: bool = False, max_length: int = 200, hint: str | None = None,
+                placeholder: str | None = None) -> InputBlock:
+    element = PlainTextInputElement(
+        action_id="value", multiline=multiline, max_length=min(max_length, MAX_INPUT_LENGTH),
+        initial_value=truncate(initial, min(max_length, MAX_INPUT_LENGTH)) or None,
+        placeholder=plain(placeholder, 150) if placeholder else None)
+    return InputBlock(block_id=block_id, label=plain(label, 2000), element=element,
+                      optional=optional, hint=plain(hint, 2000) if hint else None)
+
+
+def _option(value: str, text: str) -> Option:
+    return Option(value=value, text=plain(text, MAX_OPTION_TEXT))
+
+
+def _line_select(lang: str, initial: str | None) -> InputBlock:
+    options = [_option(key, labels[1] if lang == "en" else labels[0])
+               for key, labels in LINES.items()]
+    chosen = next((o for o in options if o.value == initial), None)
+    return InputBlock(block_id="line", label=plain(_t(lang, "Uitvoeringslijn", "Execution line"), 2000),
+                      element=StaticSelectElement(action_id="value", options=options,
+                                                  initial_option=chosen),
+                      optional=True)
+
+
+def _amount_input(block_id: str, label: str, initial: int | None) -> InputBlock:
+    return InputBlock(block_id=block_id, label=plain(label, 2000), optional=True,
+                      element=NumberInputElement(action_id="value", is_decimal_allowed=False,
+                                                 min_value="0",
+                                                 initial_value=None if initial is None else str(initial)))
+
+
+def render_dossier_new_modal(*, lang: str = "nl", channel_id: str | None = None) -> View:
+    """The form behind `/dossier nieuw` without arguments."""
+    blocks: list[Block] = [
+        _text_input("code", _t(lang, "Code", "Code"), max_length=20, placeholder="N35",
+                    hint=_t(lang, "Letters, cijfers of streepjes, zonder spaties.",
+                            "Letters, digits or dashes, no spaces.")),
+        _text_input("title", _t(lang, "Titel", "Title"), max_length=200),
+        _line_select(lang, None),
+        _text_input("goal", _t(lang, "Lobbydoel", "Lobby goal"), multiline=True, optional=True,
+                    max_length=MAX_INPUT_LENGTH),
+        _amount_input("funding_needed", _t(lang, "Financiering nodig (EUR)", "Funding needed (EUR)"),
+                      None),
+        _amount_input("funding_secured", _t(lang, "Toegezegd (EUR)", "Secured (EUR)"), None),
+    ]
+    return View(type="modal", callback_id=CallbackId.DOSSIER_NEW.value,
+                title=plain(_t(lang, "Nieuw dossier", "New dossier"), MAX_VIEW_TITLE),
+                submit=plain(_t(lang, "Aanmaken", "Create"), MAX_VIEW_TITLE),
+                close=plain(_t(lang, "Annuleren", "Cancel"), MAX_VIEW_TITLE),
+                private_metadata=metadata(channel=channel_id), blocks=blocks)
+
+
+def render_dossier_edit_modal(dossier: Dossier, *, lang: str = "nl",
+                              channel_id: str | None = None) -> View:
+    """The form behind `/dossier bewerk N35`: the version it shows travels with it."""
+    blocks: list[Block] = [
+        ContextBlock(elements=[MarkdownTextObject(
+            text=f"*{dossier.code}* · {_t(lang, 'versie', 'version')} {dossier.version}")]),
+        _text_input("title", _t(lang, "Titel", "Title"), initial=dossier.title, max_length=200),
+        _text_input("summary", _t(lang, "Samenvatting", "Summary"), initial=dossier.summary,
+                    multiline=True, optional=True, max_length=MAX_INPUT_LENGTH),
+        _text_input("goal", _t(lang, "Lobbydoel", "Lobby goal"), initial=dossier.goal,
+                    multiline=True, optional=True, max_length=MAX_INPUT_LENGTH),
+        _line_select(lang, dossier.line),
+        _amount_input("funding_needed", _t(lang, "Financiering nodig (EUR)", "Funding needed (EUR)"),
+                      dossier.funding_needed),
+        _amount_input("funding_secured", _t(lang, "Toegezegd (EUR)", "Secured (EUR)"),
+                      dossier.funding_secured),
+    ]
+    return View(type="modal", callback_id=CallbackId.DOSSIER_EDIT.value,
+                title=plain(_t(lang, f"Bewerk {dossier.code}", f"Edit {dossier.code}"),
+                            MAX_VIEW_TITLE),
+                submit=plain(_t(lang, "Opslaan", "Save"), MAX_VIEW_TITLE),
+                close=plain(_t(lang, "Annuleren", "Cancel"), MAX_VIEW_TITLE),
+                private_metadata=metadata(dossier=dossier.id, version=dossier.version,
+                                          channel=channel_id),
+                blocks=blocks)
+
+
+def render_deadline_add_modal(dossiers: Sequence[Dossier], *, selected: Dossier | None = None,
+                              lang: str = "nl", channel_id: str | None = None) -> View:
+    """The form behind `/deadline nieuw`: dossier, date (and time), title, kind, reminders.
+
+    Up to 100 dossiers are offered in a list (Slack's limit); past that the code is typed.
+    """
+    if len(dossiers) <= MAX_SELECT_OPTIONS:
+        options = [_option(str(d.id), plain_user_text(f"{d.code} — {d.title}")) for d in dossiers]
+        chosen = next((o for o in options if selected and o.value == str(selected.id)), None)
+        dossier_block: Block = InputBlock(
+            block_id="dossier", label=plain(_t(lang, "Dossier", "Dossier"), 2000),
+            element=StaticSelectElement(action_id="value", options=options or [_option("-", "—")],
+                                        initial_option=chosen))
+    else:
+        dossier_block = _text_input("dossier_ref", _t(lang, "Dossier (code)", "Dossier (code)"),
+                                    initial=selected.code if selected else "", max_length=200)
+    kinds = [_option(key, labels[1] if lang == "en" else labels[0]) for key, labels in KINDS.items()]
+    blocks: list[Block] = [
+        dossier_block,
+        InputBlock(block_id="due", label=plain(_t(lang, "Datum", "Date"), 2000),
+                   element=DatePickerElement(action_id="value")),
+        InputBlock(block_id="time", label=plain(_t(lang, "Tijd", "Time"), 2000), optional=True,
+                   element=TimePickerElement(action_id="value")),
+        _text_input("title", _t(lang, "Titel", "Title"), max_length=200,
+                    placeholder="Kamerdebat MIRT"),
+        InputBlock(block_id="kind", label=plain(_t(lang, "Soort", "Kind"), 2000), optional=True,
+                   hint=plain(_t(lang, "Leeg: afgeleid uit de titel.", "Empty: guessed from the title."),
+                              2000),
+                   element=StaticSelectElement(action_id="value", options=kinds)),
+        _text_input("offsets", _t(lang, "Herinneringen (dagen vooraf)", "Reminders (days before)"),
+                    optional=True, max_length=60, placeholder="14,7,1",
+                    hint=_t(lang, "Leeg: standaard voor deze soort; 'geen' voor geen.",
+                            "Empty: the default for this kind; 'none' for none.")),
+    ]
+    return View(type="modal", callback_id=CallbackId.DEADLINE_ADD.value,
+                title=plain(_t(lang, "Nieuwe deadline", "New deadline"), MAX_VIEW_TITLE),
+                submit=plain(_t(lang, "Toevoegen", "Add"), MAX_VIEW_TITLE),
+                close=plain(_t(lang, "Annuleren", "Cancel"), MAX_VIEW_TITLE),
+                private_metadata=metadata(channel=channel_id), blocks=blocks)
+
+
+def render_status_modal(dossier: Dossier, *, lang: str = "nl",
+                        channel_id: str | None = None) -> View:
+    """Change a dossier's RAG status; the reason is required."""
+    options = [Option(value=key, text=plain(f"{RAG_EMOJI[key]} {labels[1] if lang == 'en' else labels[0]}",
+                                            MAX_OPTION_TEXT))
+               for key, labels in RAG.items()]
+    current = next((o for o in options if o.value == dossier.rag), None)
+    blocks: list[Block] = [
+        ContextBlock(elements=[MarkdownTextObject(
+            text=f"*{dossier.code}* · {_t(lang, 'versie', 'version')} {dossier.version}")]),
+        InputBlock(block_id="rag", label=plain(_t(lang, "Status", "Status"), 2000),
+                   element=RadioButtonsElement(action_id="value", options=options,
+                                               initial_option=current)),
+        _text_input("reason", _t(lang, "Reden", "Reason"), multiline=True, max_length=2000,
+                    placeholder=_t(lang, "MIRT-brief pauzeert het project",
+                                   "MIRT letter pauses the project")),
+    ]
+    return View(type="modal", callback_id=CallbackId.DOSSIER_STATUS.value,
+                title=plain(_t(lang, f"Status {dossier.code}", f"Status {dossier.code}"),
+                            MAX_VIEW_TITLE),
+                submit=plain(_t(lang, "Opslaan", "Save"), MAX_VIEW_TITLE),
+                close=plain(_t(lang, "Annuleren", "Cancel"), MAX_VIEW_TITLE),
+                private_metadata=metadata(dossier=dossier.id, version=dossier.version,
+                                          channel=channel_id),
+                blocks=blocks)
