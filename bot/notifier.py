@@ -1,0 +1,206 @@
+"""The scheduler's Slack notifier: renders an item, posts it paced per channel, and tells the
+scheduler (tracker.scheduling) what went wrong in its own Slack-free terms.
+
+- About one message a second per channel: each channel has its own next-allowed time, so a
+  busy or rate-limited channel never slows the others (the tick runs a worker per channel).
+- HTTP 429: the channel waits `Retry-After`; TransientError(retry_after) lets the tick decide
+  whether to wait in this tick or leave the row for a later one. 5xx, `ok: false` server
+  errors and timeouts: TransientError. channel_not_found, not_in_channel, is_archived, …:
+  PermanentError (recorded as failed; the admins get one DM).
+- Every post carries message metadata {"event_type": "lobby_delivery", "event_payload":
+  {"key": …}}, so after a crash `find_posted` can tell from the channel's history whether the
+  post went out.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.render.message import Message
+from bot.render.reminders import render_agenda, render_overdue, render_reminder
+from tracker.scheduling.items import (
+    EVENT_TYPE,
+    Agenda,
+    DigestItem,
+    Item,
+    Overdue,
+    PermanentError,
+    PostResult,
+    Reminder,
+    TransientError,
+)
+from tracker.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PERMANENT_ERRORS = frozenset({
+    "channel_not_found", "not_in_channel", "is_archived", "account_inactive",
+    "restricted_action", "restricted_action_read_only_channel", "ekm_access_denied",
+    "team_access_not_granted", "invalid_blocks", "msg_too_long", "no_text",
+    "invalid_metadata_format", "user_not_found", "cannot_dm_bot", "user_disabled",
+})
+MIN_INTERVAL = 1.0  # seconds between two posts in one channel
+HISTORY_PAGE = 200
+HISTORY_LIMIT = 1000  # messages looked through for a key after a crash
+TIMEOUT = 15  # seconds per HTTP request
+
+
+def render_item(item: Item, lang: str = "nl") -> list[Message]:
+    """The Slack message(s) for a scheduled item: the first in the channel, the rest in its thread."""
+    if isinstance(item, Reminder):
+        return [render_reminder(item, lang=lang)]
+    if isinstance(item, Overdue):
+        return [render_overdue(item, lang=lang)]
+    if isinstance(item, Agenda):
+        return [render_agenda(item, lang=lang)]
+    if isinstance(item, DigestItem):
+        from bot.render.digest import render_digest
+
+        return [Message(m.text, list(m.blocks)) for m in render_digest(item.digest, lang)]
+    raise TypeError(f"no renderer for {type(item).__name__}")
+
+
+class SlackNotifier:
+    """Posts scheduled items with a WebClient; safe to share between channel workers."""
+
+    parallel = True
+
+    def __init__(self, client: WebClient, *, lang: str = "nl", min_interval: float = MIN_INTERVAL,
+                 monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.client = client
+        self.lang = lang
+        self.min_interval = min_interval
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._next: dict[str, float] = {}
+
+    # -- pacing ---------------------------------------------------------------
+
+    def _pace(self, channel: str) -> None:
+        """Wait for the channel's turn and book the next one."""
+        with self._lock:
+            now = self._monotonic()
+            slot = max(now, self._next.get(channel, now))
+            self._next[channel] = slot + self.min_interval
+        if slot > now:
+            self._sleep(slot - now)
+
+    def _hold(self, channel: str, seconds: float) -> None:
+        """After a 429: nothing to this channel for `seconds`."""
+        with self._lock:
+            self._next[channel] = max(self._next.get(channel, 0.0), self._monotonic() + seconds)
+
+    # -- the Notifier protocol ------------------------------------------------
+
+    def post(self, channel: str, item: Item) -> PostResult:
+        """Post `item` (a digest's further pages as thread replies), tagged with its key."""
+        messages = render_item(item, self.lang)
+        metadata = {"event_type": EVENT_TYPE, "event_payload": {"key": item.key}}
+        first = messages[0].payload()
+        self._pace(channel)
+        response = self._call(channel, lambda: self.client.chat_postMessage(
+            channel=channel, text=first["text"], blocks=first["blocks"], metadata=metadata,
+            unfurl_links=False, unfurl_media=False))
+        ts = str(response["ts"])
+        posted_in = str(response.get("channel") or channel)
+        for message in messages[1:]:
+            payload = message.payload()
+            self._pace(channel)
+            try:
+                self._call(channel, lambda p=payload: self.client.chat_postMessage(
+                    channel=posted_in, thread_ts=ts, text=p["text"], blocks=p["blocks"]))
+            except (TransientError, PermanentError) as exc:
+                # The first message is out (and recorded as sent); a missing reply is logged.
+                log.warning("digest %s: a thread reply failed: %s", item.key, exc)
+        return PostResult(ts=ts)
+
+    def find_posted(self, channel: str, key: str) -> str | None:
+        """The ts of the message tagged `key` among the channel's last 1000, else None."""
+        cursor: str | None = None
+        seen = 0
+        while seen < HISTORY_LIMIT:
+            response = self._call(channel, lambda c=cursor: self.client.conversations_history(
+                channel=channel, limit=HISTORY_PAGE, include_all_metadata=True, cursor=c))
+            messages = response.get("messages") or []
+            for message in messages:
+                metadata = message.get("metadata") or {}
+                if (metadata.get("event_type") == EVENT_TYPE
+                        and (metadata.get("event_payload") or {}).get("key") == key):
+                    return str(message["ts"])
+            seen += len(messages)
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not response.get("has_more") or not cursor:
+                return None
+        return None
+
+    def notify_admins(self, admins: frozenset[str], text: str) -> int:
+        """A direct message to each admin (conversations.open + chat.postMessage)."""
+        told = 0
+        for admin in sorted(admins):
+            try:
+                opened = self._call(admin, lambda a=admin: self.client.conversations_open(users=a))
+                dm = str(opened["channel"]["id"])
+                self._pace(dm)
+                self._call(dm, lambda d=dm: self.client.chat_postMessage(
+                    channel=d, text=text, unfurl_links=False))
+                told += 1
+            except (TransientError, PermanentError) as exc:
+                log.warning("could not DM admin %s: %s", admin, exc)
+        return told
+
+    # -- errors ---------------------------------------------------------------
+
+    def _call(self, channel: str, call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except SlackApiError as exc:
+            raise self._translate(channel, exc) from exc
+        except (SlackClientError, OSError) as exc:  # timeouts, refused connections, …
+            raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+
+    def _translate(self, channel: str, exc: SlackApiError) -> Exception:
+        response = exc.response
+        status = getattr(response, "status_code", 200)
+        error = str((response.data if isinstance(response.data, dict) else {}).get("error")
+                    or f"http_{status}")
+        if status == 429:
+            headers = {k.lower(): v for k, v in (response.headers or {}).items()}
+            value = headers.get("retry-after")
+            retry_after = float(value[0] if isinstance(value, list) else value or 1)
+            self._hold(channel, retry_after)
+            return TransientError(f"ratelimited (Retry-After {retry_after:g}s)", retry_after)
+        if status >= 500:
+            return TransientError(f"HTTP {status}: {error}")
+        if error in PERMANENT_ERRORS:
+            return PermanentError(error)
+        return TransientError(error)
+
+
+def make_client(settings: Settings) -> WebClient:
+    """A WebClient on SLACK_API_URL without automatic retries: the scheduler decides itself."""
+    kwargs: dict[str, Any] = {"token": settings.slack_bot_token, "timeout": TIMEOUT}
+    if settings.slack_api_url:
+        url = settings.slack_api_url
+        kwargs["base_url"] = url if url.endswith("/") else url + "/"
+    client = WebClient(**kwargs)
+    client.retry_handlers = []
+    return client
+
+
+def from_settings(settings: Settings) -> SlackNotifier:
+    """The `lobbytracker.notifier` entry point `slack`: a notifier with the bot token."""
+    if not settings.slack_bot_token:
+        from tracker.cli import UsageError
+
+        raise UsageError("SLACK_BOT_TOKEN ontbreekt / is missing: `lobby remind` needs it to post "
+                         "(or use --dry-run)")
+    return SlackNotifier(make_client(settings), lang=settings.lobby_language)
