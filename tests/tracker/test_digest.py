@@ -1,0 +1,199 @@
+"""build_digest: what changed in a period, per execution line, from the history (own small fixtures)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import Session
+
+from tracker.dates import parse_period
+from tracker.digest import Reason, build_digest, following_period, period_kind
+from tracker.digest.budget import check_section
+from tracker.digest.model import Amounts, BudgetRow
+from tracker.models import BudgetLine, Indicator, IndicatorSeries, Programme
+from tracker.services.deadlines import (
+    add_deadline,
+    cancel_deadline,
+    complete_deadline,
+    move_deadline,
+)
+from tracker.services.dossiers import add_note, archive_dossier, create_dossier, set_status
+from tracker.services.programmes import set_programme_status
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def at(y: int, m: int, d: int, h: int = 10) -> datetime:
+    return datetime(y, m, d, h, tzinfo=AMS)
+
+
+@pytest.fixture
+def world(session: Session) -> Session:
+    """Two dossiers with a history in the second half of 2023, and a quiet third one."""
+    t0 = at(2023, 6, 1)
+    n35 = create_dossier(session=session, now=t0, actor="U1", code="N35", title="N35 Wijthmen–Nijverdal",
+                         line="ruimtelijke-ontwikkeling")
+    set_status(session=session, now=t0, actor="U1", dossier=n35, rag="amber", reason="stikstof")
+    rd5 = create_dossier(session=session, now=t0, actor="U1", code="RD5", title="Regio Deal 5e tranche",
+                         line="public-affairs", funding_needed=10_000_000, funding_secured=4_000_000)
+    create_dossier(session=session, now=t0, actor="U1", code="EU", title="Europa",
+                   line="public-affairs")
+    debate = add_deadline(session=session, now=t0, actor="U1", dossier=n35, title="Kamerdebat MIRT",
+                          due=date(2023, 11, 20), kind="debate")
+    bid = add_deadline(session=session, now=t0, actor="U1", dossier=rd5, title="Indienen aanvraag",
+                       due=date(2023, 10, 31), kind="submission")
+    visit = add_deadline(session=session, now=t0, actor="U1", dossier=rd5, title="Werkbezoek",
+                         due=date(2023, 9, 28), kind="visit")
+    add_deadline(session=session, now=t0, actor="U1", dossier=rd5, title="Kabinetsbesluit",
+                 due=date(2024, 3, 31), kind="decision")
+    gone = add_deadline(session=session, now=t0, actor="U1", dossier=n35, title="Werkbezoek minister",
+                        due=date(2023, 10, 2), kind="visit")
+    set_status(session=session, now=at(2023, 6, 23), actor="U1", dossier=n35, rag="red",
+               reason="MIRT-brief pauzeert het project")
+    add_note(session=session, now=at(2023, 7, 5), actor="U1", dossier=n35, text="Twee moties aangenomen")
+    move_deadline(session=session, now=at(2023, 8, 1), actor="U1", deadline=debate,
+                  due=date(2023, 11, 27))
+    complete_deadline(session=session, now=at(2023, 10, 30), actor="U1", deadline=bid)
+    cancel_deadline(session=session, now=at(2023, 9, 1), actor="U1", deadline=gone)
+    del visit  # stays open: missed on 28 Sep
+    plan = Programme(name="Mobiliteitstransitie", name_folded="mobiliteitstransitie",
+                     line="ruimtelijke-ontwikkeling", status="on-track", updated_at=t0)
+    session.add(plan)
+    session.flush()
+    set_programme_status(session=session, now=at(2023, 8, 15), actor="U1", programme=plan,
+                         status="paused", note="Kwartiermaker vertrokken")
+    session.commit()
+    return session
+
+
+def digest(session: Session, text: str, now: datetime | None = None):  # type: ignore[no-untyped-def]
+    now = now or at(2024, 1, 2)
+    return build_digest(session=session, period=parse_period(text, now=now, tz=AMS), now=now, tz=AMS)
+
+
+def items_of(d, code):  # type: ignore[no-untyped-def]
+    return [i for dossier in d.dossiers if dossier.code == code for i in dossier.items]
+
+
+def test_status_change_with_reason_and_date(world: Session) -> None:
+    d = digest(world, "2023H1")
+    change = next(i for i in items_of(d, "N35") if i.reason is Reason.STATUS_CHANGED
+                  and i.after == "red")
+    assert (change.before, change.at, change.text) == ("amber", date(2023, 6, 23),
+                                                       "MIRT-brief pauzeert het project")
+    assert change.reason == "status gewijzigd in de periode"
+
+
+def test_second_half_items_and_their_reasons(world: Session) -> None:
+    d = digest(world, "H2 2023")
+    n35 = {i.reason: i for i in items_of(d, "N35")}
+    assert n35[Reason.NOTE].text == "Twee moties aangenomen"
+    moved = n35[Reason.DEADLINE_MOVED]
+    assert (moved.before, moved.after, moved.at) == ("2023-11-20", "2023-11-27", date(2023, 8, 1))
+    assert n35[Reason.DEADLINE_CANCELLED].text == "Werkbezoek minister"
+    assert Reason.STATUS_CHANGED not in n35  # the June change belongs to H1
+    rd5 = {i.reason: i for i in items_of(d, "RD5")}
+    assert rd5[Reason.MILESTONE_REACHED].text == "Indienen aanvraag"
+    assert rd5[Reason.MILESTONE_REACHED].at == date(2023, 10, 31)
+    assert rd5[Reason.DEADLINE_MISSED].text == "Werkbezoek"
+    # reached once, not once for its due date and again for its "done" event
+    assert sum(1 for i in items_of(d, "RD5") if i.reason is Reason.MILESTONE_REACHED) == 1
+
+
+def test_every_dossier_is_there_with_its_status_now(world: Session) -> None:
+    d = digest(world, "H2 2023")
+    by_code = {x.code: x for x in d.dossiers}
+    assert set(by_code) == {"N35", "RD5", "EU"}
+    assert by_code["N35"].rag == "red" and by_code["EU"].items == ()
+    assert by_code["RD5"].funding_gap == 6_000_000
+    assert [line.line for line in d.lines] == ["ruimtelijke-ontwikkeling", "public-affairs"]
+
+
+def test_programme_change_and_table(world: Session) -> None:
+    d = digest(world, "2023Q3")
+    (row,) = d.programmes
+    assert row.status == "paused"
+    (change,) = row.changes
+    assert (change.before, change.after, change.reason) == ("on-track", "paused",
+                                                            Reason.PROGRAMME_STATUS)
+
+
+def test_next_period_deadlines(world: Session) -> None:
+    d = digest(world, "H2 2023")
+    assert d.next_period.key == "2024H1"
+    assert [(u.dossier_code, u.title) for u in d.upcoming] == [("RD5", "Kabinetsbesluit")]
+    assert all(u.reason is Reason.NEXT_PERIOD for u in d.upcoming)
+
+
+def test_running_period_next_window_starts_today(world: Session) -> None:
+    d = digest(world, "halfjaar", now=at(2023, 11, 15))
+    assert d.period.end == date(2023, 11, 16)
+    assert d.next_period.start == date(2023, 11, 15)
+    assert [u.title for u in d.upcoming][:1] == ["Kamerdebat MIRT"]  # 27 Nov, after its move
+    assert "Kamerdebat MIRT" not in {i.text for _, i in d.items if i.reason is Reason.DEADLINE_MISSED}
+
+
+def test_empty_week_is_empty(world: Session) -> None:
+    d = digest(world, "2023W50")
+    assert d.is_empty
+    assert d.budget is None and d.indicators == ()
+
+
+def test_archived_dossier_only_when_something_happened(world: Session) -> None:
+    from sqlmodel import select
+
+    from tracker.models import Dossier
+
+    eu = world.exec(select(Dossier).where(Dossier.code == "EU")).one()
+    archive_dossier(session=world, now=at(2023, 12, 1), actor="U1", dossier=eu)
+    world.commit()
+    assert "EU" in {x.code for x in digest(world, "H2 2023").dossiers}
+    assert "EU" not in {x.code for x in digest(world, "2024H1", now=at(2024, 7, 2)).dossiers}
+
+
+def test_period_kinds_and_following() -> None:
+    now = at(2023, 11, 15)
+    keys = {t: parse_period(t, now=now, tz=AMS) for t in ("2023H1", "2023Q3", "2023-11", "week")}
+    assert [period_kind(p) for p in keys.values()] == ["half", "quarter", "month", "week"]
+    assert [following_period(p).key for p in keys.values()] == ["2023H2", "2023Q4", "2023-12",
+                                                                "2023W47"]
+
+
+def test_totals_recomputed_and_flagged() -> None:
+    rows = [BudgetRow("a", Amounts(1, 2, 3)), BudgetRow("b", Amounts(10, 20, 30)),
+            BudgetRow("Subtotaal", Amounts(11, 22, 33), is_total=True),
+            BudgetRow("c", Amounts(100, 0, -5)),
+            BudgetRow("Totaal", Amounts(111, 22, 99), is_total=True)]
+    section = check_section("inkomsten", rows)
+    sub, total = section.rows[2], section.rows[4]
+    assert not sub.flagged
+    assert total.computed == Amounts(111, 22, 28)
+    assert total.mismatches == ("expected",)
+
+
+def test_budget_and_indicator_flags_from_the_records(world: Session) -> None:
+    for pos, (name, values, total) in enumerate([("x", (10, 5, 8), False), ("y", (20, 5, 30), False),
+                                                 ("Totaal lasten", (30, 10, 99), True)]):
+        world.add(BudgetLine(year=2023, section="lasten", position=pos, name=name, budget=values[0],
+                             actual=values[1], expected=values[2], is_total=total))
+    series = IndicatorSeries(name="Aanmeldingen", year=2023, stated_total=0)
+    world.add(series)
+    world.flush()
+    for month, value in ((1, 225), (2, 200), (7, 5)):
+        world.add(Indicator(series_id=series.id, month=date(2023, month, 1), value=value))
+    world.commit()
+    d = digest(world, "2023H1")
+    assert d.budget is not None
+    (flagged,) = d.budget.flagged
+    assert flagged.name == "Totaal lasten" and flagged.computed.expected == 38
+    (ind,) = d.indicators
+    assert (ind.total, ind.period_total, ind.flagged) == (430, 425, True)
+    assert d.flags == ("Totaal lasten", "Aanmeldingen")
+
+
+def test_naive_now_refused(world: Session) -> None:
+    with pytest.raises(ValueError, match="aware"):
+        build_digest(session=world, period=parse_period("2023H1", now=at(2024, 1, 2), tz=AMS),
+                     now=datetime(2024, 1, 2), tz=AMS)  # noqa: DTZ001
