@@ -1,0 +1,166 @@
+"""HTTP mode: one WSGI app — POST /slack/events (Bolt), GET /healthz, GET /calendar.ics — served
+by waitress; and Socket Mode. `serve()` is what `lobby serve` runs."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from types import FrameType
+from typing import Any
+from urllib.parse import parse_qs
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from tracker.db import session_scope
+from tracker.settings import Settings
+
+log = logging.getLogger("lobbytracker.serve")
+
+StartResponse = Callable[..., Any]
+
+
+def database_ok(engine: Engine) -> bool:
+    """True when the database answers `SELECT 1`."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # any driver error means: not healthy
+        log.warning("health check: database not reachable", exc_info=True)
+        return False
+
+
+def calendar_token_ok(settings: Settings, given: str | None) -> bool:
+    """The feed is on (LOBBY_CALENDAR_TOKEN set) and `given` matches, compared in constant time."""
+    expected = settings.lobby_calendar_token
+    if not expected or given is None:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def make_wsgi_app(app: App, *, settings: Settings, engine: Engine) -> Callable[..., Iterable[bytes]]:
+    """The WSGI callable for HTTP mode."""
+    slack = SlackRequestHandler(app, path="/slack/events")
+
+    def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            ok = database_ok(engine)
+            body = b"ok\n" if ok else b"database unavailable\n"
+            start_response("200 OK" if ok else "503 Service Unavailable",
+                           [("Content-Type", "text/plain; charset=utf-8"),
+                            ("Content-Length", str(len(body)))])
+            return [body]
+        if path == "/calendar.ics" and method in ("GET", "HEAD"):
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            token = (query.get("token") or [None])[0]
+            if not calendar_token_ok(settings, token):
+                start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+                return [b"Not Found"]
+            from tracker.transfer import build_ics
+
+            with session_scope(engine) as session:
+                body = build_ics(session, only_open=True)
+            start_response("200 OK", [("Content-Type", "text/calendar; charset=utf-8"),
+                                      ("Content-Length", str(len(body))),
+                                      ("Cache-Control", "private, max-age=300")])
+            return [body]
+        return slack(environ, start_response)
+
+    return wsgi
+
+
+class Shutdown(Exception):
+    """Raised in the main thread by SIGTERM/SIGINT to stop serving."""
+
+
+def _raise_shutdown(signum: int, frame: FrameType | None) -> None:
+    raise Shutdown(signal.Signals(signum).name)
+
+
+def missing_settings(settings: Settings) -> tuple[str, list[str]]:
+    """The mode `lobby serve` will run in and the settings it lacks (names only)."""
+    if settings.slack_app_token:
+        needed = {"SLACK_BOT_TOKEN": settings.slack_bot_token,
+                  "SLACK_APP_TOKEN": settings.slack_app_token}
+        return "socket", [name for name, value in needed.items() if not value]
+    needed = {"SLACK_BOT_TOKEN": settings.slack_bot_token,
+              "SLACK_SIGNING_SECRET": settings.slack_signing_secret}
+    return "http", [name for name, value in needed.items() if not value]
+
+
+def serve(settings: Settings, *, scheduler: bool = True, host: str = "0.0.0.0",
+          ready: threading.Event | None = None) -> int:
+    """Run the Slack app (HTTP or Socket Mode) and, unless told not to, the scheduler."""
+    from bot.app import create_app
+    from tracker.app import Runtime
+    from tracker.cli import UsageError
+
+    mode, missing = missing_settings(settings)
+    if missing:
+        raise UsageError(f"lobby serve ({mode} mode) needs {', '.join(missing)}; set "
+                         f"{'it' if len(missing) == 1 else 'them'} in the environment or .env")
+    runtime = Runtime.open(settings)
+    app = create_app(settings, engine=runtime.engine)
+    background = _start_scheduler(runtime) if scheduler else None
+    previous = {sig: signal.signal(sig, _raise_shutdown) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        if mode == "socket":
+            _run_socket_mode(app, settings, ready)
+        else:
+            _run_http(app, settings, runtime.engine, host, ready)
+    except Shutdown as stop:
+        log.info("%s received: shutting down", stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if background is not None:
+            background.shutdown(wait=True)
+        runtime.close()
+    return 0
+
+
+def _start_scheduler(runtime: Any) -> Any:
+    # The scheduler belongs to tracker/scheduling; it posts through the notifier an adapter
+    # installs under the `lobbytracker.notifier` entry point (bot.notifier in production).
+    from tracker.scheduling import start_scheduler
+    from tracker.scheduling.cli import load_notifier
+
+    notifier = load_notifier(runtime.settings, "slack")
+    return start_scheduler(runtime, notifier)
+
+
+def _run_http(app: App, settings: Settings, engine: Engine, host: str,
+              ready: threading.Event | None) -> None:
+    from waitress.server import create_server
+
+    server = create_server(make_wsgi_app(app, settings=settings, engine=engine), host=host,
+                           port=settings.port, ident="lobbytracker")
+    log.info("HTTP mode on %s:%s (POST /slack/events, GET /healthz)", host, settings.port)
+    if ready is not None:
+        ready.set()
+    try:
+        server.run()
+    finally:
+        server.close()
+
+
+def _run_socket_mode(app: App, settings: Settings, ready: threading.Event | None) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(app, app_token=settings.slack_app_token)
+    handler.connect()
+    log.info("Socket Mode connected")
+    if ready is not None:
+        ready.set()
+    try:
+        threading.Event().wait()  # until SIGTERM/SIGINT raises Shutdown
+    finally:
+        handler.close()
