@@ -199,7 +199,8 @@ def handle_digest_post(ack: Ack, body: dict[str, Any], context: BoltContext) -> 
     deps, now = context["deps"], context["now"]
     key = str(action_value(body["actions"][0]).get("period") or "")
     period = parse_period(key, now=now, tz=deps.settings.tz)
-    context["outbox"].append({"op": "digest", "period": period, "post": True})
+    channel = (body.get("channel") or {}).get("id")
+    context["outbox"].append({"op": "digest", "period": period, "post": True, "channel": channel})
 
 
 def _open_modal(modal: str) -> Any:

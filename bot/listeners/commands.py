@@ -48,7 +48,8 @@ def run_slash_command(command: str, text: str, *, user_id: str | None, session: 
         notice = (f":hourglass: Digest over {label} wordt gemaakt…" if lang == "nl"
                   else f":hourglass: Building the digest for {label}…")
         return Reply(render_notice(notice),
-                     [{"op": "digest", "period": result.period, "post": result.post}])
+                     [{"op": "digest", "period": result.period, "post": result.post,
+                       "channel": channel_id}])
     today = now.astimezone(settings.tz).date()
     message = render_result(result, lang=lang, tz=settings.tz, today=today)
     outbox = [{"op": "publish_home", "user": user_id}] if parsed.mutates and user_id else []

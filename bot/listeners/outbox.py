@@ -49,11 +49,8 @@ def run_operation(item: dict[str, Any], *, deps: Any, client: WebClient, respond
             view = home_view(session=session, user_id=item["user"], deps=deps, now=deps.clock())
         client.views_publish(user_id=item["user"], view=view.to_dict())
     elif op == "digest":
-        from bot.listeners.digest import digest_message
+        from bot.listeners.digest import deliver_digest
 
-        with session_scope(deps.engine) as session:
-            message = digest_message(session=session, period=item["period"], post=item["post"],
-                                     deps=deps, now=deps.clock())
-        respond(**message.payload(), replace_original=False)
+        deliver_digest(item, deps=deps, client=client, respond=respond)
     else:
         raise ValueError(f"unknown outbox operation {op}")
