@@ -1,0 +1,158 @@
+"""`lobby demo`: the second half of 2023 replayed through the real scheduler, printed as Slack
+would show it. No settings, no Slack: a fresh `lobby-demo.db` in the working directory, the
+Regio Zwolle 2023 dataset as of 1 September 2023, and a simulated clock that jumps from one due
+moment to the next (2023-09-01 → 2024-01-02), ending with the 2023H2 half-year digest.
+
+`lobby demo --interactive [--today DATE]` opens the slash-command console instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time as wallclock
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:  # `register` runs on every `lobby` call: the rest is imported when the demo runs
+    from tracker.scheduling.items import Item, PostResult
+    from tracker.settings import Settings
+
+DEMO_DB = "lobby-demo.db"
+TZ = ZoneInfo("Europe/Amsterdam")
+START = datetime(2023, 9, 1, 8, 0, tzinfo=TZ)
+END = datetime(2024, 1, 2, 0, 0, tzinfo=TZ)  # after the digest of 1 January, before 2 Jan's agenda
+CHANNEL = "#regio-zwolle-lobby"
+DIGEST_CHANNEL = "#bestuur-regio-zwolle"
+
+
+class ReplayNotifier:
+    """Prints each message as it would read in Slack, under its simulated time and channel."""
+
+    parallel = False  # one message after the other, in time order
+
+    def __init__(self, settings: Settings, out: TextIO) -> None:
+        self.settings = settings
+        self.out = out
+        self.now = START
+        self.posted: dict[str, str] = {}
+        self.counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def post(self, channel: str, item: Item) -> PostResult:
+        """Print the rendered blocks (a digest's thread replies under the first message)."""
+        from bot.notifier import render_item
+        from bot.render.as_text import RULE, blocks_to_text
+        from tracker.dates import format_datetime
+        from tracker.scheduling.items import PostResult
+
+        lang = self.settings.lobby_language
+        with self._lock:
+            stamp = format_datetime(self.now, self.settings.tz, lang)
+            print(f"\n{RULE}\n{stamp} · {channel}\n{RULE}", file=self.out)
+            for number, message in enumerate(render_item(item, lang)):
+                if number:
+                    print("  ↳ " + ("in thread" if lang == "en" else "in de draad"), file=self.out)
+                print(blocks_to_text(message.blocks) or message.text, file=self.out)
+            ts = f"{self.now.timestamp():.6f}"
+            self.posted[item.key] = ts
+            self.counts[item.kind] = self.counts.get(item.kind, 0) + 1
+            return PostResult(ts=ts)
+
+    def find_posted(self, channel: str, key: str) -> str | None:
+        """Keys this replay printed."""
+        return self.posted.get(key)
+
+    def notify_admins(self, admins: frozenset[str], text: str) -> int:
+        """The demo has no admins to tell."""
+        return 0
+
+
+def demo_settings(url: str) -> Settings:
+    """Settings of the demo alone: its own database and channels, whatever the environment says."""
+    from tracker.settings import load_settings
+
+    return load_settings(DATABASE_URL=url, LOBBY_DEFAULT_CHANNEL=CHANNEL,
+                         LOBBY_DIGEST_CHANNEL=DIGEST_CHANNEL, LOBBY_TIMEZONE="Europe/Amsterdam",
+                         LOBBY_REMINDER_TIME="09:00", _env_file=None)
+
+
+def fresh_database(directory: Path) -> str:
+    """`lobby-demo.db` in `directory`, recreated and migrated."""
+    path = directory / DEMO_DB
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def replay(*, out: TextIO = sys.stdout, directory: Path | None = None,
+           start: datetime = START, end: datetime = END) -> ReplayNotifier:
+    """Seed the dataset as of `start` and run the real tick at every due moment before `end`."""
+    from tracker.db import make_engine, session_scope
+    from tracker.migrate import upgrade
+    from tracker.scheduling.plan import next_moment
+    from tracker.scheduling.tick import run_tick
+    from tracker.seed import seed_dataset
+
+    url = fresh_database(directory or Path.cwd())
+    settings = demo_settings(url)
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            seed_dataset(session=session, now=start, tz=settings.tz)
+        notifier = ReplayNotifier(settings, out)
+        moment = start
+        while True:
+            with session_scope(engine) as session:
+                following = next_moment(session=session, settings=settings, after=moment)
+            if following is None or following >= end:
+                break
+            moment = notifier.now = following
+            run_tick(engine=engine, settings=settings, notifier=notifier, now=moment,
+                     clock=lambda m=moment: m)
+        return notifier
+    finally:
+        engine.dispose()
+
+
+def run(args: argparse.Namespace) -> int:
+    """`lobby demo`."""
+    if args.interactive:
+        try:
+            from bot.console import run_console  # type: ignore[import-not-found]
+        except ImportError:
+            print("De interactieve console is nog niet beschikbaar / "
+                  "the interactive console is not available yet.", file=sys.stderr)
+            return 2
+        return int(run_console(today=args.today) or 0)
+    from bot.render.as_text import RULE
+
+    started = wallclock.monotonic()
+    print(f"Lobbytracker demo: {DEMO_DB}, Regio Zwolle 2023, "
+          f"{START:%Y-%m-%d} → {END:%Y-%m-%d} (Europe/Amsterdam)")
+    notifier = replay()
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(notifier.counts.items()))
+    print(f"\n{RULE}\n{sum(notifier.counts.values())} messages ({counts}) in "
+          f"{wallclock.monotonic() - started:.1f} s")
+    return 0
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from exc
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `lobby demo` (entry point of the `lobbytracker.cli` group)."""
+    cmd = sub.add_parser("demo", help="replay the second half of 2023 from the example dataset "
+                                      "through the scheduler, printed as in Slack (no settings)")
+    cmd.add_argument("--interactive", action="store_true",
+                     help="type slash commands in a console instead (/dossier show N35)")
+    cmd.add_argument("--today", type=_day, help="with --interactive: the date to pretend it is")
+    cmd.set_defaults(func=run)
