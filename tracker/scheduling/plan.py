@@ -47,6 +47,8 @@ LOOKBACK = timedelta(days=7)
 # install in the middle of a half-year does not post the previous one out of the blue.
 DIGEST_CATCH_UP = timedelta(days=14)
 NIGHT = (time(2, 0), time(3, 0))
+# A rung moved back over a long weekend and holidays (Christmas) lies at most this much earlier.
+MAX_MOVE_BACK = timedelta(days=10)
 
 SKIP_PASSED = "deadline passed before it could be sent"
 SKIP_NUDGE_DAY = "overdue nudge: its working day passed during downtime"
@@ -192,7 +194,7 @@ def plan_tick(*, session: Session, settings: Settings, now: datetime) -> Plan:
         if channel is None or deadline.id is None:
             continue
         info = deadline_info(deadline, dossier)
-        horizon = today + timedelta(days=max(offsets_for(deadline), default=0) + 1)
+        horizon = today + timedelta(days=max(offsets_for(deadline), default=0)) + MAX_MOVE_BACK
         for due in occurrences(deadline, today - LOOKBACK, horizon):
             owed = [rung for rung in _rungs(deadline, due, settings) if rung[0] <= now]
             if not owed:
