@@ -61,8 +61,15 @@ class DigestMessage:
         return {"text": fallback_text(self.text), "blocks": [b.to_dict() for b in self.blocks]}
 
 
+_UNSAFE = frozenset("<>&@")
+
+
 def _esc(limit: int) -> Any:
-    return lambda text: escape_user_text(truncate(text, limit))
+    def esc(text: str) -> str:
+        text = truncate(text, limit)
+        # Most notes hold nothing to escape; skipping the six substitutions matters at scale.
+        return escape_user_text(text) if not _UNSAFE.isdisjoint(text) else text
+    return esc
 
 
 def _mrkdwn(phrase: Phrase, limit: int = ITEM_TEXT) -> str:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import String, type_coerce
 from sqlmodel import Session, col, select
 
 from tracker.dates import Period, format_date
@@ -102,25 +103,38 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
     items: dict[int, list[Item]] = defaultdict(list)
     programme_items: dict[int, list[Item]] = defaultdict(list)
     done_in_events: set[int] = set()
-    event_rows = session.exec(select(
-        Event.at, Event.kind, Event.actor, Event.dossier_id, Event.deadline_id, Event.programme_id,
+    # Core rows, not ORM ones: a half-year of a big team is tens of thousands of events.
+    connection = session.connection()
+    raw_at = connection.dialect.name == "sqlite"
+    at_column = type_coerce(Event.at, String) if raw_at else Event.at
+    event_rows = connection.execute(select(
+        at_column, Event.kind, Event.actor, Event.dossier_id, Event.deadline_id, Event.programme_id,
         Event.before, Event.after, Event.text, Event.approximate,
     ).where(col(Event.at) >= _utc(period.start, tz), col(Event.at) < _utc(period.end, tz),
             col(Event.kind).in_([*_DOSSIER_EVENTS, EventKind.PROGRAMME_STATUS.value]))
     ).all()
+    offsets: dict[str, timedelta] = {}
+    reached, programme_status = Reason.MILESTONE_REACHED, Reason.PROGRAMME_STATUS  # hoisted
     for at, ev_kind, actor, dossier_id, deadline_id, programme_id, before, after, text, approx \
             in event_rows:
         if actor == DATASET_ACTOR and ev_kind in _LOAD_ARTEFACTS:
             continue
-        day = at.astimezone(tz).date()
+        if raw_at:  # SQLite keeps naive UTC text: parse it, and look the offset up per hour
+            naive = datetime.fromisoformat(at)
+            offset = offsets.get(at[:13])
+            if offset is None:
+                offset = offsets[at[:13]] = naive.replace(tzinfo=UTC).astimezone(tz).utcoffset()
+            day = (naive + offset).date()
+        else:
+            day = at.astimezone(tz).date()
         if programme_id is not None:
             programme_items[programme_id].append(Item(
-                Reason.PROGRAMME_STATUS, day, text or "", before, after, bool(approx)))
+                programme_status, day, text or "", before, after, bool(approx)))
             continue
         if dossier_id is None:
             continue
         reason = _DOSSIER_EVENTS[ev_kind]
-        if reason is Reason.MILESTONE_REACHED and deadline_id is not None:
+        if reason is reached and deadline_id is not None:
             done_in_events.add(deadline_id)
         items[dossier_id].append(Item(reason, day, text or "", before, after, bool(approx),
                                       deadline_id))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
+from functools import cached_property
+from typing import NamedTuple
 
 from tracker.dates import Period
 
@@ -45,13 +47,13 @@ def reason_label(reason: Reason, lang: str = "nl") -> str:
     return REASON_EN[reason] if lang == "en" else reason.value
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """One thing that happened to a dossier or programme in the period.
 
     `at` is the local date it happened (for a milestone: its due date); `before`/`after`
     hold RAG values, programme statuses or ISO dates, depending on `reason`; `text` is
     user-typed (a reason, a note, a deadline title) and must be escaped by renderers.
+    A NamedTuple: a half-year on a big team has tens of thousands, and these are cheap.
     """
 
     reason: Reason
@@ -242,7 +244,7 @@ class IndicatorDigest:
         return self.stated_total is not None and abs(self.stated_total - self.total) > 1e-9
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Digest:
     """What changed in `period`, shaped like the half-year report."""
 
@@ -256,17 +258,17 @@ class Digest:
     indicators: tuple[IndicatorDigest, ...] = ()
     kind: str = "half"  # half | quarter | month | week
 
-    @property
+    @cached_property
     def dossiers(self) -> tuple[DossierDigest, ...]:
         """Every dossier, line by line."""
         return tuple(d for line in self.lines for d in line.dossiers)
 
-    @property
+    @cached_property
     def programmes(self) -> tuple[ProgrammeRow, ...]:
         """Every programme, line by line."""
         return tuple(p for line in self.lines for p in line.programmes)
 
-    @property
+    @cached_property
     def items(self) -> tuple[tuple[DossierDigest, Item], ...]:
         """Every dossier item, with its dossier."""
         return tuple((d, i) for d in self.dossiers for i in d.items)

@@ -6,6 +6,7 @@ import dataclasses
 import json
 from datetime import date, datetime, time
 from enum import Enum
+from functools import cache
 from typing import Any
 
 from tracker.dates import Period
@@ -33,6 +34,11 @@ _PROPERTIES: dict[type, tuple[str, ...]] = {
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Item):
+        return {"reason": value.reason.value, "reason_code": value.reason.name.lower(),
+                "at": value.at.isoformat(), "text": value.text, "before": value.before,
+                "after": value.after, "approximate": value.approximate,
+                "deadline_id": value.deadline_id, "kind": value.kind}
     if isinstance(value, Reason):
         return value.value
     if isinstance(value, Enum):
@@ -46,17 +52,20 @@ def _plain(value: Any) -> Any:
                 "end": value.end.isoformat(), "label_nl": value.label_nl,
                 "label_en": value.label_en}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        out = {name: _plain(getattr(value, name)) for name in _fields(type(value))}
         for name in _PROPERTIES.get(type(value), ()):
             out[name] = _plain(getattr(value, name))
-        if isinstance(value, Item):
-            out["reason_code"] = value.reason.name.lower()
         return out
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return value
+
+
+@cache
+def _fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def digest_to_dict(digest: Digest) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from functools import cache
 
 from tracker.dates import format_date
 from tracker.digest.build import following_period
@@ -32,6 +33,7 @@ class User(str):
 
 
 Phrase = tuple[str, ...]
+MAX_NOTABLE = 12  # per kind in the key points; the line sections below have them all
 
 
 def join(parts: Iterable[str], escape: Callable[[str], str] | None = None) -> str:
@@ -45,14 +47,16 @@ def _en(lang: str) -> bool:
     return lang == "en"
 
 
+@cache
 def day(d: date, lang: str = "nl", *, approximate: bool = False) -> str:
-    """"23 jun 2023"; an approximate date reads "ca. 15 mei 2023"."""
+    """"23 jun 2023"; an approximate date reads "ca. 15 mei 2023" (cached: dates repeat)."""
     text = format_date(d, lang, weekday=False)
     if approximate:
         return ("c. " if _en(lang) else "ca. ") + text
     return text
 
 
+@cache
 def iso_day(value: str | None, lang: str = "nl") -> str:
     """A stored "YYYY-MM-DD[ HH:MM]" in words; anything else as it is."""
     if not value:
@@ -258,22 +262,31 @@ def headlines(digest: Digest, lang: str = "nl") -> list[Phrase]:
     else:
         period = digest.period.label(lang)
         out.append((f"{period[:1].upper()}{period[1:]}: ", *count_phrase(digest, lang), "."))
-    for dossier, item in digest.items:
+    notable = [(d, i) for d, i in digest.items
+               if i.reason in (Reason.STATUS_CHANGED, Reason.DEADLINE_MISSED, Reason.ARCHIVED)]
+    for dossier, item in notable[:MAX_NOTABLE]:
         if item.reason is Reason.STATUS_CHANGED:
             out.append((User(dossier.code), ": ", *change_phrase(item, lang)))
-        elif item.reason in (Reason.DEADLINE_MISSED, Reason.ARCHIVED):
+        else:
             out.append((User(dossier.code), ": ", *item_phrase(item, lang)))
-    changed = {d.code for d, i in digest.items if i.reason is Reason.STATUS_CHANGED}
-    for dossier in digest.dossiers:
-        if dossier.rag == "red" and dossier.code not in changed:
-            out.append((User(dossier.code), (" is red: " if en else " staat op rood: "),
-                        User(dossier.rag_reason)))
-    for dossier in digest.dossiers:
-        funding = funding_phrase(dossier, lang)
-        if funding and dossier.funding_gap:
-            out.append((User(dossier.code), (" funding: " if en else " financiering: "),
-                        *funding))
-    for programme in digest.programmes:
+    if len(notable) > MAX_NOTABLE:
+        rest = len(notable) - MAX_NOTABLE
+        out.append((f"…and {rest} more status changes and missed deadlines (below, per line)"
+                    if en else
+                    f"…en nog {rest} statuswijzigingen en gemiste deadlines (hieronder, per lijn)",))
+    changed = {d.code for d, i in notable[:MAX_NOTABLE] if i.reason is Reason.STATUS_CHANGED}
+    red = [d for d in digest.dossiers if d.rag == "red" and d.code not in changed]
+    for dossier in red[:MAX_NOTABLE]:
+        out.append((User(dossier.code), (" is red: " if en else " staat op rood: "),
+                    User(dossier.rag_reason)))
+    if len(red) > MAX_NOTABLE:
+        out.append((f"…and {len(red) - MAX_NOTABLE} more red dossiers" if en
+                    else f"…en nog {len(red) - MAX_NOTABLE} dossiers op rood",))
+    gaps = [d for d in digest.dossiers if d.funding_gap]
+    for dossier in gaps[:MAX_NOTABLE]:
+        out.append((User(dossier.code), (" funding: " if en else " financiering: "),
+                    *(funding_phrase(dossier, lang) or ())))
+    for programme in digest.programmes[:MAX_NOTABLE * 5]:
         for item in programme.changes:
             out.append(((("Programme " if en else "Programma ")), User(programme.name), ": ",
                         *change_phrase(item, lang)))
