@@ -46,7 +46,7 @@ PERMANENT_ERRORS = frozenset({
     "team_access_not_granted", "invalid_blocks", "msg_too_long", "no_text",
     "invalid_metadata_format", "user_not_found", "cannot_dm_bot", "user_disabled",
 })
-MIN_INTERVAL = 1.0  # seconds between two posts in one channel
+MIN_INTERVAL = 1.1  # seconds between two posts in one channel (Slack: about one a second)
 HISTORY_PAGE = 200
 HISTORY_LIMIT = 1000  # messages looked through for a key after a crash
 TIMEOUT = 15  # seconds per HTTP request
