@@ -47,7 +47,7 @@ def test_packaged_dataset_loads_with_real_dates(data: dict[str, Any]) -> None:
     assert data["source"].startswith("Halfjaarrapportage Regio Zwolle 2023")
     assert all(isinstance(d["due"], dt.date) for d in data["deadlines"])
     assert all(isinstance(d["rag_since"], dt.date) for d in data["dossiers"])
-    assert {len(data[k]) for k in ("dossiers", "budget", "indicators")} == {8, 17, 2}
+    assert {len(data[k]) for k in ("dossiers", "budget", "indicators")} == {8, 18, 2}
 
 
 def test_loader_returns_a_fresh_copy_each_time() -> None:
@@ -225,14 +225,19 @@ def test_budget_rows_are_in_report_order(data: dict[str, Any]) -> None:
     rows = data["budget"]
     assert [r["name"] for r in rows if r["section"] == "inkomsten"] == INCOME
     assert [r["name"] for r in rows if r["section"] == "lasten"] == COSTS
-    assert [r["section"] for r in rows] == ["inkomsten"] * 6 + ["lasten"] * 11
+    assert [r["section"] for r in rows] == ["inkomsten"] * 6 + ["lasten"] * 11 + ["saldo"]
     assert {r["year"] for r in rows} == {2023}
     assert [r["name"] for r in rows if r["is_total"]] == [
-        "Subtotaal Partnerbijdragen", "Totaal inkomsten", "Totaal lasten"]
+        "Subtotaal Partnerbijdragen", "Totaal inkomsten", "Totaal lasten", "Verwacht batig saldo"]
+
+
+def test_the_stated_surplus_is_kept_as_printed(data: dict[str, Any]) -> None:
+    (surplus,) = [r for r in data["budget"] if r["section"] == "saldo"]
+    assert (surplus["begroting"], surplus["verwacht"]) == (275_000, 226_713)
 
 
 def test_budget_reproduces_the_verschil_column(data: dict[str, Any]) -> None:
-    for row in data["budget"]:
+    for row in (r for r in data["budget"] if r["section"] != "saldo"):
         assert row["begroting"] - row["werkelijk"] == REPORT_VERSCHIL[row["name"]], row["name"]
 
 

@@ -37,7 +37,7 @@ HISTORY_KINDS = ("rag", "note")
 DEADLINE_KINDS = ("debate", "visit", "submission", "decision", "meeting", "election", "other")
 DEADLINE_STATUSES = ("open", "done", "cancelled")
 PROGRAMME_STATUSES = ("on-track", "at-risk", "delayed", "paused", "done")
-SECTIONS = ("inkomsten", "lasten")
+SECTIONS = ("inkomsten", "lasten", "saldo")
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _CODE = re.compile(r"^[A-Z][A-Z0-9]*$")

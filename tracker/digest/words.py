@@ -176,27 +176,27 @@ def budget_phrases(budget: Budget, lang: str = "nl") -> list[Phrase]:
     en = _en(lang)
     out: list[Phrase] = []
     stated, computed = budget.stated_balance, budget.computed_balance
+    table = ""
     if computed.expected is not None:
-        label = (f"Expected balance {budget.year}" if en else f"Verwacht saldo {budget.year}")
-        text = f"{label}: "
-        if stated is not None and stated.expected is not None:
-            if stated.expected == computed.expected:
-                text += format_eur(computed.expected, lang)
-            else:
-                text += (f"{format_eur(stated.expected, lang)} from the stated totals, "
-                         f"{format_eur(computed.expected, lang)} from the lines" if en else
-                         f"{format_eur(stated.expected, lang)} volgens de gedrukte totalen, "
-                         f"{format_eur(computed.expected, lang)} volgens de regels")
+        if stated is not None and stated.expected is not None and stated.expected != computed.expected:
+            table = (f"{format_eur(stated.expected, lang)} from the stated totals, "
+                     f"{format_eur(computed.expected, lang)} from the lines" if en else
+                     f"{format_eur(stated.expected, lang)} volgens de gedrukte totalen, "
+                     f"{format_eur(computed.expected, lang)} volgens de regels")
         else:
-            text += format_eur(computed.expected, lang)
-        out.append((text,))
+            table = format_eur(computed.expected, lang)
+    # The report's own statement of the balance comes first; the table's arithmetic explains it.
     for row in budget.stated_surplus:
         amount = row.amounts.expected if row.amounts.expected is not None else row.amounts.budget
-        phrase: Phrase = (User(row.name), f": {format_eur(amount, lang)}")
+        phrase: Phrase = (User(row.name), f" {budget.year}: {format_eur(amount, lang)}")
         if row.flagged:
-            phrase += ((" (stated; does not follow from the lines)" if en
-                        else " (zoals gedrukt; volgt niet uit de regels)"),)
+            phrase += ((f" as stated in the report; it does not follow from the table ({table})"
+                        if en else
+                        f" volgens de rapportage; dat volgt niet uit de tabel ({table})"),)
         out.append(phrase)
+    if table and not budget.stated_surplus:
+        label = (f"Expected balance {budget.year}" if en else f"Verwacht saldo {budget.year}")
+        out.append((f"{label}: {table}",))
     for row in budget.flagged:
         if row in budget.stated_surplus:
             continue
