@@ -11,6 +11,11 @@ refreshes, building and posting a digest) goes into `context["outbox"]` and is d
 lazy listener (`bot.listeners.outbox.deliver`) on a worker thread after the ack — it waits
 for the request's transaction to commit first, so it never reads stale data.
 
+Unit of work: the global middleware opens one session per request (`context["session"]`);
+`transactional` commits it when the listener succeeded and rolls it back on any error — before
+the ack is returned and before the lazy listener copies the context (Bolt for Python runs
+listeners after the middleware chain, so the middleware itself cannot see the outcome).
+
 One error path: `handle_error` turns domain errors into short replies in LOBBY_LANGUAGE
 (ephemeral reply for commands, `response_action: errors` for modals, an ephemeral
 response_url message for buttons) and anything unexpected into a one-line apology with an
@@ -19,6 +24,7 @@ error id; tracebacks go to the log only.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -139,33 +145,50 @@ def create_app(settings: Settings, *, engine: Engine, client: WebClient | None =
 
 def _request_scope(deps: Deps) -> Callable[..., Any]:
     def request_scope(context: BoltContext, request: BoltRequest, body: dict[str, Any],
-                      next: Callable[[], BoltResponse]) -> BoltResponse | None:
-        """One DB session per request: commit when the listener succeeded, else roll back."""
+                      next: Callable[[], None]) -> BoltResponse | None:
+        """Open the request's DB session and put it in context["session"].
+
+        Bolt for Python runs listeners after the whole middleware chain (`next()` only sets a
+        flag), so the commit/rollback cannot live here: `transactional` does it around each
+        listener, before the acknowledgement leaves and before any lazy work starts.
+        """
         if body.get("type") == "event_callback" and body.get("event_id"):
             retried = bool(request.headers.get("x-slack-retry-num"))
             if not deps.first_delivery(str(body["event_id"])) and retried:
                 return BoltResponse(status=200, body="")  # a retry of what we already did
-        session = RequestSession(deps.engine, expire_on_commit=False)
-        committed = Committed()
         context["deps"] = deps
-        context["session"] = session
+        context["session"] = RequestSession(deps.engine, expire_on_commit=False)
         context["now"] = deps.clock()
-        context["committed"] = committed
+        context["committed"] = Committed()
         context["outbox"] = []
+        next()
+        return None
+    return request_scope
+
+
+def transactional(listener: Callable[..., None]) -> Callable[..., None]:
+    """Run `listener` in the request's unit of work: commit on success, roll back on any error.
+
+    Bolt passes the listener's own arguments (it unwraps to read them), so every wrapped
+    listener declares `context`.
+    """
+    @functools.wraps(listener)
+    def run(**kwargs: Any) -> None:
+        context: BoltContext = kwargs["context"]
+        session: Session = context["session"]
         try:
-            response = next()
+            listener(**kwargs)
             if context.get("failed"):
                 session.rollback()
             else:
                 session.commit()
-            return response
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
-            committed.event.set()
-    return request_scope
+            context["committed"].event.set()
+    return run
 
 
 def error_reply_text(error: BaseException, lang: str) -> tuple[str, str | None]:

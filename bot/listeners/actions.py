@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk.models.blocks import Block
 
+from bot.app import transactional
 from bot.ids import ActionId
 from bot.listeners.outbox import deliver
 from bot.listeners.views import modal_for
@@ -236,4 +237,4 @@ def register(app: App) -> None:
         ActionId.EDIT_DOSSIER: _open_modal("dossier_edit"),
     }
     for action_id, handler in handlers.items():
-        app.action(action_id.value)(ack=handler, lazy=[deliver])
+        app.action(action_id.value)(ack=transactional(handler), lazy=[deliver])

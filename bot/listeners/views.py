@@ -14,6 +14,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk.models.views import View
 from sqlmodel import Session, select
 
+from bot.app import transactional
 from bot.ids import CallbackId
 from bot.listeners.outbox import deliver
 from bot.render.dossiers import render_dossier_changed
@@ -204,7 +205,7 @@ def handle_status(ack: Ack, body: dict[str, Any], view: dict[str, Any],
 
 def register(app: App) -> None:
     """Register the modal submissions."""
-    app.view(CallbackId.DOSSIER_NEW.value)(ack=handle_dossier_new, lazy=[deliver])
-    app.view(CallbackId.DOSSIER_EDIT.value)(ack=handle_dossier_edit, lazy=[deliver])
-    app.view(CallbackId.DEADLINE_ADD.value)(ack=handle_deadline_add, lazy=[deliver])
-    app.view(CallbackId.DOSSIER_STATUS.value)(ack=handle_status, lazy=[deliver])
+    app.view(CallbackId.DOSSIER_NEW.value)(ack=transactional(handle_dossier_new), lazy=[deliver])
+    app.view(CallbackId.DOSSIER_EDIT.value)(ack=transactional(handle_dossier_edit), lazy=[deliver])
+    app.view(CallbackId.DEADLINE_ADD.value)(ack=transactional(handle_deadline_add), lazy=[deliver])
+    app.view(CallbackId.DOSSIER_STATUS.value)(ack=transactional(handle_status), lazy=[deliver])

@@ -54,8 +54,12 @@ def render_help(topic: str | None, lang: str = "nl") -> Message:
 
 
 def render_error(message: str) -> Message:
-    """A short ephemeral reply for a refused or malformed command."""
-    return Message(message, sections(f":warning: {message}"))
+    """A short ephemeral reply for a refused or malformed command.
+
+    Domain messages quote what the user typed, so the whole message is escaped.
+    """
+    safe = escape_user_text(message)
+    return Message(safe, sections(f":warning: {safe}"))
 
 
 def render_notice(text: str) -> Message:
