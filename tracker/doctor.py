@@ -56,8 +56,12 @@ def check_database(settings: Settings) -> Iterator[Check]:
         if current != head:
             return
         with Session(engine) as session:
+            from tracker.scheduling.plan import SKIP_EMPTY  # an empty agenda is no downtime
+
             counts = dict(session.exec(
-                select(Delivery.status, func.count()).group_by(Delivery.status)).all())
+                select(Delivery.status, func.count())
+                .where(func.coalesce(Delivery.last_error, "") != SKIP_EMPTY)
+                .group_by(Delivery.status)).all())
             failed = list(session.exec(select(Delivery).where(
                 Delivery.status == DeliveryStatus.FAILED.value).limit(5)))
         bad = counts.get(DeliveryStatus.FAILED.value, 0)

@@ -227,3 +227,41 @@ def test_remind_cli_exits_one_when_the_database_is_unreachable(
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     assert main(["remind", "--dry-run"]) == 1
     assert "unreachable" in capsys.readouterr().out
+
+
+def test_doctor_shows_what_downtime_skipped(engine: Engine, seeded: Session,
+                                            sched: Settings) -> None:
+    from tracker.doctor import check_database
+
+    tick(engine, sched, RecordingNotifier(), local(2023, 9, 1, 9))  # an empty agenda: no news
+    [line] = [c for c in check_database(sched) if c.name == "deliveries"]
+    assert "0 skipped after downtime" in line.detail
+    tick(engine, sched, RecordingNotifier(), local(2023, 11, 15, 10))
+    [line] = [c for c in check_database(sched) if c.name == "deliveries"]
+    assert line.ok and "8 skipped after downtime" in line.detail
+
+
+def test_start_scheduler_ticks_every_minute_in_the_team_zone(engine: Engine,
+                                                             sched: Settings) -> None:
+    import threading
+
+    from tracker.app import Runtime
+    from tracker.scheduling import start_scheduler
+
+    ticked = threading.Event()
+
+    class Notifier(RecordingNotifier):
+        def notify_admins(self, admins: frozenset[str], text: str) -> int:
+            return 0
+
+    runtime = Runtime(sched, engine)
+    scheduler = start_scheduler(runtime, Notifier())
+    try:
+        scheduler.add_listener(lambda _event: ticked.set())
+        [job] = scheduler.get_jobs()
+        assert (job.coalesce, job.max_instances) == (True, 1)
+        assert str(job.trigger.timezone) == "Europe/Amsterdam"
+        assert str(scheduler.timezone) == "Europe/Amsterdam"
+        assert job.next_run_time.second == 0 or ticked.wait(5)  # the start-up tick ran at once
+    finally:
+        scheduler.shutdown(wait=True)

@@ -1,0 +1,33 @@
+"""`lobby demo`: the second half of 2023 replayed through the real tick, in its own database."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tracker.cli import main
+
+
+@pytest.mark.slow
+def test_lobby_demo_replays_to_the_half_year_digest(tmp_path: Path, monkeypatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://never@127.0.0.1:1/touched")
+    (tmp_path / "lobby-demo.db").write_text("an old demo database")
+    started = time.monotonic()
+    assert main(["demo"]) == 0
+    assert time.monotonic() - started < 60
+    out = capsys.readouterr().out
+    # In time order: the first reminder in September, the Kamerdebat ladder, the digest last.
+    first = out.index("do 14 sep 2023 09:00 · #regio-zwolle-lobby")
+    assert out.index("Over 14 dagen: *Werkbezoek minister Harbers") > first
+    debate = [out.index(f"{when} *Kamerdebat MIRT*") for when in
+              ("Over 14 dagen:", "Over 7 dagen:", "Over 3 dagen:")]  # Fri 17 Nov: 3 days ahead
+    assert debate == sorted(debate)
+    assert "Agenda week 47" in out and "[1 dag later]" in out
+    digest_at = out.index("ma 1 jan 2024 09:00 · #bestuur-regio-zwolle")
+    assert out.index("Digest tweede halfjaar 2023") > digest_at
+    assert out.rfind(" · #regio-zwolle-lobby\n") < digest_at  # the digest is the last message
+    assert (tmp_path / "lobby-demo.db").stat().st_size > 10_000  # recreated, not the old file
