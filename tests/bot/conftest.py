@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -60,9 +60,12 @@ def bot_settings(settings: Settings, slack_double: SlackDouble,
 
 
 @pytest.fixture
-def app(bot_settings: Settings, engine: Engine, now: datetime) -> App:
-    """The real Bolt app on this test's database, its clock pinned."""
-    return create_app(bot_settings, engine=engine, clock=lambda: now)
+def app(bot_settings: Settings, engine: Engine, now: datetime) -> Iterator[App]:
+    """The real Bolt app on this test's database, its clock pinned; its after-ack work is
+    finished before the Slack double stops."""
+    bolt = create_app(bot_settings, engine=engine, clock=lambda: now)
+    yield bolt
+    bolt.listener_runner.listener_executor.shutdown(wait=True)
 
 
 @pytest.fixture
