@@ -88,7 +88,7 @@ def fresh_database(directory: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def replay(*, out: TextIO = sys.stdout, directory: Path | None = None,
+def replay(*, out: TextIO | None = None, directory: Path | None = None,
            start: datetime = START, end: datetime = END) -> ReplayNotifier:
     """Seed the dataset as of `start` and run the real tick at every due moment before `end`."""
     from tracker.db import make_engine, session_scope
@@ -104,7 +104,7 @@ def replay(*, out: TextIO = sys.stdout, directory: Path | None = None,
         upgrade(engine)
         with session_scope(engine) as session:
             seed_dataset(session=session, now=start, tz=settings.tz)
-        notifier = ReplayNotifier(settings, out)
+        notifier = ReplayNotifier(settings, out or sys.stdout)
         moment = start
         while True:
             with session_scope(engine) as session:
