@@ -1,0 +1,163 @@
+"""Buttons and modals through the signed Bolt app: reminder buttons act once, stale clicks
+change nothing, modal validation shows next to the field, stale edits are conflicts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session, select
+
+from tests.bot.conftest import EDITOR, VIEWER
+from tests.slack_double import SlackDouble
+from tracker.models import Deadline, Dossier
+
+
+def click(action_id: str, value: dict[str, Any], *, user: str = EDITOR,
+          message: dict[str, Any] | None = None, selected_date: str | None = None,
+          as_block_id: bool = False) -> dict[str, Any]:
+    action: dict[str, Any] = {"action_id": action_id, "block_id": "b1", "type": "button",
+                              "value": json.dumps(value), "action_ts": "1700000000.1"}
+    if as_block_id:
+        action = {"action_id": action_id, "type": "datepicker", "block_id": json.dumps(value),
+                  "selected_date": selected_date, "action_ts": "1700000000.1"}
+    return {"type": "block_actions", "user": {"id": user, "name": user.lower()},
+            "team": {"id": "T0LOBBY"}, "api_app_id": "A0LOBBY", "trigger_id": "1.2.x",
+            "channel": {"id": "C0LOBBY"}, "container": {"type": "message"},
+            "message": message or {"ts": "1700000000.000100", "blocks": [
+                {"type": "section", "text": {"type": "mrkdwn", "text": "Over 7 dagen: *Kamerdebat MIRT*"}},
+                {"type": "actions", "elements": []}]},
+            "actions": [action]}
+
+
+def reminder_value(session: Session, deadline_id: int = 19) -> dict[str, Any]:
+    session.expire_all()
+    d = session.get(Deadline, deadline_id)
+    return {"deadline": d.id, "version": d.version, "due": d.due_date.isoformat()}
+
+
+def test_done_button_then_double_click(team: Session, interact, slack_double: SlackDouble) -> None:
+    value = reminder_value(team)
+    assert interact(click("reminder_done", value)).status == 200
+    assert interact(click("reminder_done", value)).status == 200
+    team.expire_all()
+    assert team.get(Deadline, 19).status == "done"
+    assert team.get(Deadline, 19).version == value["version"] + 1
+    slack_double.wait_for(lambda d: len(d.responses) >= 2)
+    first, second = slack_double.responses[:2]
+    assert first["replace_original"] in (True, "true")
+    assert "Afgerond door" in json.dumps(first["blocks"])
+    assert second["replace_original"] in (False, "false")
+    assert "al afgerond" in second["text"]
+
+
+def test_snooze_and_stale_move(team: Session, interact, slack_double: SlackDouble) -> None:
+    value = reminder_value(team)
+    interact(click("reminder_snooze", value))
+    team.expire_all()
+    assert team.get(Deadline, 19).due_date.isoformat() == "2023-11-21"
+    interact(click("reminder_move", value, as_block_id=True, selected_date="2023-11-30"))
+    team.expire_all()
+    assert team.get(Deadline, 19).due_date.isoformat() == "2023-11-21"
+    slack_double.wait_for(lambda d: len(d.responses) >= 2)
+    assert "verouderd" in slack_double.responses[1]["text"]
+    fresh = reminder_value(team)
+    interact(click("reminder_move", fresh, as_block_id=True, selected_date="2023-11-30"))
+    team.expire_all()
+    assert team.get(Deadline, 19).due_date.isoformat() == "2023-11-30"
+
+
+def test_viewer_click_is_refused(team: Session, interact, slack_double: SlackDouble) -> None:
+    value = reminder_value(team)
+    interact(click("reminder_done", value, user=VIEWER))
+    team.expire_all()
+    assert team.get(Deadline, 19).status == "open"
+    slack_double.wait_for(lambda d: len(d.responses) >= 1)
+    assert "editor" in slack_double.responses[0]["text"]
+
+
+def test_open_dossier_and_paging(team: Session, interact, slack_double: SlackDouble) -> None:
+    interact(click("open_dossier", {"deadline": 19}))
+    interact(click("dossier_page", {"filter": "", "page": 0}))
+    slack_double.wait_for(lambda d: len(d.responses) >= 2)
+    assert "N35 Wijthmen" in json.dumps(slack_double.responses[0]["blocks"], ensure_ascii=False)
+    assert not slack_double.rejections
+
+
+def submission(callback_id: str, values: dict[str, dict[str, Any]], metadata: dict[str, Any],
+               user: str = EDITOR) -> dict[str, Any]:
+    return {"type": "view_submission", "user": {"id": user}, "team": {"id": "T0LOBBY"},
+            "api_app_id": "A0LOBBY", "trigger_id": "1.2.x",
+            "view": {"id": "V1", "type": "modal", "callback_id": callback_id,
+                     "private_metadata": json.dumps(metadata), "blocks": [],
+                     "state": {"values": {k: {"value": v} for k, v in values.items()}}}}
+
+
+def test_status_modal_reason_required_and_stale_version(team: Session, interact) -> None:
+    n35 = team.exec(select(Dossier).where(Dossier.code == "N35")).one()
+    meta = {"dossier": n35.id, "version": n35.version, "channel": "C0LOBBY"}
+    missing = interact(submission("dossier_status", {
+        "rag": {"type": "radio_buttons", "selected_option": {"value": "amber"}},
+        "reason": {"type": "plain_text_input", "value": ""}}, meta))
+    assert json.loads(missing.body)["response_action"] == "errors"
+    assert "reason" in json.loads(missing.body)["errors"]
+    ok = interact(submission("dossier_status", {
+        "rag": {"type": "radio_buttons", "selected_option": {"value": "amber"}},
+        "reason": {"type": "plain_text_input", "value": "Motie aangenomen"}}, meta))
+    assert ok.status == 200
+    assert ok.body == ""
+    stale = interact(submission("dossier_status", {
+        "rag": {"type": "radio_buttons", "selected_option": {"value": "green"}},
+        "reason": {"type": "plain_text_input", "value": "Opgelost"}}, meta))
+    errors = json.loads(stale.body)["errors"]
+    assert "gewijzigd" in errors["reason"]
+    team.expire_all()
+    assert team.get(Dossier, n35.id).rag == "amber"
+
+
+def test_new_dossier_and_deadline_modals(team: Session, interact, slack_double) -> None:
+    duplicate = interact(submission("dossier_new", {
+        "code": {"type": "plain_text_input", "value": "N35"},
+        "title": {"type": "plain_text_input", "value": "Dubbel"}}, {}))
+    assert "code" in json.loads(duplicate.body)["errors"]
+    created = interact(submission("dossier_new", {
+        "code": {"type": "plain_text_input", "value": "A28"},
+        "title": {"type": "plain_text_input", "value": "A28 Zwolle–Amersfoort"},
+        "funding_needed": {"type": "number_input", "value": "1000000"}}, {"channel": "C0LOBBY"}))
+    assert created.body == ""
+    a28 = team.exec(select(Dossier).where(Dossier.code == "A28")).one()
+    bad_offsets = interact(submission("deadline_add", {
+        "dossier": {"type": "static_select", "selected_option": {"value": str(a28.id)}},
+        "due": {"type": "datepicker", "selected_date": "2023-12-01"},
+        "title": {"type": "plain_text_input", "value": "Statendebat"},
+        "offsets": {"type": "plain_text_input", "value": "x,y"}}, {}))
+    assert "offsets" in json.loads(bad_offsets.body)["errors"]
+    added = interact(submission("deadline_add", {
+        "dossier": {"type": "static_select", "selected_option": {"value": str(a28.id)}},
+        "due": {"type": "datepicker", "selected_date": "2023-12-01"},
+        "title": {"type": "plain_text_input", "value": "Statendebat"}}, {"channel": "C0LOBBY"}))
+    assert added.body == ""
+    slack_double.wait_for_calls("chat.postEphemeral", 2)
+    assert "vr 1 dec 2023" in slack_double.calls_to("chat.postEphemeral")[-1].params["text"]
+
+
+def test_app_home(team: Session, app, slack_double: SlackDouble) -> None:
+    from slack_bolt import BoltRequest
+
+    from tests.bot.conftest import sign
+
+    event = {"type": "event_callback", "team_id": "T0LOBBY", "api_app_id": "A0LOBBY",
+             "event_id": "Ev1", "event_time": 1700000000,
+             "event": {"type": "app_home_opened", "user": EDITOR, "channel": "D1", "tab": "home"}}
+    body = json.dumps(event)
+    headers = {**sign(body), "content-type": "application/json"}
+    assert app.dispatch(BoltRequest(body=body, headers=headers)).status == 200
+    retry = {**headers, "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout"}
+    assert app.dispatch(BoltRequest(body=body, headers=retry)).status == 200
+    app.listener_runner.listener_executor.shutdown(wait=True)
+    published = slack_double.calls_to("views.publish")
+    assert len(published) == 1
+    assert published[0].ok
+    text = json.dumps(published[0].params["view"], ensure_ascii=False)
+    assert "Mijn dossiers" in text
+    assert "RAG-overzicht" in text
