@@ -123,12 +123,12 @@ def run(args: argparse.Namespace) -> int:
     """`lobby demo`."""
     if args.interactive:
         try:
-            from bot.console import run_console  # type: ignore[import-not-found]
+            from bot.console import run_console
         except ImportError:
             print("De interactieve console is nog niet beschikbaar / "
                   "the interactive console is not available yet.", file=sys.stderr)
             return 2
-        return int(run_console(today=args.today) or 0)
+        return int(run_console(args.today, sys.stdin, sys.stdout) or 0)
     from bot.render.as_text import RULE
 
     started = wallclock.monotonic()
