@@ -28,17 +28,24 @@ def post_digest(client: WebClient, channel: str, digest: Digest, *, lang: str = 
     for message in messages[1:]:
         client.chat_postMessage(channel=channel_id, thread_ts=ts, **message.payload())
     if chart:
-        from tracker.digest.chart import render_chart  # matplotlib only when a chart is wanted
-
-        png = render_chart(digest, lang)
-        if png is not None:
-            title = digest_title(digest, lang)
-            client.files_upload_v2(
-                channel=channel_id, thread_ts=ts, content=png,
-                filename=f"digest-{digest.period.key}.png", title=title,
-                alt_txt=("Indicators per month and budget execution" if lang == "en"
-                         else "Indicatoren per maand en begrotingsuitvoering"))
+        upload_chart(client, channel_id, ts, digest, lang=lang)
     return ts
+
+
+def upload_chart(client: WebClient, channel_id: str, thread_ts: str, digest: Digest, *,
+                 lang: str = "nl") -> bool:
+    """Upload the digest's chart into the thread of its first message; False when it has none."""
+    from tracker.digest.chart import render_chart  # matplotlib only when a chart is wanted
+
+    png = render_chart(digest, lang)
+    if png is None:
+        return False
+    client.files_upload_v2(
+        channel=channel_id, thread_ts=thread_ts, content=png,
+        filename=f"digest-{digest.period.key}.png", title=digest_title(digest, lang),
+        alt_txt=("Indicators per month and budget execution" if lang == "en"
+                 else "Indicatoren per maand en begrotingsuitvoering"))
+    return True
 
 
 def from_settings(settings: Any) -> Callable[[str, Digest], str]:

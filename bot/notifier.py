@@ -121,7 +121,21 @@ class SlackNotifier:
             except (TransientError, PermanentError) as exc:
                 # The first message is out (and recorded as sent); a missing reply is logged.
                 log.warning("digest %s: a thread reply failed: %s", item.key, exc)
+        if isinstance(item, DigestItem):
+            self._chart(channel, posted_in, ts, item)
         return PostResult(ts=ts)
+
+    def _chart(self, channel: str, posted_in: str, ts: str, item: DigestItem) -> None:
+        """The half-year digest's chart, in its thread; a failed upload is logged, not retried
+        (the digest itself is out and recorded)."""
+        from bot.digest_post import upload_chart
+
+        self._pace(channel)
+        try:
+            self._call(channel, lambda: upload_chart(self.client, posted_in, ts, item.digest,
+                                                     lang=self.lang))
+        except (TransientError, PermanentError) as exc:
+            log.warning("digest %s: the chart upload failed: %s", item.key, exc)
 
     def find_posted(self, channel: str, key: str) -> str | None:
         """The ts of the message tagged `key` among the channel's last 1000, else None."""

@@ -177,3 +177,26 @@ def test_lobby_remind_posts_the_monday_agenda(engine: Engine, session: Session, 
     assert agenda["metadata"]["event_payload"]["key"] == f"agenda:2023W47:{DEFAULT}"
     assert main(["remind", "--now", "2023-11-20T08:31"]) == 0
     assert len(_posted(slack_double, DEFAULT)) == 1
+
+
+def test_half_year_digest_is_posted_with_its_chart_in_the_thread(
+        seeded: Session, sched: Settings, slack_double: SlackDouble) -> None:
+    from datetime import datetime
+
+    from tests.conftest import AMS
+    from tracker.dates import parse_period
+    from tracker.digest import build_digest
+    from tracker.scheduling.items import DigestItem
+
+    now = datetime(2023, 7, 1, 9, 0, tzinfo=AMS)
+    period = parse_period("2023H1", now=now, tz=AMS)
+    digest = build_digest(session=seeded, period=period, now=now, tz=AMS)
+    item = DigestItem(key="digest:2023H1:C0DIGEST", channel="C0DIGEST", due_at=now,
+                      today=now.date(), period=period, digest=digest)
+    result = _notifier(sched).post("C0DIGEST", item)
+    first = _posted(slack_double, "C0DIGEST")[0]
+    assert first["ts"] == result.ts
+    assert first["metadata"]["event_payload"] == {"key": "digest:2023H1:C0DIGEST"}
+    [upload] = slack_double.files
+    assert upload["thread_ts"] == result.ts
+    assert upload["content"].startswith(b"\x89PNG")
