@@ -1,16 +1,12 @@
 """Fixtures for the Slack app: settings pointed at the Slack double, the real Bolt app, signed
-requests (v0 HMAC of `v0:{ts}:{body}`, as slack_sdk.signature.SignatureVerifier checks them)."""
+requests (built by tests/signing.py)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -18,36 +14,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.app import create_app
+from tests.signing import EDITOR, SECRET, command_body, payload_body, sign
 from tests.slack_double import SlackDouble
 from tracker.models import Member
 from tracker.settings import Settings, load_settings
 
-SECRET = "test-signing-secret"
 ADMIN = "U0ADMIN"
-EDITOR = "U0ANNEKE"
 VIEWER = "U0JORIS"
-
-
-def sign(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
-    """Headers Slack would send with `body`."""
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    return {"x-slack-request-timestamp": ts, "x-slack-signature": f"v0={digest}"}
-
-
-def command_body(command: str, text: str, *, user: str = EDITOR, response_url: str = "",
-                 channel: str = "C0LOBBY") -> str:
-    """A slash command's form-encoded body."""
-    return urlencode({"token": "legacy", "team_id": "T0LOBBY", "team_domain": "lobby-test",
-                      "channel_id": channel, "channel_name": "lobby", "user_id": user,
-                      "user_name": user.lower(), "command": command, "text": text,
-                      "api_app_id": "A0LOBBY", "response_url": response_url,
-                      "trigger_id": "123.456.abc"})
-
-
-def payload_body(payload: dict[str, Any]) -> str:
-    """An interactivity request's form-encoded body."""
-    return urlencode({"payload": json.dumps(payload)})
 
 
 @pytest.fixture
