@@ -127,3 +127,10 @@ def help_text(topic: str | None, lang: str = "nl") -> str:
     """The help text for a topic (None: the overview), in mrkdwn."""
     table = HELP_EN if lang == "en" else HELP_NL
     return table.get(topic, table[None])
+
+
+def due_label(date_text: str, approximate: bool, lang: str = "nl") -> str:
+    """A due date as shown: an approximate one ("eind Q3") reads "uiterlijk za 30 sep 2023"."""
+    if not approximate:
+        return date_text
+    return f"by {date_text}" if lang == "en" else f"uiterlijk {date_text}"

@@ -10,7 +10,7 @@ from bot.render.limits import MAX_MESSAGE_BLOCKS, context, header, pack_lines, s
 from bot.render.message import Message
 from bot.render.mrkdwn import escape_user_text
 from tracker.dates import format_date, format_relative_days
-from tracker.labels import kind_label
+from tracker.labels import due_label, kind_label
 from tracker.results import DeadlineAdded, DeadlineChanged, DeadlineList
 from tracker.services.deadlines import Upcoming
 
@@ -22,10 +22,10 @@ def _t(lang: str, nl: str, en: str) -> str:
 def deadline_line(item: Upcoming, lang: str) -> str:
     """"• #12 · vr 17 nov 2023 · [N35] Kamerdebat MIRT (debat)"."""
     x = item.deadline
-    when = format_date(item.due, lang) + (f" {x.due_time:%H:%M}" if x.due_time else "")
+    when = due_label(format_date(item.due, lang) + (f" {x.due_time:%H:%M}" if x.due_time else ""),
+                     x.approximate, lang)
     flag = _t(lang, " — *verlopen*", " — *overdue*") if item.overdue else ""
-    vague = " ~" if x.approximate else ""
-    return (f"• #{x.id} · {when}{vague} · [{item.dossier.code}] {escape_user_text(x.title)}"
+    return (f"• #{x.id} · {when} · [{item.dossier.code}] {escape_user_text(x.title)}"
             f" ({kind_label(x.kind, lang)}){flag}")
 
 

@@ -30,6 +30,7 @@ from bot.render.limits import (
 from bot.render.message import Message
 from bot.render.mrkdwn import escape_user_text, user_ref
 from tracker.dates import format_date
+from tracker.labels import due_label
 from tracker.scheduling.describe import late_mark, relative
 from tracker.scheduling.items import Agenda, AgendaEntry, DeadlineInfo, Overdue, Reminder
 
@@ -46,9 +47,9 @@ def button_value(deadline: DeadlineInfo, due_iso: str) -> str:
                       separators=(",", ":"))
 
 
-def _when(deadline: DeadlineInfo, due_text: str) -> str:
+def _when(deadline: DeadlineInfo, due_text: str, lang: str) -> str:
     when = due_text + (f" {deadline.due_time:%H:%M}" if deadline.due_time else "")
-    return when + (" ~" if deadline.approximate else "")
+    return due_label(when, deadline.approximate, lang)
 
 
 def _owner(deadline: DeadlineInfo) -> str:
@@ -78,7 +79,7 @@ def _actions(deadline: DeadlineInfo, due_iso: str, lang: str, *, snooze: bool) -
 def render_reminder(item: Reminder, *, lang: str = "nl") -> Message:
     """"Over 7 dagen: *Kamerdebat MIRT* — N35 · ma 20 nov 2023 · @owner" with its buttons."""
     x = item.deadline
-    when = _when(x, format_date(item.due, lang))
+    when = _when(x, format_date(item.due, lang), lang)
     late = f" _{late_mark(item, lang).strip()}_" if item.late else ""
     line = (f":bell: {relative(item, lang)}: *{escape_user_text(x.title)}* — "
             f"{escape_user_text(x.dossier_code)} · {when}{_owner(x)}{late}")
@@ -90,7 +91,7 @@ def render_reminder(item: Reminder, *, lang: str = "nl") -> Message:
 def render_overdue(item: Overdue, *, lang: str = "nl") -> Message:
     """"Verlopen: *BO MIRT Noord* — NOVEX · was ma 6 nov 2023 (1 dag geleden)": still open."""
     x = item.deadline
-    when = _when(x, format_date(item.due, lang))
+    when = _when(x, format_date(item.due, lang), lang)
     ago = relative(item, lang).lower()
     late = f" _{late_mark(item, lang).strip()}_" if item.late else ""
     line = (f":hourglass: {_t(lang, 'Verlopen', 'Overdue')}: *{escape_user_text(x.title)}* — "

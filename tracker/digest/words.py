@@ -22,7 +22,7 @@ from tracker.digest.model import (
     UpcomingDeadline,
     reason_label,
 )
-from tracker.labels import kind_label, line_label, programme_status_label, rag_label
+from tracker.labels import due_label, kind_label, line_label, programme_status_label, rag_label
 from tracker.text import format_eur
 
 
@@ -144,10 +144,8 @@ def funding_phrase(dossier: DossierDigest, lang: str = "nl") -> Phrase | None:
 
 def upcoming_phrase(deadline: UpcomingDeadline, lang: str = "nl") -> Phrase:
     """"31 okt 2023 · RD5 · indiening: <title>"."""
-    when = day(deadline.due_date, lang, approximate=deadline.approximate)
-    if deadline.approximate:
-        when = ("by " if _en(lang) else "uiterlijk ") + format_date(
-            deadline.due_date, lang, weekday=False)
+    when = (due_label(format_date(deadline.due_date, lang, weekday=False), True, lang)
+            if deadline.approximate else day(deadline.due_date, lang))
     if deadline.due_time is not None:
         when += f" {deadline.due_time:%H:%M}"
     return (f"{when} · ", User(deadline.dossier_code),
