@@ -51,6 +51,17 @@ from tracker.settings import Settings
 
 log = logging.getLogger("lobbytracker.slack")
 
+
+class _TokenFromEnvironmentFilter(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that it is unused when a client is given; we
+    always give one (with our base URL and retry handlers), so that warning is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+log.addFilter(_TokenFromEnvironmentFilter())
+
 Clock = Callable[[], datetime]
 
 

@@ -12,6 +12,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its plugin list at every start
     return serve(settings_from_env(), scheduler=not args.no_scheduler, host=args.host)
 
 
