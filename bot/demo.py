@@ -29,6 +29,12 @@ CHANNEL = "#regio-zwolle-lobby"
 DIGEST_CHANNEL = "#bestuur-regio-zwolle"
 
 
+class OutputClosed(BaseException):
+    """The reader went away (`lobby demo | head`): stop the replay instead of posting on.
+
+    A BaseException, so the tick's per-item error handling does not swallow it."""
+
+
 class ReplayNotifier:
     """Prints each message as it would read in Slack, under its simulated time and channel."""
 
@@ -52,11 +58,15 @@ class ReplayNotifier:
         lang = self.settings.lobby_language
         with self._lock:
             stamp = format_datetime(self.now, self.settings.tz, lang)
-            print(f"\n{RULE}\n{stamp} · {channel}\n{RULE}", file=self.out)
-            for number, message in enumerate(render_item(item, lang)):
-                if number:
-                    print("  ↳ " + ("in thread" if lang == "en" else "in de draad"), file=self.out)
-                print(blocks_to_text(message.blocks) or message.text, file=self.out)
+            try:
+                print(f"\n{RULE}\n{stamp} · {channel}\n{RULE}", file=self.out)
+                for number, message in enumerate(render_item(item, lang)):
+                    if number:
+                        print("  ↳ " + ("in thread" if lang == "en" else "in de draad"),
+                              file=self.out)
+                    print(blocks_to_text(message.blocks) or message.text, file=self.out)
+            except BrokenPipeError as exc:
+                raise OutputClosed from exc
             ts = f"{self.now.timestamp():.6f}"
             self.posted[item.key] = ts
             self.counts[item.kind] = self.counts.get(item.kind, 0) + 1
@@ -71,13 +81,13 @@ class ReplayNotifier:
         return 0
 
 
-def demo_settings(url: str) -> Settings:
+def demo_settings(url: str, lang: str = "nl") -> Settings:
     """Settings of the demo alone: its own database and channels, whatever the environment says."""
     from tracker.settings import load_settings
 
     return load_settings(DATABASE_URL=url, LOBBY_DEFAULT_CHANNEL=CHANNEL,
                          LOBBY_DIGEST_CHANNEL=DIGEST_CHANNEL, LOBBY_TIMEZONE="Europe/Amsterdam",
-                         LOBBY_REMINDER_TIME="09:00", _env_file=None)
+                         LOBBY_REMINDER_TIME="09:00", LOBBY_LANGUAGE=lang, _env_file=None)
 
 
 def fresh_database(directory: Path) -> str:
@@ -89,7 +99,7 @@ def fresh_database(directory: Path) -> str:
 
 
 def replay(*, out: TextIO | None = None, directory: Path | None = None,
-           start: datetime = START, end: datetime = END) -> ReplayNotifier:
+           start: datetime = START, end: datetime = END, lang: str = "nl") -> ReplayNotifier:
     """Seed the dataset as of `start` and run the real tick at every due moment before `end`."""
     from tracker.db import make_engine, session_scope
     from tracker.migrate import upgrade
@@ -98,7 +108,7 @@ def replay(*, out: TextIO | None = None, directory: Path | None = None,
     from tracker.seed import seed_dataset
 
     url = fresh_database(directory or Path.cwd())
-    settings = demo_settings(url)
+    settings = demo_settings(url, lang)
     engine = make_engine(url)
     try:
         upgrade(engine)
@@ -122,23 +132,31 @@ def replay(*, out: TextIO | None = None, directory: Path | None = None,
 def run(args: argparse.Namespace) -> int:
     """`lobby demo`."""
     if args.interactive:
-        try:
-            from bot.console import run_console
-        except ImportError:
-            print("De interactieve console is nog niet beschikbaar / "
-                  "the interactive console is not available yet.", file=sys.stderr)
-            return 2
-        return int(run_console(args.today, sys.stdin, sys.stdout) or 0)
+        from bot.console import run_console
+
+        return int(run_console(args.today, sys.stdin, sys.stdout, lang=args.lang) or 0)
     from bot.render.as_text import RULE
 
     started = wallclock.monotonic()
     print(f"Lobbytracker demo: {DEMO_DB}, Regio Zwolle 2023, "
           f"{START:%Y-%m-%d} → {END:%Y-%m-%d} (Europe/Amsterdam)")
-    notifier = replay()
+    try:
+        notifier = replay(lang=args.lang)
+    except OutputClosed:
+        _silence_stdout()
+        return 0
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(notifier.counts.items()))
     print(f"\n{RULE}\n{sum(notifier.counts.values())} messages ({counts}) in "
           f"{wallclock.monotonic() - started:.1f} s")
     return 0
+
+
+def _silence_stdout() -> None:
+    """After the reader closed the pipe, send the rest to /dev/null so exit does not complain."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _day(text: str) -> date:
@@ -155,4 +173,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cmd.add_argument("--interactive", action="store_true",
                      help="type slash commands in a console instead (/dossier show N35)")
     cmd.add_argument("--today", type=_day, help="with --interactive: the date to pretend it is")
+    cmd.add_argument("--lang", choices=["nl", "en"], default=_environment_language(),
+                     help="language of the messages (default: LOBBY_LANGUAGE, else nl)")
     cmd.set_defaults(func=run)
+
+
+def _environment_language() -> str:
+    """LOBBY_LANGUAGE when it is a language we speak; the demo reads no other setting."""
+    import os
+
+    value = os.environ.get("LOBBY_LANGUAGE", "").strip().lower()
+    return value if value in ("nl", "en") else "nl"

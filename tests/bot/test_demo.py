@@ -31,3 +31,25 @@ def test_lobby_demo_replays_to_the_half_year_digest(tmp_path: Path, monkeypatch,
     assert out.index("Digest tweede halfjaar 2023") > digest_at
     assert out.rfind(" · #regio-zwolle-lobby\n") < digest_at  # the digest is the last message
     assert (tmp_path / "lobby-demo.db").stat().st_size > 10_000  # recreated, not the old file
+
+
+def test_demo_piped_into_head_stops_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    command = f"{sys.executable} -m tracker.cli demo | head -n 3"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.startswith("Lobbytracker demo")
+
+
+def test_demo_speaks_english_when_asked(tmp_path, monkeypatch, capsys):
+    from tracker.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "In 14 days: *Werkbezoek minister Harbers" in out
+    assert "Over 14 dagen" not in out
