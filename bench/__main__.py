@@ -16,7 +16,7 @@ from pathlib import Path
 from bench.context import Context
 from bench.timing import Row
 
-MEASURES = ("startup", "digest")
+MEASURES = ("startup", "digest", "dispatch")
 
 
 def _fmt(value: float | None) -> str:

@@ -141,7 +141,13 @@ class Dossier(SQLModel, table=True):
 class Deadline(SQLModel, table=True):
     """A dated milestone of a dossier: a debate, visit, submission deadline, …"""
 
-    __table_args__ = (Index("ix_deadline_status_due", "status", "due_date"),)
+    __table_args__ = (
+        Index("ix_deadline_status_due", "status", "due_date"),
+        # a dossier's open deadlines by date (the card); the tick's recurring and own ladders
+        Index("ix_deadline_dossier_status_due", "dossier_id", "status", "due_date"),
+        Index("ix_deadline_status_rrule", "status", "rrule"),
+        Index("ix_deadline_status_offsets", "status", "offsets"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     dossier_id: int = Field(foreign_key="dossier.id", index=True)

@@ -34,7 +34,13 @@ from tracker.scheduling.items import (
     Overdue,
     Reminder,
 )
-from tracker.services.deadlines import list_upcoming, occurrences, offsets_for
+from tracker.services.deadlines import (
+    DEFAULT_OFFSETS,
+    FALLBACK_OFFSETS,
+    list_upcoming,
+    occurrences,
+    offsets_for,
+)
 from tracker.settings import Settings
 
 AGENDA_TIME = time(8, 30)
@@ -154,6 +160,40 @@ def _open_deadlines(session: Session) -> list[tuple[Deadline, Dossier]]:
     return list(session.exec(query).all())
 
 
+# Without their own ladder, deadlines are reminded at most this many days ahead.
+MAX_DEFAULT_OFFSET = max(max(o) for o in (*DEFAULT_OFFSETS.values(), FALLBACK_OFFSETS))
+
+
+def _plannable_deadlines(session: Session, today: date) -> list[tuple[Deadline, Dossier]]:
+    """The open deadlines a tick at `today` may owe something for, without reading the rest.
+
+    A tick's work grows with what is due, not with what is stored: a deadline with the default
+    ladder is owed a reminder only when its date lies within [today − LOOKBACK, today + its
+    largest offset + MAX_MOVE_BACK]. Deadlines further back are read only while they may still
+    owe an overdue nudge (no nudge row since they were last scheduled); recurring deadlines and
+    those with their own ladder are few, and read whatever their date.
+    """
+    low = today - LOOKBACK - MAX_MOVE_BACK
+    high = today + timedelta(days=MAX_DEFAULT_OFFSET) + MAX_MOVE_BACK
+    base = (select(Deadline, Dossier).join(Dossier, col(Dossier.id) == Deadline.dossier_id)
+            .where(Deadline.status == DeadlineStatus.OPEN.value,
+                   Dossier.phase != Phase.CLOSED.value))
+    nudged = (select(Delivery.id)
+              .where(Delivery.deadline_id == Deadline.id, Delivery.kind == Overdue.kind,
+                     col(Delivery.claimed_at) >= Deadline.scheduled_at))
+    queries = (
+        base.where(Deadline.due_date >= low, Deadline.due_date <= high),
+        base.where(Deadline.due_date < low, ~nudged.exists()),
+        base.where(col(Deadline.rrule).is_not(None)),
+        base.where(col(Deadline.offsets).is_not(None), Deadline.due_date > high),
+    )
+    found: dict[int, tuple[Deadline, Dossier]] = {}
+    for query in queries:
+        for deadline, dossier in session.exec(query):
+            found[deadline.id or 0] = (deadline, dossier)
+    return sorted(found.values(), key=lambda pair: (pair[0].due_date, pair[0].id or 0))
+
+
 def _passed(deadline: Deadline, due: date, now: datetime, settings: Settings) -> bool:
     """True when the occurrence on `due` lies behind us (its day, or its time today, is over)."""
     today = now.astimezone(settings.tz).date()
@@ -187,7 +227,7 @@ def plan_tick(*, session: Session, settings: Settings, now: datetime) -> Plan:
     plan = Plan()
     tz = settings.tz
     today = now.astimezone(tz).date()
-    pairs = _open_deadlines(session)
+    pairs = _plannable_deadlines(session, today)
     seen = _ledger_whats(session, [d.id for d, _ in pairs if d.id is not None])
     for deadline, dossier in pairs:
         channel = channel_for(dossier, settings)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from tracker.errors import Conflict, InvalidInput
 from tracker.models import Deadline, DeadlineStatus, Dossier, Event, Line, Phase, Programme, Rag
@@ -215,18 +215,17 @@ def list_dossiers(*, session: Session, filter_text: str = "",
 def dossier_card(*, session: Session, dossier: Dossier, now: datetime) -> DossierCard:
     """Gather what the dossier card shows: next three deadlines, last three notes, programmes."""
     require_aware(now)
-    open_query = (select(Deadline)
-                  .where(Deadline.dossier_id == dossier.id,
-                         Deadline.status == DeadlineStatus.OPEN.value)
-                  .order_by(Deadline.due_date, Deadline.id))
-    open_deadlines = list(session.exec(open_query))
+    is_open = (Deadline.dossier_id == dossier.id, Deadline.status == DeadlineStatus.OPEN.value)
+    next_deadlines = list(session.exec(select(Deadline).where(*is_open)
+                                       .order_by(Deadline.due_date, Deadline.id).limit(3)))
+    open_count = session.exec(select(func.count()).select_from(Deadline).where(*is_open)).one()
     notes = list(session.exec(
         select(Event).where(Event.dossier_id == dossier.id, Event.kind == EventKind.NOTE.value)
         .order_by(col(Event.at).desc(), col(Event.id).desc()).limit(3)))
     programmes = list(session.exec(
         select(Programme).where(Programme.dossier_id == dossier.id).order_by(Programme.name)))
-    return DossierCard(dossier=dossier, next_deadlines=open_deadlines[:3], recent_notes=notes,
-                       programmes=programmes, open_deadlines=len(open_deadlines))
+    return DossierCard(dossier=dossier, next_deadlines=next_deadlines, recent_notes=notes,
+                       programmes=programmes, open_deadlines=open_count)
 
 
 RAG_WORDS = {

@@ -1,0 +1,96 @@
+"""In-process `app.dispatch` of signed slash commands on the large dataset (median ≤ 3 ms, p99
+≤ 15 ms each), beside the floor: a bare Bolt app whose handler only acks, with the same signing
+and the same `process_before_response=True`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from slack_bolt import App, BoltRequest
+from slack_sdk import WebClient
+
+from bench.context import Context
+from bench.timing import Row, summarise, time_calls
+from bot.app import create_app
+from tests.signing import SECRET, command_body, sign
+from tests.slack_double import SlackDouble
+from tracker.settings import load_settings
+
+# The dataset's pinned instant (bench.data): Wednesday 15 November 2023, 10:00 Amsterdam.
+NOW = datetime(2023, 11, 15, 9, 0, tzinfo=UTC)
+USER = "U0BENCHED"  # an admin (LOBBY_ADMINS), so /deadline add is allowed
+COMMANDS = (
+    ("/lobby", "help"),
+    ("/dossier", "show D0500"),
+    ("/dossier", "list"),
+    ("/deadline", "add D0500 20 dec 2023 Kamerdebat bench"),
+    ("/deadline", "list"),
+)
+MEDIAN_TARGET_MS = 3.0
+P99_TARGET_MS = 15.0
+
+
+def bare_app(client: WebClient) -> App:
+    """The floor: Bolt with the same signing and execution mode, a handler that only acks."""
+    app = App(client=client, signing_secret=SECRET, process_before_response=True,
+              token_verification_enabled=False)
+    for name in ("/dossier", "/deadline"):
+        app.command(name)(lambda ack: ack("ok"))
+    return app
+
+
+def dispatcher(app: App, body: str) -> Callable[[], None]:
+    """One signed request through `app`; an answer that is not 200 is an error."""
+    headers = sign(body)  # signed once: the timestamp stays well within Slack's five minutes
+
+    def call() -> None:
+        response = app.dispatch(BoltRequest(body=body, headers=headers))
+        if response.status != 200:
+            raise RuntimeError(f"dispatch answered {response.status}: {response.body[:200]}")
+    return call
+
+
+def check_reply(app: App, command: str, text: str, response_url: str) -> str:
+    """The reply's fallback text (and that it is a real answer, not an error)."""
+    body = command_body(command, text, user=USER, response_url=response_url)
+    response = app.dispatch(BoltRequest(body=body, headers=sign(body)))
+    reply = json.loads(response.body)
+    if "fout-id" in reply.get("text", "") or "error id" in reply.get("text", ""):
+        raise RuntimeError(f"{command} {text}: {reply['text']}")
+    return str(reply.get("text", ""))
+
+
+def run(ctx: Context) -> list[Row]:
+    url = ctx.large_sqlite()
+    runs, warmup = (200, 20) if ctx.quick else (2000, 100)
+    engine = ctx.engine(url)
+    rows: list[Row] = []
+    with SlackDouble() as double:
+        settings = load_settings(_env_file=None, DATABASE_URL=url, SLACK_BOT_TOKEN=double.token,
+                                 SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=double.url,
+                                 LOBBY_ADMINS=USER)
+        app = create_app(settings, engine=engine, clock=lambda: NOW)
+        floor_app = bare_app(WebClient(token=double.token, base_url=double.url))
+        try:
+            response_url = double.response_url()
+            for command, text in COMMANDS:
+                check_reply(app, command, text, response_url)
+                body = command_body(command, text, user=USER, response_url=response_url)
+                samples = time_calls(dispatcher(app, body), runs=runs, warmup=warmup)
+                floor = time_calls(dispatcher(floor_app, body), runs=runs, warmup=warmup)
+                median, p99 = summarise(samples)
+                floor_median, floor_p99 = summarise(floor)
+                ok = median <= MEDIAN_TARGET_MS and p99 <= P99_TARGET_MS
+                rows.append(Row(f"dispatch {command} {text.split()[0]}", median, p99,
+                                target=f"≤ {MEDIAN_TARGET_MS:g} ms, p99 ≤ {P99_TARGET_MS:g} ms",
+                                ok=ok, floor_ms=floor_median,
+                                note=f"{runs} runs; floor p99 {floor_p99:.2f} ms",
+                                extra={"runs": runs, "floor_p99_ms": floor_p99,
+                                       "sizes": ctx.sizes}))
+        finally:
+            # The after-ack work (App Home refreshes) ends before the Slack double stops.
+            app.listener_runner.listener_executor.shutdown(wait=True)
+            engine.dispose()
+    return rows
