@@ -131,6 +131,23 @@ def make_client(settings: Settings, *, token: str | None = None) -> WebClient:
     return client
 
 
+class LobbyApp(App):
+    """Bolt's App, refusing a request whose payload has a shape Bolt cannot read (400)."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        """Check the payload's shape, then let Bolt dispatch it."""
+        from bot.payloads import malformed, not_ours
+
+        problem = malformed(req.body)
+        if problem is not None:
+            log.info("malformed request refused: %s", problem)
+            return BoltResponse(status=400, body="")
+        if not_ours(req.body):
+            log.info("request of unhandled type %r ignored", str(req.body.get("type"))[:40])
+            return BoltResponse(status=404, body="")
+        return super().dispatch(req)
+
+
 def create_app(settings: Settings, *, engine: Engine, client: WebClient | None = None,
                clock: Clock = utc_now, verify_requests: bool = True) -> App:
     """The Bolt app with its middleware, error handler and every listener registered."""
@@ -138,7 +155,7 @@ def create_app(settings: Settings, *, engine: Engine, client: WebClient | None =
 
     deps = Deps(settings, engine, clock)
     client = client or make_client(settings)
-    app = App(
+    app = LobbyApp(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
         process_before_response=True,

@@ -12,8 +12,9 @@ from types import FrameType
 from typing import Any
 from urllib.parse import parse_qs
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -44,9 +45,23 @@ def calendar_token_ok(settings: Settings, given: str | None) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
+class _SlackHandler(SlackRequestHandler):
+    """Bolt's WSGI handler; a body it cannot even parse (not UTF-8, `payload=` that is not
+    JSON, fields of the wrong type) is a 400, not an exception and a 500."""
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        try:
+            bolt_request = BoltRequest(body=request.get_body(), query=request.query_string,
+                                       headers=request.get_headers())
+        except Exception as exc:  # whatever the parser chokes on is the sender's fault
+            log.info("unreadable request refused: %s", type(exc).__name__)
+            return BoltResponse(status=400, body="")
+        return self.app.dispatch(bolt_request)
+
+
 def make_wsgi_app(app: App, *, settings: Settings, engine: Engine) -> Callable[..., Iterable[bytes]]:
     """The WSGI callable for HTTP mode."""
-    slack = SlackRequestHandler(app, path="/slack/events")
+    slack = _SlackHandler(app, path="/slack/events")
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")

@@ -52,6 +52,18 @@ def action_value(action: dict[str, Any]) -> dict[str, Any]:
     raise InvalidInput("Deze knop is niet (meer) geldig.", "This button is not valid (anymore).")
 
 
+def record_id(value: Any) -> int | None:
+    """An id, version or page number from a payload: an int, never a bool, float or string
+    (JSON `true` == 1 in Python, so `{"deadline": true}` would otherwise be deadline #1), and
+    within a BIGINT."""
+    return value if type(value) is int and 0 <= value < 2**63 else None
+
+
+def _text(value: Any) -> str:
+    """A text a payload carries; anything else (a number, a list, an object) is no text."""
+    return value if isinstance(value, str) else ""
+
+
 def _respond(context: BoltContext, message: Message, *, replace: bool = False) -> None:
     context["outbox"].append({"op": "respond",
                               "payload": {**message.payload(), "replace_original": replace}})
@@ -69,8 +81,8 @@ def _stale(deadline: Deadline | None, value: dict[str, Any], lang: str) -> str |
     if deadline.status == DeadlineStatus.CANCELLED.value:
         return _t(lang, f"{title} is geannuleerd; er is niets gewijzigd.",
                   f"{title} was cancelled; nothing was changed.")
-    due = str(value.get("due") or "")
-    if (due and due != deadline.due_date.isoformat()) or value.get("version") != deadline.version:
+    due = _text(value.get("due"))
+    if (due and due != deadline.due_date.isoformat()) or record_id(value.get("version")) != deadline.version:
         when = format_date(deadline.due_date, lang)
         return _t(lang, f"Deze herinnering is verouderd: {title} staat nu op {when}. "
                         "Er is niets gewijzigd.",
@@ -85,8 +97,8 @@ def _reminder_target(body: dict[str, Any], context: BoltContext) -> tuple[Deadli
     user_id = body["user"]["id"]
     require_role(session, user_id, Role.EDITOR, deps.settings.admins)
     value = action_value(body["actions"][0])
-    deadline_id = value.get("deadline")
-    deadline = session.get(Deadline, deadline_id) if isinstance(deadline_id, int) else None
+    deadline_id = record_id(value.get("deadline"))
+    deadline = session.get(Deadline, deadline_id) if deadline_id is not None else None
     why = _stale(deadline, value, lang)
     if why is not None or deadline is None:
         _respond(context, render_notice(":information_source: " + (why or "")))
@@ -147,7 +159,7 @@ def handle_reminder_snooze(ack: Ack, body: dict[str, Any], context: BoltContext)
     ack()
     value = action_value(body["actions"][0])
     try:
-        due = date.fromisoformat(str(value.get("due")))
+        due = date.fromisoformat(_text(value.get("due")))
     except ValueError as exc:
         raise InvalidInput("Deze knop is niet (meer) geldig.",
                            "This button is not valid (anymore).") from exc
@@ -160,7 +172,11 @@ def handle_reminder_move(ack: Ack, body: dict[str, Any], context: BoltContext) -
     picked = body["actions"][0].get("selected_date")
     if not picked:
         return
-    _move(body, context, date.fromisoformat(picked))
+    try:
+        new_due = date.fromisoformat(picked)
+    except ValueError as exc:
+        raise InvalidInput("Kies een datum.", "Choose a date.") from exc
+    _move(body, context, new_due)
 
 
 def handle_open_dossier(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -169,10 +185,11 @@ def handle_open_dossier(ack: Ack, body: dict[str, Any], context: BoltContext) ->
     deps, session, now = context["deps"], context["session"], context["now"]
     value = action_value(body["actions"][0])
     dossier = None
-    if isinstance(value.get("dossier"), int):
-        dossier = session.get(Dossier, value["dossier"])
-    elif isinstance(value.get("deadline"), int):
-        deadline = session.get(Deadline, value["deadline"])
+    dossier_id, deadline_id = record_id(value.get("dossier")), record_id(value.get("deadline"))
+    if dossier_id is not None:
+        dossier = session.get(Dossier, dossier_id)
+    elif deadline_id is not None:
+        deadline = session.get(Deadline, deadline_id)
         dossier = session.get(Dossier, deadline.dossier_id) if deadline else None
     if dossier is None:
         raise InvalidInput("Dit dossier bestaat niet meer.", "This dossier no longer exists.")
@@ -186,8 +203,8 @@ def handle_dossier_page(ack: Ack, body: dict[str, Any], context: BoltContext) ->
     """Next page of `/dossier list`, in place of the current one."""
     ack()
     value = action_value(body["actions"][0])
-    filter_text = str(value.get("filter") or "")
-    page_number = value.get("page") if isinstance(value.get("page"), int) else 0
+    filter_text = _text(value.get("filter"))
+    page_number = record_id(value.get("page")) or 0
     dossiers = ds.list_dossiers(session=context["session"], filter_text=filter_text)
     _respond(context, render_dossier_list(dossiers, filter_text=filter_text,
                                           page_number=page_number, lang=context["deps"].lang),
@@ -198,7 +215,7 @@ def handle_digest_post(ack: Ack, body: dict[str, Any], context: BoltContext) -> 
     """"Plaats in kanaal": post the previewed digest for everyone."""
     ack()
     deps, now = context["deps"], context["now"]
-    key = str(action_value(body["actions"][0]).get("period") or "")
+    key = _text(action_value(body["actions"][0]).get("period"))
     period = parse_period(key, now=now, tz=deps.settings.tz)
     channel = (body.get("channel") or {}).get("id")
     context["outbox"].append({"op": "digest", "period": period, "post": True, "channel": channel})
@@ -210,8 +227,8 @@ def _open_modal(modal: str) -> Any:
         deps, session = context["deps"], context["session"]
         require_role(session, body["user"]["id"], Role.EDITOR, deps.settings.admins)
         value = action_value(body["actions"][0])
-        dossier = session.get(Dossier, value.get("dossier")) if isinstance(
-            value.get("dossier"), int) else None
+        dossier_id = record_id(value.get("dossier"))
+        dossier = session.get(Dossier, dossier_id) if dossier_id is not None else None
         if dossier is None:
             raise InvalidInput("Dit dossier bestaat niet meer.", "This dossier no longer exists.")
         channel = (body.get("channel") or {}).get("id")

@@ -53,13 +53,20 @@ def modal_for(request: ModalRequested, *, session: Session, lang: str,
                                      channel_id=channel_id)
 
 
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def field(view: dict[str, Any], block_id: str) -> str | None:
-    """The submitted value of one input (text, select, radio, date, time or number)."""
-    value = view.get("state", {}).get("values", {}).get(block_id, {}).get("value") or {}
-    if value.get("selected_option"):
-        return str(value["selected_option"]["value"])
+    """The submitted value of one input (text, select, radio, date, time or number); None when
+    it is missing or not the shape Slack sends."""
+    values = _object(_object(view.get("state")).get("values"))
+    value = _object(_object(values.get(block_id)).get("value"))
+    option = _object(value.get("selected_option"))
+    if isinstance(option.get("value"), str):
+        return option["value"]
     for key in ("selected_date", "selected_time", "value"):
-        if value.get(key) is not None:
+        if isinstance(value.get(key), str):
             return str(value[key])
     return None
 
@@ -67,16 +74,27 @@ def field(view: dict[str, Any], block_id: str) -> str | None:
 def _meta(view: dict[str, Any]) -> dict[str, Any]:
     try:
         data = json.loads(view.get("private_metadata") or "{}")
-    except json.JSONDecodeError:
+    except (TypeError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _digits(text: str, most: int = 18) -> bool:
+    """ASCII digits only (str.isdigit also accepts "²"), and few enough for a BIGINT."""
+    return text.isascii() and text.isdigit() and len(text) <= most
+
+
+def _meta_int(meta: dict[str, Any], key: str) -> int:
+    """A record id or version the form carried; 0 (no such record/version) when garbled."""
+    value = meta.get(key)
+    return value if type(value) is int and 0 <= value < 2**63 else 0
 
 
 def _amount(view: dict[str, Any], block_id: str, lang: str) -> int | None:
     raw = (field(view, block_id) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not _digits(raw, 15):
         raise InvalidInput("Een bedrag is een heel aantal euro's.", "An amount is whole euros.")
     return int(raw)
 
@@ -127,7 +145,7 @@ def handle_dossier_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
     deps, user_id = _start(context, body, "title")
     session, now, lang = context["session"], context["now"], deps.lang
     meta = _meta(view)
-    dossier = session.get(Dossier, int(meta.get("dossier", 0)))
+    dossier = session.get(Dossier, _meta_int(meta, "dossier"))
     if dossier is None:
         raise InvalidInput("Dit dossier bestaat niet meer.", "This dossier no longer exists.")
     shown = render_dossier_edit_modal(dossier, lang=lang).to_dict()
@@ -146,7 +164,7 @@ def handle_dossier_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
             changes[name] = amount
     context["error_block"] = "title"
     ds.update_dossier(session=session, now=now, actor=user_id, dossier=dossier,
-                      expected_version=int(meta.get("version", 0)), **changes)
+                      expected_version=_meta_int(meta, "version"), **changes)
     ack()
     _confirm(context, meta, user_id,
              render_dossier_changed(DossierChanged(dossier, "updated"), lang=lang))
@@ -155,11 +173,12 @@ def handle_dossier_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
 def handle_deadline_add(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                         context: BoltContext) -> None:
     """Add the deadline from the form; the reply echoes its id and date in words."""
-    has_select = "dossier" in view.get("state", {}).get("values", {})
+    has_select = "dossier" in _object(_object(view.get("state")).get("values"))
     deps, user_id = _start(context, body, "dossier" if has_select else "dossier_ref")
     session, now, lang, tz = context["session"], context["now"], deps.lang, deps.settings.tz
     if has_select:
-        dossier = session.get(Dossier, int(field(view, "dossier") or 0))
+        raw_dossier = field(view, "dossier") or ""
+        dossier = session.get(Dossier, int(raw_dossier)) if _digits(raw_dossier) else None
         if dossier is None:
             raise InvalidInput("Kies een dossier.", "Choose a dossier.")
     else:
@@ -190,14 +209,14 @@ def handle_status(ack: Ack, body: dict[str, Any], view: dict[str, Any],
     deps, user_id = _start(context, body, "reason")
     session, now, lang = context["session"], context["now"], deps.lang
     meta = _meta(view)
-    dossier = session.get(Dossier, int(meta.get("dossier", 0)))
+    dossier = session.get(Dossier, _meta_int(meta, "dossier"))
     if dossier is None:
         raise InvalidInput("Dit dossier bestaat niet meer.", "This dossier no longer exists.")
     before = dossier.rag
     context["error_block"] = "reason"
     ds.set_status(session=session, now=now, actor=user_id, dossier=dossier,
                   rag=field(view, "rag") or "", reason=field(view, "reason") or "",
-                  expected_version=int(meta.get("version", 0)))
+                  expected_version=_meta_int(meta, "version"))
     ack()
     _confirm(context, meta, user_id,
              render_dossier_changed(DossierChanged(dossier, "status", before=before), lang=lang))
