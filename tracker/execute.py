@@ -57,6 +57,9 @@ class Ctx:
 
 
 Args = dict[str, Any]
+# A deadline list shows the first ones (overdue first) and counts the rest ("…en nog N"): a
+# reply people read, which costs what it shows, not what is stored.
+DEADLINE_LIST_LIMIT = 30
 Handler = Callable[[Args, Ctx], Result]
 
 
@@ -130,9 +133,9 @@ def _deadline_add_modal(args: Args, c: Ctx) -> Result:
 
 def _deadline_list(args: Args, c: Ctx) -> Result:
     dossier = resolve_dossier(c.session, args["ref"]) if args.get("ref") else None
-    items = dl.list_upcoming(session=c.session, now=c.now, tz=c.settings.tz, until=args["until"],
-                             dossier=dossier)
-    return DeadlineList(items, args["until"], dossier, args.get("horizon", ""))
+    items, total = dl.upcoming_page(session=c.session, now=c.now, tz=c.settings.tz,
+                                    until=args["until"], dossier=dossier, limit=DEADLINE_LIST_LIMIT)
+    return DeadlineList(items, args["until"], dossier, args.get("horizon", ""), total)
 
 
 def _deadline_add(args: Args, c: Ctx) -> Result:

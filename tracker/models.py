@@ -142,7 +142,7 @@ class Deadline(SQLModel, table=True):
     """A dated milestone of a dossier: a debate, visit, submission deadline, …"""
 
     __table_args__ = (
-        Index("ix_deadline_status_due", "status", "due_date"),
+        Index("ix_deadline_status_due", "status", "due_date", "rrule", "dossier_id"),
         # a dossier's open deadlines by date (the card); the tick's recurring and own ladders
         Index("ix_deadline_dossier_status_due", "dossier_id", "status", "due_date"),
         Index("ix_deadline_status_rrule", "status", "rrule"),

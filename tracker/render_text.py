@@ -142,6 +142,9 @@ def _(result: DeadlineList, lang: str = "nl", tz: ZoneInfo | None = None) -> str
         flag = (" (verlopen)" if nl else " (overdue)") if item.overdue else ""
         lines.append(f"  #{item.deadline.id:<5} {format_date(item.due, lang)}  "
                      f"[{item.dossier.code}] {item.deadline.title}{flag}")
+    if result.count > len(result.items):
+        more = result.count - len(result.items)
+        lines.append(f"  …en nog {more}" if nl else f"  …and {more} more")
     return "\n".join(lines)
 
 

@@ -56,10 +56,18 @@ class DeadlineChanged:
 
 @dataclass(frozen=True)
 class DeadlineList:
+    """The first items of a deadline list; `total` counts them all (None: just `items`)."""
+
     items: list[Upcoming]
     until: date
     dossier: Dossier | None = None
     horizon: str = ""
+    total: int | None = None
+
+    @property
+    def count(self) -> int:
+        """How many deadlines the list stands for, shown or not."""
+        return len(self.items) if self.total is None else max(self.total, len(self.items))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from tracker.services import deadlines as dl
 from tracker.services import dossiers as ds
 
 HOME_DAYS = 14
+HOME_LIST_LIMIT = 100  # deadlines read per list; more than the tab's blocks can hold
 
 
 def home_view(*, session: Session, user_id: str, deps: Any, now: datetime) -> View:
@@ -24,11 +25,15 @@ def home_view(*, session: Session, user_id: str, deps: Any, now: datetime) -> Vi
     tz = deps.settings.tz
     today = now.astimezone(tz).date()
     dossiers = ds.list_dossiers(session=session)
-    items = dl.list_upcoming(session=session, now=now, tz=tz,
-                             until=today + timedelta(days=HOME_DAYS))
+    until = today + timedelta(days=HOME_DAYS)
+    # Only what the tab can show is read; the rest is counted ("…en nog N").
+    overdue, overdue_total = dl.upcoming_page(session=session, now=now, tz=tz, until=until,
+                                              only_overdue=True, limit=HOME_LIST_LIMIT)
+    upcoming, upcoming_total = dl.upcoming_page(session=session, now=now, tz=tz, until=until,
+                                                include_overdue=False, limit=HOME_LIST_LIMIT)
     data = HomeData(user_id=user_id, mine=[d for d in dossiers if d.owner == user_id],
-                    overdue=[i for i in items if i.overdue],
-                    upcoming=[i for i in items if not i.overdue], dossiers=dossiers, today=today)
+                    overdue=overdue, upcoming=upcoming, dossiers=dossiers, today=today,
+                    overdue_total=overdue_total, upcoming_total=upcoming_total)
     return render_home(data, lang=deps.lang)
 
 

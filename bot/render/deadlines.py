@@ -64,11 +64,13 @@ def render_deadline_list(result: DeadlineList, *, lang: str = "nl") -> Message:
     if not result.items:
         text = _t(lang, "Geen open deadlines in deze periode.", "No open deadlines in this period.")
         return Message(f"{title}: {text}", [*blocks, *sections(text)])
-    blocks.append(context(_t(lang, f"{len(result.items)} open", f"{len(result.items)} open")))
+    count = result.count
+    blocks.append(context(_t(lang, f"{count} open", f"{count} open")))
     room = MAX_MESSAGE_BLOCKS - len(blocks)
-    blocks += pack_lines(grouped_lines(result.items, lang), max_blocks=room, lang=lang)
+    blocks += pack_lines(grouped_lines(result.items, lang), max_blocks=room, lang=lang,
+                         not_given=count - len(result.items))
     first = result.items[0]
-    fallback = (f"{title}: {len(result.items)} — #{first.deadline.id} "
+    fallback = (f"{title}: {count} — #{first.deadline.id} "
                 f"{format_date(first.due, lang)} {first.deadline.title}")
     return Message(fallback, blocks)
 

@@ -33,6 +33,8 @@ class HomeData:
     upcoming: list[Upcoming] = field(default_factory=list)
     dossiers: list[Dossier] = field(default_factory=list)
     today: object = None
+    overdue_total: int | None = None  # when the lists were cut short in the query
+    upcoming_total: int | None = None
 
 
 def render_home(data: HomeData, *, lang: str = "nl") -> View:
@@ -52,9 +54,12 @@ def render_home(data: HomeData, *, lang: str = "nl") -> View:
          [deadline_line(i, lang) for i in data.upcoming],
          _t(lang, "Geen deadlines in de komende 14 dagen.", "No deadlines in the next 14 days.")),
     ]
+    not_given = {"overdue": (data.overdue_total or 0) - len(data.overdue),
+                 "upcoming": (data.upcoming_total or 0) - len(data.upcoming)}
     for key, title, lines, empty in parts:
         blocks += [DividerBlock(), *sections(f"*{title}*")]
-        blocks += pack_lines(lines or [empty], max_blocks=BUDGET[key], lang=lang)
+        blocks += pack_lines(lines or [empty], max_blocks=BUDGET[key], lang=lang,
+                             not_given=max(not_given.get(key, 0), 0))
     counts = Counter(d.rag for d in data.dossiers)
     overview = " · ".join(f"{rag_text(rag, lang)}: {counts.get(rag, 0)}"
                           for rag in ("red", "amber", "green"))

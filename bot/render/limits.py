@@ -138,8 +138,12 @@ def context(*texts: str) -> ContextBlock:
 
 
 def pack_lines(lines: Sequence[str], *, limit: int = MAX_SECTION_TEXT, max_blocks: int,
-               lang: str = "nl") -> list[SectionBlock]:
-    """Lines packed into as few sections as fit; past `max_blocks` the rest is "…en nog N"."""
+               lang: str = "nl", not_given: int = 0) -> list[SectionBlock]:
+    """Lines packed into as few sections as fit; past `max_blocks` the rest is "…en nog N".
+
+    `not_given`: further items the caller did not render (a list cut short in the query); they
+    are counted in the "…en nog N" as well.
+    """
     if max_blocks <= 0:
         return []
     chunks: list[list[str]] = [[]]
@@ -154,18 +158,23 @@ def pack_lines(lines: Sequence[str], *, limit: int = MAX_SECTION_TEXT, max_block
         chunks[-1].append(line)
         sizes[-1] += extra
     chunks = [c for c in chunks if c]
+    hidden = max(not_given, 0)
     if len(chunks) > max_blocks:
-        kept = chunks[:max_blocks]
-        shown = sum(len(c) for c in kept)
-        hidden = len(lines) - shown
+        chunks = chunks[:max_blocks]
+        hidden += len(lines) - sum(len(c) for c in chunks)
+    if hidden:
         marker = more_text(hidden, lang)
-        last = kept[-1]
-        while last and sum(len(x) + 1 for x in last) + len(marker) > limit:
-            last.pop()
-            hidden += 1
-            marker = more_text(hidden, lang)
-        last.append(marker)
-        chunks = kept
+        if chunks and sum(len(x) + 1 for x in chunks[-1]) + len(marker) <= limit:
+            chunks[-1].append(marker)
+        elif len(chunks) < max_blocks:
+            chunks.append([marker])
+        else:
+            last = chunks[-1]
+            while last and sum(len(x) + 1 for x in last) + len(marker) > limit:
+                last.pop()
+                hidden += 1
+                marker = more_text(hidden, lang)
+            last.append(marker)
     return [SectionBlock(text=MarkdownTextObject(text="\n".join(c))) for c in chunks]
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from tracker.errors import InvalidInput
 from tracker.models import Deadline, DeadlineKind, DeadlineStatus, Dossier, Phase
@@ -230,23 +231,61 @@ def occurrences(deadline: Deadline, start: date, end: date) -> list[date]:
 def list_upcoming(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
                   dossier: Dossier | None = None, include_overdue: bool = True) -> list[Upcoming]:
     """Open deadlines due from today up to `until` (inclusive), overdue ones first."""
+    return upcoming_page(session=session, now=now, tz=tz, until=until, dossier=dossier,
+                         include_overdue=include_overdue)[0]
+
+
+def upcoming_page(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
+                  dossier: Dossier | None = None, include_overdue: bool = True,
+                  only_overdue: bool = False, limit: int | None = None
+                  ) -> tuple[list[Upcoming], int]:
+    """The first `limit` (all when None) of `list_upcoming`'s items, and how many there are.
+
+    The limit is applied in SQL, so a long list costs what is shown, not what is stored.
+    """
     require_aware(now)
     today = now.astimezone(tz).date()
-    query = (select(Deadline, Dossier).join(Dossier, col(Dossier.id) == Deadline.dossier_id)
-             .where(Deadline.status == DeadlineStatus.OPEN.value,
-                    Dossier.phase != Phase.CLOSED.value))
+    is_open: list[Any] = [Deadline.status == DeadlineStatus.OPEN.value]
     if dossier is not None:
-        query = query.where(Deadline.dossier_id == dossier.id)
-    single = query.where(col(Deadline.rrule).is_(None), Deadline.due_date <= until)
-    if not include_overdue:
-        single = single.where(Deadline.due_date >= today)
-    items = [Upcoming(d, dos, d.due_date, d.due_date < today)
-             for d, dos in session.exec(single.order_by(Deadline.due_date, Deadline.id))]
-    recurring = query.where(col(Deadline.rrule).is_not(None), Deadline.due_date <= until)
-    for d, dos in session.exec(recurring):
-        items.extend(Upcoming(d, dos, day, False) for day in occurrences(d, today, until))
+        is_open.append(Deadline.dossier_id == dossier.id)
+    single = [*is_open, col(Deadline.rrule).is_(None), Deadline.due_date <= until]
+    if only_overdue:
+        single.append(Deadline.due_date < today)
+    elif not include_overdue:
+        single.append(Deadline.due_date >= today)
+    pairs = (select(Deadline, Dossier).join(Dossier, col(Dossier.id) == Deadline.dossier_id)
+             .where(Dossier.phase != Phase.CLOSED.value))
+    ordered = pairs.where(*single).order_by(Deadline.due_date,
+                                            col(Deadline.due_time).nulls_first(), Deadline.id)
+    if limit is not None:
+        ordered = ordered.limit(limit)
+    items = [Upcoming(d, dos, d.due_date, d.due_date < today) for d, dos in session.exec(ordered)]
+    total = len(items)
+    if limit is not None and total == limit:
+        total = _count_in_open_dossiers(session, single)
+    if not only_overdue:
+        # No date condition: the (status, rrule) index finds the few recurring ones.
+        for d, dos in session.exec(pairs.where(*is_open, col(Deadline.rrule).is_not(None))):
+            found = [Upcoming(d, dos, day, False) for day in occurrences(d, today, until)]
+            items.extend(found)
+            total += len(found)
     items.sort(key=lambda item: (item.due, item.deadline.due_time or time(), item.deadline.id or 0))
-    return items
+    return (items if limit is None else items[:limit]), total
+
+
+def _count_in_open_dossiers(session: Session, conditions: list[Any]) -> int:
+    """How many deadlines meet `conditions` in dossiers that are not closed.
+
+    All that meet them (the (status, due_date, rrule, dossier_id) index answers that without
+    reading a row) minus those of closed dossiers (few): a long list is counted in a fraction
+    of a millisecond instead of a look-up per deadline.
+    """
+    everything = select(func.count()).select_from(Deadline).where(*conditions)
+    closed = (select(func.count()).select_from(Deadline)
+              .join(Dossier, col(Dossier.id) == Deadline.dossier_id)
+              .where(*conditions, Dossier.phase == Phase.CLOSED.value))
+    return int(session.execute(everything).scalar_one()) - int(
+        session.execute(closed).scalar_one())
 
 
 def _when_text(deadline: Deadline) -> str:
