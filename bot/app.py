@@ -18,8 +18,9 @@ listeners after the middleware chain, so the middleware itself cannot see the ou
 
 One error path: `handle_error` turns domain errors into short replies in LOBBY_LANGUAGE
 (ephemeral reply for commands, `response_action: errors` for modals, an ephemeral
-response_url message for buttons) and anything unexpected into a one-line apology with an
-error id; tracebacks go to the log only.
+response_url message for buttons), a database that is locked or down into "De database is
+even niet bereikbaar; er is niets gewijzigd. Probeer het over een minuut opnieuw.", and
+anything unexpected into a one-line apology with an error id; tracebacks go to the log only.
 """
 
 from __future__ import annotations
@@ -211,18 +212,52 @@ def transactional(listener: Callable[..., None]) -> Callable[..., None]:
             else:
                 session.commit()
         except BaseException:
-            session.rollback()
+            _rollback(session)
             raise
         finally:
-            session.close()
+            try:
+                session.close()
+            except Exception:  # a lost connection: the pool discards it
+                log.warning("closing the request's session failed", exc_info=True)
             context["committed"].event.set()
     return run
+
+
+def _rollback(session: Session | None) -> None:
+    """Roll back; a connection that is gone (database down) has nothing left to roll back."""
+    if session is None:
+        return
+    try:
+        session.rollback()
+    except Exception:
+        log.warning("rollback failed (connection lost?)", exc_info=True)
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """True when `error` means the database could not be reached or was busy (locked, down,
+    connection lost, pool exhausted) — not a bug, and nothing was written."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+DATABASE_UNAVAILABLE = {
+    "nl": "De database is even niet bereikbaar; er is niets gewijzigd. "
+          "Probeer het over een minuut opnieuw.",
+    "en": "The database cannot be reached right now; nothing was changed. "
+          "Please try again in a minute.",
+}
 
 
 def error_reply_text(error: BaseException, lang: str) -> tuple[str, str | None]:
     """The user-facing message for `error`, and an error id when it was unexpected."""
     if isinstance(error, LobbyError):
         return error.message(lang), None
+    if database_unavailable(error):
+        return DATABASE_UNAVAILABLE["en" if lang == "en" else "nl"], None
     error_id = uuid.uuid4().hex[:8]
     text = (f"Sorry, something went wrong on our side (error id {error_id}). Please try again."
             if lang == "en" else
@@ -236,15 +271,16 @@ def handle_error(error: Exception, body: dict[str, Any], context: BoltContext,
     from bot.render.results import render_error
 
     context["failed"] = True
-    session = context.get("session")
-    if session is not None:
-        session.rollback()
+    _rollback(context.get("session"))
     deps: Deps | None = context.get("deps")
     lang = deps.lang if deps else "nl"
     text, error_id = error_reply_text(error, lang)
     if error_id is not None:
         logger.error("unexpected error %s while handling %s", error_id, _describe(body),
                      exc_info=error)
+    elif database_unavailable(error):
+        logger.warning("database unavailable while handling %s: %s", _describe(body),
+                       str(error).splitlines()[0][:300])
     else:
         logger.info("refused %s: %s", _describe(body), type(error).__name__)
     kind = body.get("type")

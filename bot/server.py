@@ -79,10 +79,19 @@ def make_wsgi_app(app: App, *, settings: Settings, engine: Engine) -> Callable[.
             if not calendar_token_ok(settings, token):
                 start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
                 return [b"Not Found"]
+            from sqlalchemy.exc import SQLAlchemyError
+
             from tracker.transfer import build_ics
 
-            with session_scope(engine) as session:
-                body = build_ics(session, only_open=True)
+            try:
+                with session_scope(engine) as session:
+                    body = build_ics(session, only_open=True)
+            except SQLAlchemyError:  # down or locked: say so, and let the client retry later
+                log.warning("calendar feed: database not reachable", exc_info=True)
+                start_response("503 Service Unavailable",
+                               [("Content-Type", "text/plain; charset=utf-8"),
+                                ("Retry-After", "60")])
+                return [b"database unavailable\n"]
             start_response("200 OK", [("Content-Type", "text/calendar; charset=utf-8"),
                                       ("Content-Length", str(len(body))),
                                       ("Cache-Control", "private, max-age=300")])
