@@ -16,7 +16,7 @@ from pathlib import Path
 from bench.context import Context
 from bench.timing import Row
 
-MEASURES = ("startup", "digest", "dispatch")
+MEASURES = ("startup", "digest", "dispatch", "tick", "pacing", "memory", "http")
 
 
 def _fmt(value: float | None) -> str:
@@ -58,11 +58,13 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.only or MEASURES:
         module = importlib.import_module(f"bench.measures.{name}")
         print(f"… {name}", file=sys.stderr, flush=True)
+        begun = time.perf_counter()
         try:
             rows.extend(module.run(ctx))
         except Exception:
             traceback.print_exc()
             failed.append(name)
+        print(f"… {name}: {time.perf_counter() - begun:.1f} s", file=sys.stderr, flush=True)
     print_table(rows)
     result = {"quick": args.quick, "machine": machine(), "seconds": time.perf_counter() - started,
               "rows": [r.as_dict() for r in rows], "failed": failed}

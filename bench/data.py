@@ -113,3 +113,40 @@ def _reset_sequences(engine: Engine) -> None:
 def default_today() -> date:
     """The benchmark's pinned day."""
     return date(2023, 11, 15)
+
+
+def build_open_deadlines(engine: Engine, *, stored: int, due: int, today: date,
+                         channels: int = 1, dossiers: int = 100, seed: int = 7,
+                         show_progress: bool = True) -> None:
+    """`stored` open deadlines far ahead (60–790 days: nothing owed for them yet) and `due`
+    deadlines with one reminder owed today (own ladder "7", due in 7 days), over `channels`
+    dossier channels C0BENCH000…; for the tick and pacing measures."""
+    rng = random.Random(seed)
+    now = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+    long_ago = now - timedelta(days=400)
+    dossier_rows = [{
+        "id": i + 1, "code": f"T{i + 1:04d}", "code_folded": f"t{i + 1:04d}",
+        "title": f"Tick dossier {i + 1}", "summary": "", "goal": "", "line": LINES[i % 3],
+        "rag": "green", "rag_reason": "", "rag_since": now, "phase": "active", "owner": None,
+        "channel": f"C0BENCH{i % channels:03d}" if i < max(channels, 1) else None,
+        "funding_needed": None, "funding_secured": None, "funding_note": "", "source": "bench",
+        "created_at": now, "updated_at": now, "version": 1}
+        for i in range(max(dossiers, channels))]
+
+    def deadline(i: int, dossier_id: int, due_date: date, offsets: str | None) -> dict[str, Any]:
+        return {"id": i + 1, "dossier_id": dossier_id, "title": f"{rng.choice(WORDS)} {i + 1}",
+                "kind": rng.choice(KINDS), "due_date": due_date, "due_time": None,
+                "approximate": False, "status": "open", "offsets": offsets, "rrule": None,
+                "source": "", "created_by": "bench", "created_at": long_ago,
+                "scheduled_at": long_ago, "updated_at": long_ago, "closed_at": None,
+                "version": 1}
+
+    rows = [deadline(i, rng.randrange(channels + 1, len(dossier_rows) + 1)
+                     if len(dossier_rows) > channels else 1,
+                     today + timedelta(days=rng.randrange(60, 790)), None)
+            for i in range(stored)]
+    rows += [deadline(stored + i, i % channels + 1, today + timedelta(days=7), "7")
+             for i in range(due)]
+    _bulk(engine, Dossier, dossier_rows, Progress(len(dossier_rows), "dossiers", show_progress))
+    _bulk(engine, Deadline, rows, Progress(len(rows), "deadlines", show_progress))
+    _reset_sequences(engine)

@@ -36,7 +36,7 @@ def bare_app(client: WebClient) -> App:
     """The floor: Bolt with the same signing and execution mode, a handler that only acks."""
     app = App(client=client, signing_secret=SECRET, process_before_response=True,
               token_verification_enabled=False)
-    for name in ("/dossier", "/deadline"):
+    for name in ("/lobby", "/dossier", "/deadline"):
         app.command(name)(lambda ack: ack("ok"))
     return app
 
@@ -64,7 +64,7 @@ def check_reply(app: App, command: str, text: str, response_url: str) -> str:
 
 def run(ctx: Context) -> list[Row]:
     url = ctx.large_sqlite()
-    runs, warmup = (200, 20) if ctx.quick else (2000, 100)
+    runs, warmup = (100, 10) if ctx.quick else (2000, 100)
     engine = ctx.engine(url)
     rows: list[Row] = []
     with SlackDouble() as double:

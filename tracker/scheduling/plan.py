@@ -184,8 +184,10 @@ def _plannable_deadlines(session: Session, today: date) -> list[tuple[Deadline, 
     queries = (
         base.where(Deadline.due_date >= low, Deadline.due_date <= high),
         base.where(Deadline.due_date < low, ~nudged.exists()),
+        # No date condition on these two, so the (status, rrule) and (status, offsets)
+        # indexes find them (a date range would make SQLite scan the (status, due_date) one).
         base.where(col(Deadline.rrule).is_not(None)),
-        base.where(col(Deadline.offsets).is_not(None), Deadline.due_date > high),
+        base.where(col(Deadline.offsets).is_not(None)),
     )
     found: dict[int, tuple[Deadline, Dossier]] = {}
     for query in queries:

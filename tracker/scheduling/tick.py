@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # far longer than one post, including its Retry-After waits
 MAX_ATTEMPTS = 8  # then the row is failed (and shown by `lobby doctor`)
 MAX_RATE_LIMIT_WAIT = 30.0  # seconds a worker waits on Retry-After before leaving it to a later tick
-MAX_WORKERS = 16
+# Channel workers mostly wait for their channel's turn (about one post a second), so one per
+# channel, up to this many: 50 busy channels are paced side by side, not 16 at a time.
+MAX_WORKERS = 64
 Clock = Callable[[], datetime]
 
 

@@ -1,0 +1,142 @@
+"""HTTP load against the real `lobby serve` (waitress) on SQLite and on PostgreSQL: concurrent
+keep-alive clients sending signed slash commands for 30 s (quick: 3 s); throughput, p50/p99
+latency and errors (target: 0 errors). PostgreSQL is skipped, with a note, when unreachable."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import threading
+import time
+import uuid
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench.context import Context
+from bench.data import build_large_dataset
+from bench.measures.dispatch import USER
+from bench.serve import lobby_serve
+from bench.timing import Row, percentile
+from tests.signing import command_body, sign
+from tests.slack_double import SlackDouble
+from tracker.db import make_engine
+from tracker.migrate import upgrade
+
+PG_ADMIN_URL = os.environ.get("LOBBY_POSTGRES_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+CLIENTS = 8
+MAX_REQUESTS_PER_CLIENT = 200_000
+# Mostly reads; one in ten adds a deadline (which also refreshes the App Home after the ack).
+MIX = (("/dossier", "show D0005"), ("/dossier", "list"), ("/deadline", "list"),
+       ("/dossier", "show D0050"), ("/deadline", "list D0007 60d"), ("/dossier", "list rood"),
+       ("/dossier", "show D0077"), ("/deadline", "list"), ("/lobby", "help"),
+       ("/deadline", "add D0009 20 dec 2023 Overleg bench"))
+
+
+def _client(port: int, response_url: str, until: float, latencies: list[float],
+            errors: list[str], offset: int) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        for i in range(MAX_REQUESTS_PER_CLIENT):
+            if time.monotonic() >= until:
+                return
+            command, words = MIX[(i + offset) % len(MIX)]
+            body = command_body(command, words, user=USER, response_url=response_url)
+            start = time.perf_counter()
+            try:
+                conn.request("POST", "/slack/events", body=body.encode(), headers={
+                    "Content-Type": "application/x-www-form-urlencoded", **sign(body)})
+                answer = conn.getresponse()
+                payload = answer.read()
+            except (OSError, http.client.HTTPException) as exc:
+                errors.append(f"{type(exc).__name__}: {exc}")
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            latencies.append((time.perf_counter() - start) * 1000)
+            if answer.status != 200:
+                errors.append(f"HTTP {answer.status}")
+            elif b"fout-id" in payload or b"error id" in payload:
+                errors.append(json.loads(payload).get("text", "")[:200])
+    finally:
+        conn.close()
+
+
+def load(ctx: Context, database_url: str, label: str) -> Row:
+    seconds = 3.0 if ctx.quick else 30.0
+    with SlackDouble() as double, lobby_serve(ctx, database_url=database_url,
+                                              slack_api_url=double.url, token=double.token,
+                                              name=label) as (_, port):
+        response_url = double.response_url()
+        latencies: list[list[float]] = [[] for _ in range(CLIENTS)]
+        errors: list[list[str]] = [[] for _ in range(CLIENTS)]
+        until = time.monotonic() + seconds
+        threads = [threading.Thread(target=_client, args=(port, response_url, until,
+                                                          latencies[i], errors[i], i))
+                   for i in range(CLIENTS)]
+        start = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=seconds + 60)
+        elapsed = time.perf_counter() - start
+    samples = [x for part in latencies for x in part]
+    problems = [x for part in errors for x in part]
+    if not samples:
+        raise RuntimeError(f"no request answered: {problems[:3]}")
+    rate = len(samples) / elapsed
+    return Row(f"http {label}: {CLIENTS} clients, {seconds:g} s", percentile(samples, 50),
+               percentile(samples, 99), target="0 errors", ok=not problems,
+               note=f"{rate:,.0f} req/s, {len(samples):,} requests, {len(problems)} errors"
+                    + (f" (first: {problems[0]})" if problems else ""),
+               extra={"throughput_rps": rate, "requests": len(samples),
+                      "errors": len(problems), "clients": CLIENTS, "seconds": seconds})
+
+
+def _postgres_database(ctx: Context) -> tuple[str, str] | None:
+    """(admin URL, URL) of a new throw-away database with the large dataset, or None."""
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT",
+                          connect_args={"connect_timeout": 3})
+    name = f"lobby_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception:
+        return None
+    finally:
+        admin.dispose()
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    return PG_ADMIN_URL, url
+
+
+def _drop(admin_url: str, url: str) -> None:
+    name = make_url(url).database
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def run(ctx: Context) -> list[Row]:
+    rows = [load(ctx, ctx.large_sqlite(), "SQLite")]
+    created = _postgres_database(ctx)
+    if created is None:
+        rows.append(Row("http PostgreSQL", None, None,
+                        note=f"skipped: PostgreSQL not reachable at {PG_ADMIN_URL}"))
+        return rows
+    admin_url, url = created
+    try:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            sizes = ({"dossiers": 100, "deadlines": 2000, "events": 2000} if ctx.quick
+                     else ctx.sizes)
+            build_large_dataset(engine, **sizes, show_progress=not ctx.quick)
+        finally:
+            engine.dispose()
+        rows.append(load(ctx, url, "PostgreSQL"))
+    finally:
+        _drop(admin_url, url)
+    return rows
