@@ -7,6 +7,7 @@ import hmac
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from types import FrameType
 from typing import Any
@@ -101,12 +102,7 @@ def make_wsgi_app(app: App, *, settings: Settings, engine: Engine) -> Callable[.
     return wsgi
 
 
-class Shutdown(Exception):
-    """Raised in the main thread by SIGTERM/SIGINT to stop serving."""
-
-
-def _raise_shutdown(signum: int, frame: FrameType | None) -> None:
-    raise Shutdown(signal.Signals(signum).name)
+DRAIN_SECONDS = 10.0  # how long SIGTERM waits for requests in flight to be answered
 
 
 def missing_settings(settings: Settings) -> tuple[str, list[str]]:
@@ -133,36 +129,45 @@ def serve(settings: Settings, *, scheduler: bool = True, host: str = "0.0.0.0",
                          f"{'it' if len(missing) == 1 else 'them'} in the environment or .env")
     runtime = Runtime.open(settings)
     app = create_app(settings, engine=runtime.engine)
-    background = _start_scheduler(runtime) if scheduler else None
-    previous = {sig: signal.signal(sig, _raise_shutdown) for sig in (signal.SIGTERM, signal.SIGINT)}
+    stop = threading.Event()
+    background = _start_scheduler(runtime, stop) if scheduler else None
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("%s received: shutting down", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         if mode == "socket":
-            _run_socket_mode(app, settings, ready)
+            _run_socket_mode(app, settings, ready, stop)
         else:
-            _run_http(app, settings, runtime.engine, host, ready)
-    except Shutdown as stop:
-        log.info("%s received: shutting down", stop)
+            _run_http(app, settings, runtime.engine, host, ready, stop)
     finally:
+        stop.set()  # also tells a tick in progress to stop after its current post
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         if background is not None:
             background.shutdown(wait=True)
+        # Slack calls queued after an acknowledgement (response_url replies, Home tabs) finish.
+        app.listener_runner.listener_executor.shutdown(wait=True)  # type: ignore[attr-defined]
         runtime.close()
     return 0
 
 
-def _start_scheduler(runtime: Any) -> Any:
+def _start_scheduler(runtime: Any, stop: threading.Event) -> Any:
     # The scheduler belongs to tracker/scheduling; it posts through the notifier an adapter
     # installs under the `lobbytracker.notifier` entry point (bot.notifier in production).
     from tracker.scheduling import start_scheduler
     from tracker.scheduling.cli import load_notifier
+    from tracker.scheduling.stopping import Stopping
 
     notifier = load_notifier(runtime.settings, "slack")
-    return start_scheduler(runtime, notifier)
+    return start_scheduler(runtime, Stopping(notifier, stop))
 
 
 def _run_http(app: App, settings: Settings, engine: Engine, host: str,
-              ready: threading.Event | None) -> None:
+              ready: threading.Event | None, stop: threading.Event) -> None:
+    """Serve until `stop`; then stop accepting, answer the requests in flight, and return."""
     from waitress.server import create_server
 
     server = create_server(make_wsgi_app(app, settings=settings, engine=engine), host=host,
@@ -170,13 +175,45 @@ def _run_http(app: App, settings: Settings, engine: Engine, host: str,
     log.info("HTTP mode on %s:%s (POST /slack/events, GET /healthz)", host, settings.port)
     if ready is not None:
         ready.set()
+    # server.run() would loop until the process dies, cutting requests in flight; this loop
+    # looks at `stop` (set by the signal handler) at least every 0.2 s.
+    socket_map = getattr(server, "_map", None) or getattr(server, "map", {})
+    use_poll = server.adj.asyncore_use_poll
+
+    def loop(timeout: float) -> None:
+        server.asyncore.loop(timeout=timeout, map=socket_map, use_poll=use_poll, count=1)
+
     try:
-        server.run()
+        while not stop.is_set():
+            loop(0.2)
+        _drain(server, loop, socket_map)
     finally:
         server.close()
 
 
-def _run_socket_mode(app: App, settings: Settings, ready: threading.Event | None) -> None:
+def _drain(server: Any, loop: Callable[..., None], socket_map: dict[int, Any]) -> None:
+    """Close the listening socket, then keep the loop running (bounded) until every request
+    in flight is answered and its answer sent."""
+    from waitress.channel import HTTPChannel
+
+    if hasattr(server, "accepting"):
+        server.accepting = False
+        server.del_channel()
+        server.socket.close()
+    dispatcher = getattr(server, "task_dispatcher", None)
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while time.monotonic() < deadline:
+        channels = [c for c in list(socket_map.values()) if isinstance(c, HTTPChannel)]
+        busy = any(c.requests or c.total_outbufs_len for c in channels) or (
+            dispatcher is not None and (dispatcher.queue or dispatcher.active_count))
+        if not busy:
+            return
+        loop(0.05)
+    log.warning("shutdown: requests still in flight after %.0f s", DRAIN_SECONDS)
+
+
+def _run_socket_mode(app: App, settings: Settings, ready: threading.Event | None,
+                     stop: threading.Event) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     handler = SocketModeHandler(app, app_token=settings.slack_app_token)
@@ -185,6 +222,7 @@ def _run_socket_mode(app: App, settings: Settings, ready: threading.Event | None
     if ready is not None:
         ready.set()
     try:
-        threading.Event().wait()  # until SIGTERM/SIGINT raises Shutdown
+        while not stop.wait(0.5):  # until SIGTERM/SIGINT
+            pass
     finally:
         handler.close()

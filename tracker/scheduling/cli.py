@@ -5,6 +5,9 @@ Only argparse at import time: `register` runs for every `lobby` invocation."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -72,6 +75,7 @@ def _remind(args: argparse.Namespace) -> int:
     from tracker.db import session_scope
     from tracker.scheduling.describe import describe
     from tracker.scheduling.plan import plan_tick
+    from tracker.scheduling.stopping import Stopping
     from tracker.scheduling.tick import run_tick, running_clock
 
     settings = settings_from_env()
@@ -99,15 +103,34 @@ def _remind(args: argparse.Namespace) -> int:
                   "to skip; nothing posted or recorded")
             return 0
         clock = running_clock(now) if args.now else utc_now
-        report = run_tick(engine=runtime.engine, settings=settings, notifier=notifier, now=now,
-                          clock=clock)
+        with stop_on_signals() as stop:
+            report = run_tick(engine=runtime.engine, settings=settings,
+                              notifier=Stopping(notifier, stop), now=now, clock=clock)
     except SQLAlchemyError as exc:
         print(f"tick kon niet draaien / tick could not run: {type(exc).__name__}: {exc}"[:500])
         return 1
     finally:
         runtime.close()
     print_report(report, lang)
+    if stop.is_set():
+        print("gestopt na een signaal / stopped by a signal: wat nog niet verzonden is, verstuurt "
+              "de volgende tick / the next tick sends the rest")
     return 0
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[threading.Event]:
+    """An event SIGTERM and SIGINT set (instead of killing the process mid-post), while inside."""
+    import signal
+
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda _signum, _frame: stop.set())
+                for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
