@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, UniqueConstraint
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -120,8 +120,10 @@ class Dossier(SQLModel, table=True):
     phase: str = Field(default=Phase.ACTIVE.value, max_length=10, index=True)
     owner: str | None = Field(default=None, max_length=40, index=True)
     channel: str | None = Field(default=None, max_length=40)
-    funding_needed: int | None = None
-    funding_secured: int | None = None
+    # Euros; BIGINT, as infrastructure budgets run into the billions (a 32-bit INTEGER on
+    # PostgreSQL stops at € 2.147.483.647).
+    funding_needed: int | None = Field(default=None, sa_type=BigInteger)
+    funding_secured: int | None = Field(default=None, sa_type=BigInteger)
     funding_note: str = Field(default="", max_length=1000)
     source: str = Field(default="", max_length=2000)
     created_at: datetime = utc_column()

@@ -246,3 +246,20 @@ def test_postgres_connection_killed_mid_command(pg_team: Engine, pg_url: str,
         executor.drain()
         executor.shutdown(wait=True)
         admin.dispose()
+
+
+def test_a_funding_amount_in_the_billions_is_saved(team: Session, interact: Any,
+                                                   slack_double: SlackDouble) -> None:
+    """Found by the fault tests on PostgreSQL: the services accept amounts up to € 10^13 but
+    the column was a 32-bit INTEGER, so € 3 billion failed there with a generic apology."""
+    from sqlmodel import select
+
+    from tracker.models import Dossier
+
+    created = interact(submission("dossier_new", {
+        "code": {"type": "plain_text_input", "value": "LLY"},
+        "title": {"type": "plain_text_input", "value": "Lelylijn"},
+        "funding_needed": {"type": "number_input", "value": "3000000000"}}, {}))
+    assert created.body == ""
+    team.expire_all()
+    assert team.exec(select(Dossier).where(Dossier.code == "LLY")).one().funding_needed == 3 * 10**9
