@@ -149,7 +149,7 @@ def serve(settings: Settings, *, scheduler: bool = True, host: str = "0.0.0.0",
         if background is not None:
             background.shutdown(wait=True)
         # Slack calls queued after an acknowledgement (response_url replies, Home tabs) finish.
-        app.listener_runner.listener_executor.shutdown(wait=True)  # type: ignore[attr-defined]
+        app.listener_runner.listener_executor.shutdown(wait=True)
         runtime.close()
     return 0
 
