@@ -64,7 +64,7 @@ def check_reply(app: App, command: str, text: str, response_url: str) -> str:
 
 def run(ctx: Context) -> list[Row]:
     url = ctx.large_sqlite()
-    runs, warmup = (100, 10) if ctx.quick else (2000, 100)
+    runs, warmup = (100, 10) if ctx.quick else (1000, 50)
     engine = ctx.engine(url)
     rows: list[Row] = []
     with SlackDouble() as double:
