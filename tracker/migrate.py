@@ -42,12 +42,32 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine) -> None:
-    """Run the migrations to head on `engine`'s database."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the migrations up to `revision` (default: head) on `engine`'s database.
+
+    On SQLite, Alembic's batch mode rebuilds a table by copying and dropping it; with foreign
+    keys on, dropping a table other rows refer to fails. So foreign keys are off while the
+    migrations run (the PRAGMA only works outside a transaction) and checked afterwards.
+    """
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()  # ends SQLAlchemy's autobegun transaction; the PRAGMA opened none
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def ensure_schema(engine: Engine) -> None:

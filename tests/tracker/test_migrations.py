@@ -56,3 +56,41 @@ def test_postgres_from_nothing_to_head_without_drift(postgres_server):
     assert current_revision(engine) == head_revision()
     assert _diff(engine) == []
     engine.dispose()
+
+
+def test_sqlite_upgrade_keeps_existing_data(tmp_path):
+    """Every migration applied to a database full of linked records (batch table rebuilds on
+    SQLite must not trip over foreign keys, nor lose a row)."""
+    from datetime import UTC, date, datetime
+
+    from alembic.script import ScriptDirectory
+
+    from tracker.migrate import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    revisions = [r.revision for r in
+                 ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions()][::-1]
+    upgrade(engine, revisions[0])
+    now = datetime(2023, 9, 1, tzinfo=UTC).isoformat(sep=" ")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO dossier (id, code, code_folded, title, summary, goal, line, rag, rag_reason,"
+            " phase, funding_note, source, created_at, updated_at, version, funding_needed)"
+            f" VALUES (1, 'ZWM', 'zwm', 'Zwolle–Meppel', '', '', 'public-affairs', 'amber', 'x',"
+            f" 'active', '', '', '{now}', '{now}', 1, 75000000)")
+        conn.exec_driver_sql(
+            "INSERT INTO deadline (id, dossier_id, title, kind, due_date, approximate, status,"
+            " source, created_at, scheduled_at, updated_at, version)"
+            f" VALUES (1, 1, 'Kamerdebat', 'debate', '{date(2023, 11, 20)}', 0, 'open', '',"
+            f" '{now}', '{now}', '{now}', 1)")
+        conn.exec_driver_sql(
+            "INSERT INTO event (id, at, kind, dossier_id, deadline_id, text, approximate)"
+            f" VALUES (1, '{now}', 'note', 1, 1, 'notitie', 0)")
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT funding_needed FROM dossier").scalar() == 75_000_000
+        assert conn.exec_driver_sql("SELECT count(*) FROM deadline").scalar() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM event").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
