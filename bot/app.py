@@ -7,14 +7,15 @@ from the database in a few milliseconds, so we run them inline and put the reply
 acknowledgement itself (slash commands reply in the HTTP response body, no Web API call):
 deterministic, low latency, and the ack carries the answer well within Slack's 3 s.
 Anything that talks to Slack or may be slow (views.open, response_url replies, App Home
-refreshes, building and posting a digest) goes into `context["outbox"]` and is delivered by a
-lazy listener (`bot.listeners.outbox.deliver`) on a worker thread after the ack — it waits
-for the request's transaction to commit first, so it never reads stale data.
+refreshes, building and posting a digest) goes into `context["outbox"]` and is handed to a
+small worker pool (`send_outbox`) once the request's transaction has committed, so it never
+reads stale data. Not Bolt's lazy listeners: those deep-copy the whole request and start a
+thread for every request, also when there is nothing to send (about 1 ms a command).
 
 Unit of work: the global middleware opens one session per request (`context["session"]`);
 `transactional` commits it when the listener succeeded and rolls it back on any error — before
-the ack is returned and before the lazy listener copies the context (Bolt for Python runs
-listeners after the middleware chain, so the middleware itself cannot see the outcome).
+the ack is returned and before the outbox is sent (Bolt for Python runs listeners after the
+middleware chain, so the middleware itself cannot see the outcome).
 
 One error path: `handle_error` turns domain errors into short replies in LOBBY_LANGUAGE
 (ephemeral reply for commands, `response_action: errors` for modals, an ephemeral
@@ -32,6 +33,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -64,6 +66,7 @@ class _TokenFromEnvironmentFilter(logging.Filter):
 log.addFilter(_TokenFromEnvironmentFilter())
 
 Clock = Callable[[], datetime]
+DIGEST_WORKERS = 2
 
 
 @dataclass
@@ -78,6 +81,13 @@ class Deps:
     clock: Clock = utc_now
     seen_events: OrderedDict[str, None] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Replies, forms and Home refreshes go out one after the other, in the order the requests
+    # came (a double click's two answers must not swap); digests take seconds and get their own.
+    outbox_pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
+        max_workers=1, thread_name_prefix="lobby-outbox"))
+    digest_pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
+        max_workers=DIGEST_WORKERS, thread_name_prefix="lobby-digest"))
+    pending: list[Future[Any]] = field(default_factory=list)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
         return self
@@ -85,6 +95,22 @@ class Deps:
     @property
     def lang(self) -> str:
         return self.settings.lobby_language
+
+    def submit(self, pool: Any, *args: Any, **kwargs: Any) -> None:
+        """Queue after-ack work, remembering it so `drain` can wait for it."""
+        future = pool.submit(*args, **kwargs)
+        with self.lock:
+            self.pending = [f for f in self.pending if not f.done()] + [future]
+
+    def drain(self, timeout: float = 60.0) -> None:
+        """Wait until all queued after-ack work has run (tests, benches, shutdown)."""
+        while True:
+            with self.lock:
+                pending, self.pending = self.pending, []
+            if not pending:
+                return
+            for future in pending:
+                future.result(timeout=timeout)
 
     def first_delivery(self, event_id: str) -> bool:
         """True the first time this process sees `event_id` (Slack retries an event up to 3x)."""
@@ -135,6 +161,8 @@ def make_client(settings: Settings, *, token: str | None = None) -> WebClient:
 class LobbyApp(App):
     """Bolt's App, refusing a request whose payload has a shape Bolt cannot read (400)."""
 
+    lobby_deps: Deps  # set by create_app: tests and benches drain its outbox
+
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         """Check the payload's shape, then let Bolt dispatch it."""
         from bot.payloads import malformed, not_ours
@@ -166,6 +194,7 @@ def create_app(settings: Settings, *, engine: Engine, client: WebClient | None =
         token_verification_enabled=False,
         logger=log,
     )
+    app.lobby_deps = deps
     app.use(_request_scope(deps))
     app.error(handle_error)
     register_listeners(app)
@@ -213,14 +242,29 @@ def transactional(listener: Callable[..., None]) -> Callable[..., None]:
                 session.commit()
         except BaseException:
             _rollback(session)
-            raise
+            raise  # handle_error answers, and sends its own outbox
         finally:
             try:
                 session.close()
             except Exception:  # a lost connection: the pool discards it
                 log.warning("closing the request's session failed", exc_info=True)
             context["committed"].event.set()
+        send_outbox(context)
     return run
+
+
+def send_outbox(context: BoltContext) -> None:
+    """Hand the request's queued Slack calls to the worker pool (once, after the commit)."""
+    items = context.get("outbox")
+    if not items or context.get("outbox_sent"):
+        return
+    context["outbox_sent"] = True
+    from bot.listeners.outbox import deliver
+
+    deps: Deps = context["deps"]
+    pool = deps.digest_pool if any(i.get("op") == "digest" for i in items) else deps.outbox_pool
+    deps.submit(pool, deliver, list(items), deps=deps, client=context.client,
+                respond=context.respond)
 
 
 def _rollback(session: Session | None) -> None:
@@ -293,6 +337,7 @@ def handle_error(error: Exception, body: dict[str, Any], context: BoltContext,
     if kind == "block_actions" or kind == "view_closed":
         context["outbox"] = [{"op": "respond", "payload": {**message.payload(),
                                                            "replace_original": False}}]
+        send_outbox(context)
         return BoltResponse(status=200, body="")
     if body.get("command"):
         context["outbox"] = []

@@ -135,9 +135,9 @@ def parse_command(command: str, text: str, *, now: datetime, tz: ZoneInfo) -> Co
             return Command("help", "help", {"topic": None})
         area = AREA_WORDS.get(head.lower())
         if area is None:
-            raise InvalidInput(f"Onbekend onderdeel '{head}'. Kies dossier, deadline, programma, "
+            raise InvalidInput(f"Onbekend onderdeel ‘{head}’. Kies dossier, deadline, programma, "
                                "digest of team.",
-                               f"Unknown part '{head}'. Choose dossier, deadline, programma, "
+                               f"Unknown part ‘{head}’. Choose dossier, deadline, programma, "
                                "digest or team.", example="/lobby help")
         if area == "help":
             topic = AREA_WORDS.get(rest.strip().lower())
@@ -249,8 +249,8 @@ def _parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> Command:
     tail = tail.strip()
     if action in ("done", "cancel"):
         if tail:
-            raise _fail("deadline", action, f"Onverwachte tekst na het nummer: '{tail[:40]}'.",
-                        f"Unexpected text after the number: '{tail[:40]}'.")
+            raise _fail("deadline", action, f"Onverwachte tekst na het nummer: ‘{tail[:40]}’.",
+                        f"Unexpected text after the number: ‘{tail[:40]}’.")
         return Command("deadline", action, {"id": deadline_id})
     if action == "move":
         if not tail:
@@ -301,9 +301,9 @@ def _parse_deadline_add(rest: str, now: datetime, tz: ZoneInfo) -> Command:
             break
         if when is None:
             raise InvalidInput(
-                f"Ik kan geen datum lezen in '{' '.join(tokens[:MAX_WHEN_TOKENS])}'. "
+                f"Ik kan geen datum lezen in ‘{' '.join(tokens[:MAX_WHEN_TOKENS])}’. "
                 + (error.nl if error else ""),
-                f"I cannot read a date in '{' '.join(tokens[:MAX_WHEN_TOKENS])}'. "
+                f"I cannot read a date in ‘{' '.join(tokens[:MAX_WHEN_TOKENS])}’. "
                 + (error.en if error else ""), example=EXAMPLES[("deadline", "add")])
     if not title:
         raise _fail("deadline", "add", "De titel van de deadline ontbreekt.",

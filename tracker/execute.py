@@ -187,9 +187,9 @@ def _programme_list(args: Args, c: Ctx) -> Result:
         parsed = ds.parse_line(args["line"])
         if parsed is None:
             raise InvalidInput(
-                f"Onbekende uitvoeringslijn '{args['line']}'. Kies economie-arbeidsmarkt, "
+                f"Onbekende uitvoeringslijn ‘{args['line']}’. Kies economie-arbeidsmarkt, "
                 "ruimtelijke-ontwikkeling of public-affairs.",
-                f"Unknown execution line '{args['line']}'. Choose economie-arbeidsmarkt, "
+                f"Unknown execution line ‘{args['line']}’. Choose economie-arbeidsmarkt, "
                 "ruimtelijke-ontwikkeling or public-affairs.", example="/programma list economie")
         line = parsed.value
     found = programmes.list_programmes(session=c.session, line=line)

@@ -103,6 +103,7 @@ def run(ctx: Context) -> list[Row]:
                 time.sleep(0.1)
         finally:
             # The after-ack work (App Home refreshes) ends before the Slack double stops.
+            app.lobby_deps.drain()  # type: ignore[attr-defined]
             app.listener_runner.listener_executor.shutdown(wait=True)
             engine.dispose()
     return rows

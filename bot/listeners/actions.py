@@ -18,7 +18,6 @@ from slack_sdk.models.blocks import Block
 
 from bot.app import transactional
 from bot.ids import ActionId
-from bot.listeners.outbox import deliver
 from bot.listeners.views import modal_for
 from bot.render.dossiers import render_dossier_card, render_dossier_list
 from bot.render.limits import MAX_MESSAGE_BLOCKS
@@ -254,4 +253,4 @@ def register(app: App) -> None:
         ActionId.EDIT_DOSSIER: _open_modal("dossier_edit"),
     }
     for action_id, handler in handlers.items():
-        app.action(action_id.value)(ack=transactional(handler), lazy=[deliver])
+        app.action(action_id.value)(ack=transactional(handler), lazy=[])

@@ -14,7 +14,6 @@ from slack_bolt import Ack, App, BoltContext
 from sqlmodel import Session
 
 from bot.app import transactional
-from bot.listeners.outbox import deliver
 from bot.listeners.views import modal_for
 from bot.render.message import Message
 from bot.render.results import render_notice, render_result
@@ -74,4 +73,4 @@ def handle_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> N
 def register(app: App) -> None:
     """Register the five slash commands."""
     for name in COMMANDS:
-        app.command(name)(ack=transactional(handle_command), lazy=[deliver])
+        app.command(name)(ack=transactional(handle_command), lazy=[])

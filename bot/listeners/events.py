@@ -11,7 +11,6 @@ from slack_sdk.models.views import View
 from sqlmodel import Session
 
 from bot.app import transactional
-from bot.listeners.outbox import deliver
 from bot.render.home import HomeData, render_home
 from tracker.services import deadlines as dl
 from tracker.services import dossiers as ds
@@ -46,4 +45,4 @@ def handle_home_opened(ack: Ack, event: dict[str, Any], context: BoltContext) ->
 
 def register(app: App) -> None:
     """Register the event listeners."""
-    app.event("app_home_opened")(ack=transactional(handle_home_opened), lazy=[deliver])
+    app.event("app_home_opened")(ack=transactional(handle_home_opened), lazy=[])

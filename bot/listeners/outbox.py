@@ -1,8 +1,8 @@
-"""Slack calls made after the ack, on a worker thread (a Bolt lazy listener).
+"""Slack calls made after the ack, on a worker thread (`bot.app.send_outbox`).
 
 Listeners append operations to `context["outbox"]`; `deliver` runs them once the request's
-transaction is committed. Each operation is a small dict, so Bolt can copy it:
-`respond` (a response_url message), `open_view`, `publish_home`, `ephemeral`, `digest`.
+transaction is committed. Each operation is a small dict: `respond` (a response_url message),
+`open_view`, `publish_home`, `ephemeral`, `digest`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
@@ -19,23 +18,23 @@ from tracker.db import session_scope
 log = logging.getLogger("lobbytracker.slack")
 
 
-def deliver(context: BoltContext, client: WebClient, respond: Respond) -> None:
-    """Carry out the request's queued Slack calls; one failing call does not stop the rest."""
-    committed = context.get("committed")
-    if committed is not None:
-        committed.wait()
-    deps = context.get("deps")
-    for item in context.get("outbox") or []:
+def deliver(items: list[dict[str, Any]], *, deps: Any, client: WebClient,
+            respond: Respond | None) -> None:
+    """Carry out a request's queued Slack calls; one failing call does not stop the rest."""
+    for item in items:
         try:
             run_operation(item, deps=deps, client=client, respond=respond)
         except Exception:
             log.exception("could not deliver %s to Slack", item.get("op"))
 
 
-def run_operation(item: dict[str, Any], *, deps: Any, client: WebClient, respond: Respond) -> None:
+def run_operation(item: dict[str, Any], *, deps: Any, client: WebClient,
+                  respond: Respond | None) -> None:
     """One queued Slack call."""
     op = item["op"]
     if op == "respond":
+        if respond is None:
+            raise ValueError("no response_url to answer on")
         respond(**item["payload"])
     elif op == "open_view":
         client.views_open(trigger_id=item["trigger_id"], view=item["view"])

@@ -16,7 +16,6 @@ from sqlmodel import Session, select
 
 from bot.app import transactional
 from bot.ids import CallbackId
-from bot.listeners.outbox import deliver
 from bot.render.dossiers import render_dossier_changed
 from bot.render.modals import (
     render_deadline_add_modal,
@@ -224,7 +223,7 @@ def handle_status(ack: Ack, body: dict[str, Any], view: dict[str, Any],
 
 def register(app: App) -> None:
     """Register the modal submissions."""
-    app.view(CallbackId.DOSSIER_NEW.value)(ack=transactional(handle_dossier_new), lazy=[deliver])
-    app.view(CallbackId.DOSSIER_EDIT.value)(ack=transactional(handle_dossier_edit), lazy=[deliver])
-    app.view(CallbackId.DEADLINE_ADD.value)(ack=transactional(handle_deadline_add), lazy=[deliver])
-    app.view(CallbackId.DOSSIER_STATUS.value)(ack=transactional(handle_status), lazy=[deliver])
+    app.view(CallbackId.DOSSIER_NEW.value)(ack=transactional(handle_dossier_new), lazy=[])
+    app.view(CallbackId.DOSSIER_EDIT.value)(ack=transactional(handle_dossier_edit), lazy=[])
+    app.view(CallbackId.DEADLINE_ADD.value)(ack=transactional(handle_deadline_add), lazy=[])
+    app.view(CallbackId.DOSSIER_STATUS.value)(ack=transactional(handle_status), lazy=[])

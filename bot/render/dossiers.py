@@ -60,8 +60,8 @@ def render_dossier_list(dossiers: list[Dossier], *, filter_text: str = "", page_
     """All (or the filtered) dossiers, 100 a page, with a button to the next page."""
     shown_filter = escape_user_text(filter_text)
     if not dossiers:
-        text = (_t(lang, f"Geen dossiers gevonden voor '{shown_filter}'.",
-                   f"No dossiers found for '{shown_filter}'.") if filter_text
+        text = (_t(lang, f"Geen dossiers gevonden voor ‘{shown_filter}’.",
+                   f"No dossiers found for ‘{shown_filter}’.") if filter_text
                 else _t(lang, "Nog geen dossiers. Maak er een met `/dossier nieuw`.",
                         "No dossiers yet. Create one with `/dossier new`."))
         return Message(text, [section(text)])

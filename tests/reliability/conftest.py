@@ -118,7 +118,11 @@ def drain(app: App) -> Iterator[DrainableExecutor]:  # noqa: F811
     original = runner.listener_executor
     runner.listener_executor = executor
     runner.lazy_listener_runner.executor = executor  # type: ignore[attr-defined]
+    deps = app.lobby_deps  # type: ignore[attr-defined]
+    pools = deps.outbox_pool, deps.digest_pool
+    deps.outbox_pool = deps.digest_pool = executor
     yield executor
+    deps.outbox_pool, deps.digest_pool = pools
     executor.shutdown(wait=True)
     runner.listener_executor = original
     runner.lazy_listener_runner.executor = original  # type: ignore[attr-defined]

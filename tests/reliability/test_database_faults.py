@@ -79,6 +79,7 @@ def _make_app(settings: Settings, engine: Engine, now: datetime, lang: str = "nl
     executor = DrainableExecutor()
     app.listener_runner.listener_executor = executor
     app.listener_runner.lazy_listener_runner.executor = executor  # type: ignore[attr-defined]
+    app.lobby_deps.outbox_pool = app.lobby_deps.digest_pool = executor  # type: ignore[attr-defined]
     return app, executor
 
 

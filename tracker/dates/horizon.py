@@ -24,9 +24,9 @@ def parse_horizon(text: str, *, now: datetime, tz: ZoneInfo) -> date:
         end = _read(text, today, now, tz)
     except Unreadable:
         raise InvalidInput(
-            f"Ik begrijp de periode '{text.strip()[:40]}' niet. "
+            f"Ik begrijp de periode ‘{text.strip()[:40]}’ niet. "
             "Probeer bijvoorbeeld 60d, 60 dagen, 2 weken, 3 maanden of Q4.",
-            f"I don't understand the horizon '{text.strip()[:40]}'. "
+            f"I don't understand the horizon ‘{text.strip()[:40]}’. "
             "Try for example 60d, 60 days, 2 weeks, 3 months or Q4.",
             example="/deadline list 60d",
         ) from None

@@ -99,9 +99,9 @@ def parse_period(text: str, *, now: datetime, tz: ZoneInfo) -> Period:
         period = None
     if period is None:
         raise InvalidInput(
-            f"Ik begrijp de periode '{text.strip()[:40]}' niet. Probeer bijvoorbeeld "
+            f"Ik begrijp de periode ‘{text.strip()[:40]}’ niet. Probeer bijvoorbeeld "
             "2023H1, H2 2023, Q3 2023, 2023-11, week, maand of halfjaar.",
-            f"I don't understand the period '{text.strip()[:40]}'. Try for example "
+            f"I don't understand the period ‘{text.strip()[:40]}’. Try for example "
             "2023H1, H2 2023, Q3 2023, 2023-11, week, month or halfyear.",
             example="/digest H2 2023",
         )

@@ -71,8 +71,8 @@ def tokenize(text: str) -> list[Tok]:
         match = _TOKEN.match(text, pos)
         if match is None:
             raise Unreadable(
-                f"Het teken '{text[pos]}' hoort niet in een datum.",
-                f"The character '{text[pos]}' does not belong in a date.",
+                f"Het teken ‘{text[pos]}’ hoort niet in een datum.",
+                f"The character ‘{text[pos]}’ does not belong in a date.",
                 example="20 nov 2023",
             )
         pos = match.end()

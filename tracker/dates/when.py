@@ -65,8 +65,8 @@ def unreadable(text: str) -> Unreadable:
     shown = text.strip()
     shown = shown if len(shown) <= 40 else shown[:39] + "…"
     return Unreadable(
-        f"Ik kan '{shown}' niet als datum lezen. Probeer bijvoorbeeld {EXAMPLES_NL}.",
-        f"I can't read '{shown}' as a date. Try for example {EXAMPLES_EN}.",
+        f"Ik kan ‘{shown}’ niet als datum lezen. Probeer bijvoorbeeld {EXAMPLES_NL}.",
+        f"I can't read ‘{shown}’ as a date. Try for example {EXAMPLES_EN}.",
         example="20 nov 2023",
     )
 
@@ -116,8 +116,8 @@ def four_digit_year(tok: Tok) -> int:
     """The year a four-digit number token names; InvalidInput for "23" or a year out of window."""
     if len(tok.text) != 4:
         raise InvalidInput(
-            f"Schrijf het jaar in vier cijfers, niet '{tok.text}'.",
-            f"Write the year in four digits, not '{tok.text}'.",
+            f"Schrijf het jaar in vier cijfers, niet ‘{tok.text}’.",
+            f"Write the year in four digits, not ‘{tok.text}’.",
             example="20 nov 2023",
         )
     return check_year(tok.value)
@@ -159,8 +159,8 @@ def _approximate(toks: list[Tok], today: date) -> When | None:
         anchor = {"begin": date(year, 1, 1), "mid": date(year, 7, 1), "end": date(year, 12, 31)}
         return When(anchor[mod], approximate=True)
     raise InvalidInput(
-        f"Na '{toks[0].text}' verwacht ik een kwartaal, maand of jaar.",
-        f"After '{toks[0].text}' I expect a quarter, month or year.",
+        f"Na ‘{toks[0].text}’ verwacht ik een kwartaal, maand of jaar.",
+        f"After ‘{toks[0].text}’ I expect a quarter, month or year.",
         example=f"{toks[0].text} Q3",
     )
 

@@ -45,7 +45,7 @@ def load_notifier(settings: Settings, name: str = "slack") -> Notifier:
     for entry in entry_points(group=NOTIFIER_GROUP):
         if entry.name == name:
             return entry.load()(settings)  # type: ignore[no-any-return]
-    raise UsageError(f"no '{name}' notifier installed (entry-point group {NOTIFIER_GROUP}); "
+    raise UsageError(f"no ‘{name}’ notifier installed (entry-point group {NOTIFIER_GROUP}); "
                      "reinstall with `pip install -e .`")
 
 
@@ -83,7 +83,7 @@ def _remind(args: argparse.Namespace) -> int:
     try:
         now = parse_now(args.now, settings.tz) if args.now else utc_now()
     except ValueError as exc:
-        raise UsageError(f"--now: '{args.now}' is geen ISO 8601-tijdstip / not an ISO 8601 "
+        raise UsageError(f"--now: ‘{args.now}’ is geen ISO 8601-tijdstip / not an ISO 8601 "
                          "instant (e.g. 2023-11-20T08:30 or 2023-11-20T07:30:00Z)") from exc
     notifier = None if args.dry_run else load_notifier(settings)
     try:

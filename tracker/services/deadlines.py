@@ -90,8 +90,8 @@ def parse_offsets(text: str) -> tuple[int, ...]:
     for part in parts:
         if not part.isdigit() or not 0 <= int(part) <= MAX_OFFSET_DAYS:
             raise InvalidInput(
-                f"'{part}' is geen aantal dagen tussen 0 en {MAX_OFFSET_DAYS}.",
-                f"'{part}' is not a number of days between 0 and {MAX_OFFSET_DAYS}.",
+                f"‘{part}’ is geen aantal dagen tussen 0 en {MAX_OFFSET_DAYS}.",
+                f"‘{part}’ is not a number of days between 0 and {MAX_OFFSET_DAYS}.",
                 example=example)
         days.add(int(part))
     return tuple(sorted(days, reverse=True))
@@ -105,7 +105,7 @@ def _kind(value: str | None, title: str) -> str:
                "verkiezing": "election", "anders": "other", "overig": "other"}
     kind = aliases.get(value.lower(), value.lower())
     if kind not in {k.value for k in DeadlineKind}:
-        raise InvalidInput(f"Onbekende soort '{value}'.", f"Unknown kind '{value}'.")
+        raise InvalidInput(f"Onbekende soort ‘{value}’.", f"Unknown kind ‘{value}’.")
     return kind
 
 

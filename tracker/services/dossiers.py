@@ -238,8 +238,8 @@ RAG_WORDS = {
 def _rag(value: str, example: str) -> str:
     rag = RAG_WORDS.get(fold(value or ""))
     if rag is None:
-        raise InvalidInput(f"Onbekende status '{value}'. Kies groen, oranje of rood.",
-                           f"Unknown status '{value}'. Choose green, amber or red.",
+        raise InvalidInput(f"Onbekende status ‘{value}’. Kies groen, oranje of rood.",
+                           f"Unknown status ‘{value}’. Choose green, amber or red.",
                            example=example)
     return rag
 
@@ -261,9 +261,9 @@ def _line(value: str) -> str:
     line = parse_line(value)
     if line is None:
         raise InvalidInput(
-            f"Onbekende uitvoeringslijn '{value}'. Kies economie-arbeidsmarkt, "
+            f"Onbekende uitvoeringslijn ‘{value}’. Kies economie-arbeidsmarkt, "
             "ruimtelijke-ontwikkeling of public-affairs.",
-            f"Unknown execution line '{value}'. Choose economie-arbeidsmarkt, "
+            f"Unknown execution line ‘{value}’. Choose economie-arbeidsmarkt, "
             "ruimtelijke-ontwikkeling or public-affairs.")
     return line.value
 
@@ -273,8 +273,8 @@ def _phase(value: str) -> str:
               "gepauzeerd": Phase.PAUSED, "closed": Phase.CLOSED, "gesloten": Phase.CLOSED}
     phase = phases.get(fold(value or ""))
     if phase is None:
-        raise InvalidInput(f"Onbekende fase '{value}'. Kies actief, gepauzeerd of gesloten.",
-                           f"Unknown phase '{value}'. Choose active, paused or closed.")
+        raise InvalidInput(f"Onbekende fase ‘{value}’. Kies actief, gepauzeerd of gesloten.",
+                           f"Unknown phase ‘{value}’. Choose active, paused or closed.")
     return phase.value
 
 

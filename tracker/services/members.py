@@ -45,8 +45,8 @@ def parse_role(word: str) -> Role:
     """The role a word names, or InvalidInput."""
     role = ROLE_WORDS.get((word or "").strip().lower())
     if role is None:
-        raise InvalidInput(f"Onbekende rol '{word}'. Kies viewer, editor of admin.",
-                           f"Unknown role '{word}'. Choose viewer, editor or admin.",
+        raise InvalidInput(f"Onbekende rol ‘{word}’. Kies viewer, editor of admin.",
+                           f"Unknown role ‘{word}’. Choose viewer, editor or admin.",
                            example="/lobby team add @Anna editor")
     return role
 

@@ -43,9 +43,9 @@ def set_programme_status(*, session: Session, now: datetime, actor: str | None,
     parsed = parse_programme_status(status)
     if parsed is None:
         raise InvalidInput(
-            f"Onbekende programmastatus '{status}'. Kies op-schema, risico, vertraagd, "
+            f"Onbekende programmastatus ‘{status}’. Kies op-schema, risico, vertraagd, "
             "stilgelegd of afgerond.",
-            f"Unknown programme status '{status}'. Choose on-track, at-risk, delayed, paused "
+            f"Unknown programme status ‘{status}’. Choose on-track, at-risk, delayed, paused "
             "or done.", example="/programma status Groei Vooruit op-schema")
     text = clean(note or "")
     if len(text) > MAX_TEXT:

@@ -35,16 +35,16 @@ def resolve_dossier(session: Session, ref: str, *, include_closed: bool = True) 
     if len(matches) > 1:
         names = [f"{d.code} — {d.title}" for d in sorted(matches, key=lambda d: d.code)]
         raise Ambiguous(
-            f"'{ref}' past bij {len(matches)} dossiers: " + "; ".join(names[:10]) + ". Gebruik de code.",
-            f"'{ref}' matches {len(matches)} dossiers: " + "; ".join(names[:10]) + ". Use the code.",
+            f"‘{ref}’ past bij {len(matches)} dossiers: " + "; ".join(names[:10]) + ". Gebruik de code.",
+            f"‘{ref}’ matches {len(matches)} dossiers: " + "; ".join(names[:10]) + ". Use the code.",
             candidates=names,
         )
     suggestion = _nearest(key, {d.code_folded: d.code for d in dossiers}
                           | {fold(d.title): d.code for d in dossiers})
     hint_nl = f" Bedoelt u {suggestion}?" if suggestion else ""
     hint_en = f" Did you mean {suggestion}?" if suggestion else ""
-    raise NotFound(f"Geen dossier gevonden voor '{ref}'.{hint_nl}",
-                   f"No dossier found for '{ref}'.{hint_en}",
+    raise NotFound(f"Geen dossier gevonden voor ‘{ref}’.{hint_nl}",
+                   f"No dossier found for ‘{ref}’.{hint_en}",
                    example="/dossier list", suggestion=suggestion)
 
 
@@ -63,14 +63,14 @@ def resolve_programme(session: Session, ref: str) -> Programme:
         return matches[0]
     if matches:
         names = sorted(p.name for p in matches)
-        raise Ambiguous(f"'{ref}' past bij meerdere programma's: " + "; ".join(names[:10]) + ".",
-                        f"'{ref}' matches several programmes: " + "; ".join(names[:10]) + ".",
+        raise Ambiguous(f"‘{ref}’ past bij meerdere programma's: " + "; ".join(names[:10]) + ".",
+                        f"‘{ref}’ matches several programmes: " + "; ".join(names[:10]) + ".",
                         candidates=names)
     suggestion = _nearest(key, {p.name_folded: p.name for p in programmes})
     hint_nl = f" Bedoelt u {suggestion}?" if suggestion else ""
     hint_en = f" Did you mean {suggestion}?" if suggestion else ""
-    raise NotFound(f"Geen programma gevonden voor '{ref}'.{hint_nl}",
-                   f"No programme found for '{ref}'.{hint_en}",
+    raise NotFound(f"Geen programma gevonden voor ‘{ref}’.{hint_nl}",
+                   f"No programme found for ‘{ref}’.{hint_en}",
                    example="/programma list", suggestion=suggestion)
 
 

@@ -154,7 +154,7 @@ def test_app_home(team: Session, app, slack_double: SlackDouble) -> None:
     assert app.dispatch(BoltRequest(body=body, headers=headers)).status == 200
     retry = {**headers, "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout"}
     assert app.dispatch(BoltRequest(body=body, headers=retry)).status == 200
-    app.listener_runner.listener_executor.shutdown(wait=True)
+    app.lobby_deps.drain()
     published = slack_double.calls_to("views.publish")
     assert len(published) == 1
     assert published[0].ok
