@@ -68,10 +68,11 @@ def _help(args: Args, c: Ctx) -> Result:
 
 
 def _dossier_list(args: Args, c: Ctx) -> Result:
-    found = ds.list_dossiers(session=c.session, filter_text=args.get("filter", ""))
-    if len(found) == 1 and args.get("filter") and not args.get("explicit"):
+    filter_text = args.get("filter", "")
+    found, total = ds.page_dossiers(session=c.session, filter_text=filter_text)
+    if total == 1 and filter_text and not args.get("explicit"):
         return DossierShown(ds.dossier_card(session=c.session, dossier=found[0], now=c.now))
-    return DossierList(found, args.get("filter", ""))
+    return DossierList(found, filter_text, total=total)
 
 
 def _dossier_show(args: Args, c: Ctx) -> Result:

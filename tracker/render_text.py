@@ -41,6 +41,10 @@ def _(result: DossierList, lang: str = "nl", tz: ZoneInfo | None = None) -> str:
     if not result.dossiers:
         return "Geen dossiers gevonden." if lang == "nl" else "No dossiers found."
     lines = [f"{d.code:<8} {rag_label(d.rag, lang):<7} {d.title}" for d in result.dossiers]
+    rest = (result.total or 0) - len(result.dossiers)
+    if rest > 0:
+        lines.append(f"…en nog {rest}; verfijn met een filter (code, woord, lijn of status)"
+                     if lang == "nl" else f"…and {rest} more; narrow it with a filter")
     return "\n".join(lines)
 
 

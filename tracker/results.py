@@ -18,8 +18,12 @@ class HelpResult:
 
 @dataclass(frozen=True)
 class DossierList:
+    """One page of the dossier list; `total` counts every match."""
+
     dossiers: list[Dossier]
     filter: str = ""
+    total: int | None = None
+    page: int = 0
 
 
 @dataclass(frozen=True)

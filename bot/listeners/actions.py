@@ -204,9 +204,11 @@ def handle_dossier_page(ack: Ack, body: dict[str, Any], context: BoltContext) ->
     value = action_value(body["actions"][0])
     filter_text = _text(value.get("filter"))
     page_number = record_id(value.get("page")) or 0
-    dossiers = ds.list_dossiers(session=context["session"], filter_text=filter_text)
+    dossiers, total = ds.page_dossiers(session=context["session"], filter_text=filter_text,
+                                       page=page_number)
     _respond(context, render_dossier_list(dossiers, filter_text=filter_text,
-                                          page_number=page_number, lang=context["deps"].lang),
+                                          page_number=page_number, lang=context["deps"].lang,
+                                          total=total),
              replace=True)
 
 

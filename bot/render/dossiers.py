@@ -28,10 +28,10 @@ from tracker.dates import format_date
 from tracker.labels import RAG_EMOJI, kind_label, line_label, programme_status_label, rag_label
 from tracker.models import Dossier
 from tracker.results import DossierChanged
-from tracker.services.dossiers import DossierCard
+from tracker.services.dossiers import LIST_PAGE_SIZE, DossierCard
 from tracker.text import format_eur
 
-DOSSIERS_PER_PAGE = 100
+DOSSIERS_PER_PAGE = LIST_PAGE_SIZE
 MAX_FILTER_IN_VALUE = 500
 
 
@@ -56,8 +56,11 @@ def page_button_value(filter_text: str, page_number: int) -> str:
 
 
 def render_dossier_list(dossiers: list[Dossier], *, filter_text: str = "", page_number: int = 0,
-                        lang: str = "nl") -> Message:
-    """All (or the filtered) dossiers, 100 a page, with a button to the next page."""
+                        lang: str = "nl", total: int | None = None) -> Message:
+    """All (or the filtered) dossiers, 100 a page, with a button to the next page.
+
+    With `total`, `dossiers` is already page `page_number` of `total` matches (paged in SQL);
+    without, it is every match and the page is cut here."""
     shown_filter = escape_user_text(filter_text)
     if not dossiers:
         text = (_t(lang, f"Geen dossiers gevonden voor ‘{shown_filter}’.",
@@ -65,9 +68,13 @@ def render_dossier_list(dossiers: list[Dossier], *, filter_text: str = "", page_
                 else _t(lang, "Nog geen dossiers. Maak er een met `/dossier nieuw`.",
                         "No dossiers yet. Create one with `/dossier new`."))
         return Message(text, [section(text)])
-    items, pages = page(dossiers, page_number, DOSSIERS_PER_PAGE)
+    if total is None:
+        items, pages = page(dossiers, page_number, DOSSIERS_PER_PAGE)
+        total = len(dossiers)
+    else:
+        items, pages = dossiers, max(1, -(-total // DOSSIERS_PER_PAGE))
     number = min(max(page_number, 0), pages - 1)
-    title = _t(lang, f"Dossiers ({len(dossiers)})", f"Dossiers ({len(dossiers)})")
+    title = f"Dossiers ({total})"
     blocks: list[Block] = [header(title)]
     if filter_text:
         blocks.append(context(_t(lang, f"Filter: {shown_filter}", f"Filter: {shown_filter}")))

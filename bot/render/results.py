@@ -74,7 +74,8 @@ def _(result: HelpResult, *, lang: str = "nl", tz: ZoneInfo, today: date) -> Mes
 
 @render_result.register
 def _(result: DossierList, *, lang: str = "nl", tz: ZoneInfo, today: date) -> Message:
-    return render_dossier_list(result.dossiers, filter_text=result.filter, lang=lang)
+    return render_dossier_list(result.dossiers, filter_text=result.filter, lang=lang,
+                               page_number=result.page, total=result.total)
 
 
 @render_result.register

@@ -184,3 +184,24 @@ def test_programme_status(session, now, n35):
                                         programme=programme, status="kapot")
     with pytest.raises(NotFound):
         resolve_programme(session, "bestaat niet")
+
+
+def test_dossier_pages_are_cut_in_sql_and_count_every_match(session, now):
+    for i in range(230):
+        ds.create_dossier(session=session, now=now, actor="U1", code=f"D{i:03d}",
+                          title=f"Dossier {i}")
+    session.flush()
+    ds.set_status(session=session, now=now, actor="U1", dossier=resolve_dossier(session, "D007"),
+                  rag="rood", reason="test")
+    first, total = ds.page_dossiers(session=session, per_page=100)
+    assert total == 230
+    assert [d.code for d in first[:2]] == ["D000", "D001"]
+    last, _ = ds.page_dossiers(session=session, page=2, per_page=100)
+    assert [d.code for d in last] == [f"D{i:03d}" for i in range(200, 230)]
+    beyond, _ = ds.page_dossiers(session=session, page=99, per_page=100)
+    assert beyond == last  # clamped to the last page
+    red, red_total = ds.page_dossiers(session=session, filter_text="rood")
+    assert ([d.code for d in red], red_total) == (["D007"], 1)
+    words, words_total = ds.page_dossiers(session=session, filter_text="dossier 12", per_page=5)
+    assert words_total == 13  # words are substrings: 12, 112, 120–129, 212
+    assert len(words) == 5

@@ -212,6 +212,28 @@ def list_dossiers(*, session: Session, filter_text: str = "",
                    for w in words)]
 
 
+LIST_PAGE_SIZE = 100
+
+
+def page_dossiers(*, session: Session, filter_text: str = "", page: int = 0,
+                  per_page: int = LIST_PAGE_SIZE) -> tuple[list[Dossier], int]:
+    """One page of `list_dossiers` and the number of matches; paged in SQL when the filter
+    is empty or a RAG word, so a long list never loads every dossier."""
+    key = fold(filter_text or "")
+    rag = RAG_WORDS.get(key)
+    if key and not rag:  # words of titles, folded: matched in Python
+        found = list_dossiers(session=session, filter_text=filter_text)
+        start = max(page, 0) * per_page
+        return found[start:start + per_page], len(found)
+    where = [Dossier.phase != Phase.CLOSED.value] + ([Dossier.rag == rag] if rag else [])
+    total = session.exec(select(func.count()).select_from(Dossier).where(*where)).one()
+    pages = max(1, -(-total // per_page))
+    number = min(max(page, 0), pages - 1)
+    items = list(session.exec(select(Dossier).where(*where).order_by(Dossier.code)
+                              .offset(number * per_page).limit(per_page)))
+    return items, total
+
+
 def dossier_card(*, session: Session, dossier: Dossier, now: datetime) -> DossierCard:
     """Gather what the dossier card shows: next three deadlines, last three notes, programmes."""
     require_aware(now)
