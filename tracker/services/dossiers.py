@@ -152,28 +152,29 @@ def add_note(*, session: Session, now: datetime, actor: str | None, dossier: Dos
 def set_owner(*, session: Session, now: datetime, actor: str | None, dossier: Dossier,
               owner: str | None, expected_version: int | None = None) -> Dossier:
     """Make `owner` (a Slack user ID) the dossier's owner, or clear it."""
-    require_aware(now)
-    check_version(dossier, expected_version, *_label(dossier))
-    owner = _user(owner)
-    before = dossier.owner
-    dossier.owner, dossier.updated_at = owner, now
-    flush(session)
-    record_event(session, now=now, actor=actor, kind=EventKind.OWNER, dossier_id=dossier.id,
-                 before=before, after=owner)
-    return dossier
+    return _set_field(session, now, actor, dossier, expected_version, "owner", _user(owner),
+                      EventKind.OWNER)
 
 
 def set_channel(*, session: Session, now: datetime, actor: str | None, dossier: Dossier,
                 channel: str | None, expected_version: int | None = None) -> Dossier:
     """Send the dossier's reminders to `channel` (a Slack channel ID), or to the default."""
+    return _set_field(session, now, actor, dossier, expected_version, "channel",
+                      _channel(channel), EventKind.CHANNEL)
+
+
+def _set_field(session: Session, now: datetime, actor: str | None, dossier: Dossier,
+               expected_version: int | None, name: str, value: str | None,
+               kind: EventKind) -> Dossier:
+    """Set one already-validated field and record before → after."""
     require_aware(now)
     check_version(dossier, expected_version, *_label(dossier))
-    channel = _channel(channel)
-    before = dossier.channel
-    dossier.channel, dossier.updated_at = channel, now
+    before = getattr(dossier, name)
+    setattr(dossier, name, value)
+    dossier.updated_at = now
     flush(session)
-    record_event(session, now=now, actor=actor, kind=EventKind.CHANNEL, dossier_id=dossier.id,
-                 before=before, after=channel)
+    record_event(session, now=now, actor=actor, kind=kind, dossier_id=dossier.id,
+                 before=before, after=value)
     return dossier
 
 
