@@ -144,9 +144,7 @@ def handle_dossier_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
     deps, user_id = _start(context, body, "title")
     session, now, lang = context["session"], context["now"], deps.lang
     meta = _meta(view)
-    dossier = session.get(Dossier, _meta_int(meta, "dossier"))
-    if dossier is None:
-        raise InvalidInput("Dit dossier bestaat niet meer.", "This dossier no longer exists.")
+    dossier = _form_dossier(session, meta)
     shown = render_dossier_edit_modal(dossier, lang=lang).to_dict()
     initial = {b["block_id"]: (b["element"].get("initial_value")
                                or (b["element"].get("initial_option") or {}).get("value"))
@@ -208,9 +206,7 @@ def handle_status(ack: Ack, body: dict[str, Any], view: dict[str, Any],
     deps, user_id = _start(context, body, "reason")
     session, now, lang = context["session"], context["now"], deps.lang
     meta = _meta(view)
-    dossier = session.get(Dossier, _meta_int(meta, "dossier"))
-    if dossier is None:
-        raise InvalidInput("Dit dossier bestaat niet meer.", "This dossier no longer exists.")
+    dossier = _form_dossier(session, meta)
     before = dossier.rag
     context["error_block"] = "reason"
     ds.set_status(session=session, now=now, actor=user_id, dossier=dossier,
@@ -227,3 +223,11 @@ def register(app: App) -> None:
     app.view(CallbackId.DOSSIER_EDIT.value)(ack=transactional(handle_dossier_edit), lazy=[])
     app.view(CallbackId.DEADLINE_ADD.value)(ack=transactional(handle_deadline_add), lazy=[])
     app.view(CallbackId.DOSSIER_STATUS.value)(ack=transactional(handle_status), lazy=[])
+
+
+def _form_dossier(session: Any, meta: dict[str, Any]) -> Dossier:
+    """The dossier a form was opened for (its id travels in private_metadata)."""
+    dossier = session.get(Dossier, _meta_int(meta, "dossier"))
+    if dossier is None:
+        raise InvalidInput("Dit dossier bestaat niet meer.", "This dossier no longer exists.")
+    return dossier

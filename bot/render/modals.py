@@ -96,11 +96,9 @@ def render_dossier_new_modal(*, lang: str = "nl", channel_id: str | None = None)
                       None),
         _amount_input("funding_secured", _t(lang, "Toegezegd (EUR)", "Secured (EUR)"), None),
     ]
-    return View(type="modal", callback_id=CallbackId.DOSSIER_NEW.value,
-                title=plain(_t(lang, "Nieuw dossier", "New dossier"), MAX_VIEW_TITLE),
-                submit=plain(_t(lang, "Aanmaken", "Create"), MAX_VIEW_TITLE),
-                close=plain(_t(lang, "Annuleren", "Cancel"), MAX_VIEW_TITLE),
-                private_metadata=metadata(channel=channel_id), blocks=blocks)
+    return _modal(CallbackId.DOSSIER_NEW, _t(lang, "Nieuw dossier", "New dossier"),
+                  _t(lang, "Aanmaken", "Create"), blocks, lang,
+                  metadata(channel=channel_id))
 
 
 def render_dossier_edit_modal(dossier: Dossier, *, lang: str = "nl",
@@ -120,14 +118,9 @@ def render_dossier_edit_modal(dossier: Dossier, *, lang: str = "nl",
         _amount_input("funding_secured", _t(lang, "Toegezegd (EUR)", "Secured (EUR)"),
                       dossier.funding_secured),
     ]
-    return View(type="modal", callback_id=CallbackId.DOSSIER_EDIT.value,
-                title=plain(_t(lang, f"Bewerk {dossier.code}", f"Edit {dossier.code}"),
-                            MAX_VIEW_TITLE),
-                submit=plain(_t(lang, "Opslaan", "Save"), MAX_VIEW_TITLE),
-                close=plain(_t(lang, "Annuleren", "Cancel"), MAX_VIEW_TITLE),
-                private_metadata=metadata(dossier=dossier.id, version=dossier.version,
-                                          channel=channel_id),
-                blocks=blocks)
+    return _modal(CallbackId.DOSSIER_EDIT, _t(lang, f"Bewerk {dossier.code}", f"Edit {dossier.code}"),
+                  _t(lang, "Opslaan", "Save"), blocks, lang,
+                  metadata(dossier=dossier.id, version=dossier.version, channel=channel_id))
 
 
 def render_deadline_add_modal(dossiers: Sequence[Dossier], *, selected: Dossier | None = None,
@@ -164,11 +157,8 @@ def render_deadline_add_modal(dossiers: Sequence[Dossier], *, selected: Dossier 
                     hint=_t(lang, "Leeg: standaard voor deze soort; 'geen' voor geen.",
                             "Empty: the default for this kind; 'none' for none.")),
     ]
-    return View(type="modal", callback_id=CallbackId.DEADLINE_ADD.value,
-                title=plain(_t(lang, "Nieuwe deadline", "New deadline"), MAX_VIEW_TITLE),
-                submit=plain(_t(lang, "Toevoegen", "Add"), MAX_VIEW_TITLE),
-                close=plain(_t(lang, "Annuleren", "Cancel"), MAX_VIEW_TITLE),
-                private_metadata=metadata(channel=channel_id), blocks=blocks)
+    return _modal(CallbackId.DEADLINE_ADD, _t(lang, "Nieuwe deadline", "New deadline"),
+                  _t(lang, "Toevoegen", "Add"), blocks, lang, metadata(channel=channel_id))
 
 
 def render_status_modal(dossier: Dossier, *, lang: str = "nl",
@@ -188,11 +178,15 @@ def render_status_modal(dossier: Dossier, *, lang: str = "nl",
                     placeholder=_t(lang, "MIRT-brief pauzeert het project",
                                    "MIRT letter pauses the project")),
     ]
-    return View(type="modal", callback_id=CallbackId.DOSSIER_STATUS.value,
-                title=plain(_t(lang, f"Status {dossier.code}", f"Status {dossier.code}"),
-                            MAX_VIEW_TITLE),
-                submit=plain(_t(lang, "Opslaan", "Save"), MAX_VIEW_TITLE),
+    return _modal(CallbackId.DOSSIER_STATUS, f"Status {dossier.code}",
+                  _t(lang, "Opslaan", "Save"), blocks, lang,
+                  metadata(dossier=dossier.id, version=dossier.version, channel=channel_id))
+
+
+def _modal(callback: CallbackId, title: str, submit: str, blocks: list[Block], lang: str,
+           private_metadata: str) -> View:
+    """A form with the shared close button and Slack's title limits."""
+    return View(type="modal", callback_id=callback.value,
+                title=plain(title, MAX_VIEW_TITLE), submit=plain(submit, MAX_VIEW_TITLE),
                 close=plain(_t(lang, "Annuleren", "Cancel"), MAX_VIEW_TITLE),
-                private_metadata=metadata(dossier=dossier.id, version=dossier.version,
-                                          channel=channel_id),
-                blocks=blocks)
+                private_metadata=private_metadata, blocks=blocks)
