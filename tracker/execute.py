@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from tracker.commands import Command
 from tracker.errors import InvalidInput
-from tracker.models import Role
+from tracker.models import Dossier, Role
 from tracker.results import (
     DeadlineAdded,
     DeadlineChanged,
@@ -71,7 +71,9 @@ def _dossier_list(args: Args, c: Ctx) -> Result:
     filter_text = args.get("filter", "")
     found, total = ds.page_dossiers(session=c.session, filter_text=filter_text)
     if total == 1 and filter_text and not args.get("explicit"):
-        return DossierShown(ds.dossier_card(session=c.session, dossier=found[0], now=c.now))
+        dossier = c.session.get(Dossier, found[0].id)
+        assert dossier is not None  # just listed, in the same transaction
+        return DossierShown(ds.dossier_card(session=c.session, dossier=dossier, now=c.now))
     return DossierList(found, filter_text, total=total)
 
 

@@ -147,6 +147,8 @@ class Deadline(SQLModel, table=True):
         Index("ix_deadline_status_due", "status", "due_date", "rrule", "dossier_id"),
         # a dossier's open deadlines by date (the card); the tick's recurring and own ladders
         Index("ix_deadline_dossier_status_due", "dossier_id", "status", "due_date"),
+        # counting a long list: the open, non-recurring deadlines of each closed dossier
+        Index("ix_deadline_dossier_status_rrule_due", "dossier_id", "status", "rrule", "due_date"),
         Index("ix_deadline_status_rrule", "status", "rrule"),
         Index("ix_deadline_status_offsets", "status", "offsets"),
     )
@@ -196,6 +198,7 @@ class Event(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_event_dossier_at", "dossier_id", "at"),
+        Index("ix_event_dossier_kind_at", "dossier_id", "kind", "at"),  # the card's last notes
         Index("ix_event_at", "at"),
     )
 

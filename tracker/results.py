@@ -8,7 +8,7 @@ from typing import Any
 
 from tracker.models import Deadline, Dossier, Event, Member, Programme
 from tracker.services.deadlines import Upcoming
-from tracker.services.dossiers import DossierCard
+from tracker.services.dossiers import DossierCard, DossierLine
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class HelpResult:
 class DossierList:
     """One page of the dossier list; `total` counts every match."""
 
-    dossiers: list[Dossier]
+    dossiers: list[DossierLine]
     filter: str = ""
     total: int | None = None
     page: int = 0

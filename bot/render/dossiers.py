@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -28,7 +29,7 @@ from tracker.dates import format_date
 from tracker.labels import RAG_EMOJI, kind_label, line_label, programme_status_label, rag_label
 from tracker.models import Dossier
 from tracker.results import DossierChanged
-from tracker.services.dossiers import LIST_PAGE_SIZE, DossierCard
+from tracker.services.dossiers import LIST_PAGE_SIZE, DossierCard, DossierLine
 from tracker.text import format_eur
 
 DOSSIERS_PER_PAGE = LIST_PAGE_SIZE
@@ -44,7 +45,7 @@ def rag_text(rag: str, lang: str) -> str:
     return f"{RAG_EMOJI.get(rag, '')} {rag_label(rag, lang)}".strip()
 
 
-def dossier_line(d: Dossier, lang: str) -> str:
+def dossier_line(d: Dossier | DossierLine, lang: str) -> str:
     """One line of the dossier list."""
     owner = f" · {user_ref(d.owner)}" if d.owner else ""
     return f"{RAG_EMOJI.get(d.rag, '')} *{d.code}* — {escape_user_text(d.title)}{owner}"
@@ -55,7 +56,7 @@ def page_button_value(filter_text: str, page_number: int) -> str:
     return json.dumps({"filter": filter_text[:MAX_FILTER_IN_VALUE], "page": page_number})
 
 
-def render_dossier_list(dossiers: list[Dossier], *, filter_text: str = "", page_number: int = 0,
+def render_dossier_list(dossiers: Sequence[Dossier | DossierLine], *, filter_text: str = "", page_number: int = 0,
                         lang: str = "nl", total: int | None = None) -> Message:
     """All (or the filtered) dossiers, 100 a page, with a button to the next page.
 

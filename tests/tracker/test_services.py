@@ -142,6 +142,46 @@ def test_upcoming_lists_overdue_first_and_recurring_occurrences(session, now, n3
                         due=today, rrule="FREQ=SOMETIMES")
 
 
+def test_upcoming_page_shows_the_first_and_counts_every_open_one(session, now, n35):
+    """The page is cut in SQL; the count leaves out closed dossiers and adds the occurrences
+    of recurring deadlines, for every window and for one dossier."""
+    today = now.astimezone(AMS).date()
+    zwm = resolve_dossier(session, "ZWM")
+    ztm = resolve_dossier(session, "ZTM")
+    for dossier, days in ((n35, range(-3, 12)), (zwm, range(0, 20, 2)), (ztm, range(-1, 5))):
+        for day in days:
+            dl.add_deadline(session=session, now=now, actor="U1", dossier=dossier,
+                            title=f"{dossier.code} dag {day}", due=today + timedelta(days=day))
+    done = dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="Klaar",
+                           due=today + timedelta(days=1))
+    dl.complete_deadline(session=session, now=now, actor="U1", deadline=done)
+    dl.add_deadline(session=session, now=now, actor="U1", dossier=zwm, title="Wekelijks",
+                    due=today, rrule="FREQ=WEEKLY")
+    ds.archive_dossier(session=session, now=now, actor="U1", dossier=ztm)
+    session.flush()
+    until = today + timedelta(days=13)
+
+    def page(**options):
+        items, total = dl.upcoming_page(session=session, now=now, tz=AMS, until=until, **options)
+        return [(i.deadline.title, i.due) for i in items], total
+
+    everything, total = page()
+    # N35: 15 dated (3 overdue); ZWM: 7 dated up to day 13 and 2 weekly occurrences; ZTM closed
+    assert total == len(everything) == 15 + 7 + 2
+    assert everything[:3] == [(f"N35 dag {d}", today + timedelta(days=d)) for d in (-3, -2, -1)]
+    assert [due for _, due in everything] == sorted(due for _, due in everything)
+    first, first_total = page(limit=5)
+    assert (first, first_total) == (everything[:5], total)
+    overdue, overdue_total = page(only_overdue=True, limit=2)
+    assert (len(overdue), overdue_total) == (2, 3)
+    coming, coming_total = page(include_overdue=False, limit=4)
+    assert (coming, coming_total) == (everything[3:7], total - 3)
+    own, own_total = page(dossier=zwm, limit=3)
+    assert own_total == 9 and [t for t, _ in own] == ["ZWM dag 0", "Wekelijks", "ZWM dag 2"]
+    closed, closed_total = page(dossier=ztm, limit=3)
+    assert (closed, closed_total) == ([], 0)
+
+
 def test_bad_input_writes_nothing(session, now, n35):
     before = (_count(session, Event), _count(session, Deadline))
     for title in ("", " ", "x" * 201):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from tracker.errors import InvalidInput
@@ -245,27 +247,18 @@ def upcoming_page(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
     """
     require_aware(now)
     today = now.astimezone(tz).date()
-    is_open: list[Any] = [Deadline.status == DeadlineStatus.OPEN.value]
+    window = "overdue" if only_overdue else ("all" if include_overdue else "coming")
+    pairs, count, recurring = _upcoming_statements(dossier is not None, window, limit)
+    params: dict[str, Any] = {"until": until, "today": today}
     if dossier is not None:
-        is_open.append(Deadline.dossier_id == dossier.id)
-    single = [*is_open, col(Deadline.rrule).is_(None), Deadline.due_date <= until]
-    if only_overdue:
-        single.append(Deadline.due_date < today)
-    elif not include_overdue:
-        single.append(Deadline.due_date >= today)
-    pairs = (select(Deadline, Dossier).join(Dossier, col(Dossier.id) == Deadline.dossier_id)
-             .where(Dossier.phase != Phase.CLOSED.value))
-    ordered = pairs.where(*single).order_by(Deadline.due_date,
-                                            col(Deadline.due_time).nulls_first(), Deadline.id)
-    if limit is not None:
-        ordered = ordered.limit(limit)
-    items = [Upcoming(d, dos, d.due_date, d.due_date < today) for d, dos in session.exec(ordered)]
+        params["dossier_id"] = dossier.id
+    items = [Upcoming(d, dos, d.due_date, d.due_date < today)
+             for d, dos in session.exec(pairs, params=params)]
     total = len(items)
     if limit is not None and total == limit:
-        total = _count_in_open_dossiers(session, single)
-    if not only_overdue:
-        # No date condition: the (status, rrule) index finds the few recurring ones.
-        for d, dos in session.exec(pairs.where(*is_open, col(Deadline.rrule).is_not(None))):
+        total = int(session.exec(count, params=params).one())
+    if recurring is not None:
+        for d, dos in session.exec(recurring, params=params):
             found = [Upcoming(d, dos, day, False) for day in occurrences(d, today, until)]
             items.extend(found)
             total += len(found)
@@ -273,19 +266,40 @@ def upcoming_page(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
     return (items if limit is None else items[:limit]), total
 
 
-def _count_in_open_dossiers(session: Session, conditions: list[Any]) -> int:
-    """How many deadlines meet `conditions` in dossiers that are not closed.
+@functools.cache
+def _upcoming_statements(by_dossier: bool, window: str, limit: int | None) -> tuple[Any, Any, Any]:
+    """`upcoming_page`'s statements for one shape, built once with bound parameters
+    (`until`, `today`, `dossier_id`): building and cache-keying a statement costs SQLAlchemy
+    more than SQLite takes to run it.
 
-    All that meet them (the (status, due_date, rrule, dossier_id) index answers that without
-    reading a row) minus those of closed dossiers (few): a long list is counted in a fraction
-    of a millisecond instead of a look-up per deadline.
+    The pairs: dated deadlines and their dossiers, in order, up to `limit`. The count: all
+    that qualify (the (status, due_date, rrule, dossier_id) index answers without reading a
+    row) minus those of closed dossiers (few: counted per closed dossier by the (dossier_id,
+    status, rrule, due_date) index), in one statement. The recurring ones (None when only
+    overdue ones are asked): no date condition, the (status, rrule) index finds the few.
     """
-    everything = select(func.count()).select_from(Deadline).where(*conditions)
-    closed = (select(func.count()).select_from(Deadline)
-              .join(Dossier, col(Dossier.id) == Deadline.dossier_id)
-              .where(*conditions, Dossier.phase == Phase.CLOSED.value))
-    return int(session.execute(everything).scalar_one()) - int(
-        session.execute(closed).scalar_one())
+    is_open: list[Any] = [Deadline.status == DeadlineStatus.OPEN.value]
+    if by_dossier:
+        is_open.append(Deadline.dossier_id == bindparam("dossier_id"))
+    single = [*is_open, col(Deadline.rrule).is_(None), Deadline.due_date <= bindparam("until")]
+    if window == "overdue":
+        single.append(Deadline.due_date < bindparam("today"))
+    elif window == "coming":
+        single.append(Deadline.due_date >= bindparam("today"))
+    both = (select(Deadline, Dossier).join(Dossier, col(Dossier.id) == Deadline.dossier_id)
+            .where(Dossier.phase != Phase.CLOSED.value))
+    pairs = both.where(*single).order_by(Deadline.due_date, col(Deadline.due_time).nulls_first(),
+                                         Deadline.id)
+    if limit is not None:
+        pairs = pairs.limit(limit)
+    everything = select(func.count()).select_from(Deadline).where(*single)
+    per_closed = everything.where(Deadline.dossier_id == Dossier.id).scalar_subquery()
+    in_closed = select(func.coalesce(func.sum(per_closed), 0)).where(
+        Dossier.phase == Phase.CLOSED.value)
+    count = select(everything.scalar_subquery() - in_closed.scalar_subquery())
+    recurring = (None if window == "overdue"
+                 else both.where(*is_open, col(Deadline.rrule).is_not(None)))
+    return pairs, count, recurring
 
 
 def _when_text(deadline: Deadline) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from tracker.errors import Ambiguous, InvalidInput, NotFound
@@ -11,6 +12,8 @@ from tracker.models import Deadline, Dossier, Phase, Programme
 from tracker.text import fold
 
 MAX_REF = 200
+# Built once: building a statement costs SQLAlchemy more than SQLite takes to run it.
+_BY_CODE = select(Dossier).where(Dossier.code_folded == bindparam("code"))
 
 
 def resolve_dossier(session: Session, ref: str, *, include_closed: bool = True) -> Dossier:
@@ -22,7 +25,7 @@ def resolve_dossier(session: Session, ref: str, *, include_closed: bool = True) 
                            example="/dossier show N35")
     if len(ref) > MAX_REF:
         raise InvalidInput("Die dossierverwijzing is te lang.", "That dossier reference is too long.")
-    by_code = session.exec(select(Dossier).where(Dossier.code_folded == key)).first()
+    by_code = session.exec(_BY_CODE, params={"code": key}).first()
     if by_code is not None:
         return by_code
     dossiers = list(session.exec(select(Dossier)))
