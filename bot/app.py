@@ -9,7 +9,8 @@ deterministic, low latency, and the ack carries the answer well within Slack's 3
 Anything that talks to Slack or may be slow (views.open, response_url replies, App Home
 refreshes, building and posting a digest) goes into `context["outbox"]` and is handed to a
 small worker pool (`send_outbox`) once the request's transaction has committed, so it never
-reads stale data. Not Bolt's lazy listeners: those deep-copy the whole request and start a
+reads stale data; the App Home refresh after a change waits until the user's burst of
+changes is over (`bot.debounce`), so a row of clicks builds the tab once, not per click. Not Bolt's lazy listeners: those deep-copy the whole request and start a
 thread for every request, also when there is nothing to send (about 1 ms a command).
 
 Unit of work: the global middleware opens one session per request (`context["session"]`);
@@ -48,6 +49,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.debounce import Debouncer
 from tracker.app import utc_now
 from tracker.errors import LobbyError
 from tracker.settings import Settings
@@ -67,6 +69,10 @@ log.addFilter(_TokenFromEnvironmentFilter())
 
 Clock = Callable[[], datetime]
 DIGEST_WORKERS = 2
+# After a change the user's App Home is republished once their burst of changes is over:
+# a second of quiet, and at most ten seconds after the first change (bot.debounce).
+HOME_REFRESH_DELAY = 1.0
+HOME_REFRESH_MAX_WAIT = 10.0
 
 
 @dataclass
@@ -88,6 +94,7 @@ class Deps:
     digest_pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
         max_workers=DIGEST_WORKERS, thread_name_prefix="lobby-digest"))
     pending: list[Future[Any]] = field(default_factory=list)
+    home_refresh: Debouncer | None = None  # set by create_app: it needs the Web API client
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
         return self
@@ -103,7 +110,10 @@ class Deps:
             self.pending = [f for f in self.pending if not f.done()] + [future]
 
     def drain(self, timeout: float = 60.0) -> None:
-        """Wait until all queued after-ack work has run (tests, benches, shutdown)."""
+        """Wait until all queued after-ack work has run (tests, benches, shutdown), including
+        the App Home refreshes still waiting for their burst to end."""
+        if self.home_refresh is not None:
+            self.home_refresh.flush(timeout)
         while True:
             with self.lock:
                 pending, self.pending = self.pending, []
@@ -195,6 +205,8 @@ def create_app(settings: Settings, *, engine: Engine, client: WebClient | None =
         logger=log,
     )
     app.lobby_deps = deps
+    deps.home_refresh = Debouncer(functools.partial(_publish_home, deps, client),
+                                  delay=HOME_REFRESH_DELAY, max_wait=HOME_REFRESH_MAX_WAIT)
     app.use(_request_scope(deps))
     app.error(handle_error)
     register_listeners(app)
@@ -254,7 +266,8 @@ def transactional(listener: Callable[..., None]) -> Callable[..., None]:
 
 
 def send_outbox(context: BoltContext) -> None:
-    """Hand the request's queued Slack calls to the worker pool (once, after the commit)."""
+    """Hand the request's queued Slack calls to the worker pool (once, after the commit);
+    App Home refreshes after a change wait for the user's burst of changes to end."""
     items = context.get("outbox")
     if not items or context.get("outbox_sent"):
         return
@@ -262,9 +275,24 @@ def send_outbox(context: BoltContext) -> None:
     from bot.listeners.outbox import deliver
 
     deps: Deps = context["deps"]
-    pool = deps.digest_pool if any(i.get("op") == "digest" for i in items) else deps.outbox_pool
-    deps.submit(pool, deliver, list(items), deps=deps, client=context.client,
-                respond=context.respond)
+    calls = []
+    for item in items:
+        if item.get("op") == "refresh_home" and deps.home_refresh is not None:
+            deps.home_refresh.touch(item["user"])
+        else:
+            calls.append(item)
+    if not calls:
+        return
+    pool = deps.digest_pool if any(i.get("op") == "digest" for i in calls) else deps.outbox_pool
+    deps.submit(pool, deliver, calls, deps=deps, client=context.client, respond=context.respond)
+
+
+def _publish_home(deps: Deps, client: WebClient, user_id: str) -> None:
+    """Queue the republishing of `user_id`'s App Home (the debounced refresh's action)."""
+    from bot.listeners.outbox import deliver
+
+    deps.submit(deps.outbox_pool, deliver, [{"op": "publish_home", "user": user_id}],
+                deps=deps, client=client, respond=None)
 
 
 def _rollback(session: Session | None) -> None:

@@ -118,7 +118,7 @@ def _after_change(context: BoltContext, body: dict[str, Any], note: str, user_id
         _respond(context, _closed_reminder(body, note), replace=True)
     else:
         _respond(context, render_notice(note))
-    context["outbox"].append({"op": "publish_home", "user": user_id})
+    context["outbox"].append({"op": "refresh_home", "user": user_id})
 
 
 def handle_reminder_done(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:

@@ -52,7 +52,7 @@ def run_slash_command(command: str, text: str, *, user_id: str | None, session: 
                        "channel": channel_id}])
     today = now.astimezone(settings.tz).date()
     message = render_result(result, lang=lang, tz=settings.tz, today=today)
-    outbox = [{"op": "publish_home", "user": user_id}] if parsed.mutates and user_id else []
+    outbox = [{"op": "refresh_home", "user": user_id}] if parsed.mutates and user_id else []
     return Reply(message, outbox)
 
 

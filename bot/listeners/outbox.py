@@ -2,7 +2,8 @@
 
 Listeners append operations to `context["outbox"]`; `deliver` runs them once the request's
 transaction is committed. Each operation is a small dict: `respond` (a response_url message),
-`open_view`, `publish_home`, `ephemeral`, `digest`.
+`open_view`, `publish_home`, `ephemeral`, `digest`. `refresh_home` (after a change) never
+reaches `deliver`: `send_outbox` debounces it into a `publish_home` once the burst is over.
 """
 
 from __future__ import annotations

@@ -99,7 +99,7 @@ def _amount(view: dict[str, Any], block_id: str, lang: str) -> int | None:
 
 
 def _confirm(context: BoltContext, meta: dict[str, Any], user_id: str, message: Any) -> None:
-    outbox = [{"op": "publish_home", "user": user_id}]
+    outbox = [{"op": "refresh_home", "user": user_id}]
     if meta.get("channel"):
         outbox.insert(0, {"op": "ephemeral", "channel": meta["channel"], "user": user_id,
                           "payload": message.payload()})

@@ -12,8 +12,8 @@ from bot.render.deadlines import deadline_line
 from bot.render.dossiers import dossier_line, rag_text
 from bot.render.limits import MAX_VIEW_BLOCKS, context, header, pack_lines, sections
 from tracker.dates import format_date
-from tracker.models import Dossier
 from tracker.services.deadlines import Upcoming
+from tracker.services.dossiers import DossierLine
 
 # Blocks each part may use, so a huge list never squeezes out the others.
 BUDGET = {"mine": 20, "overdue": 20, "upcoming": 25, "rag": 20}
@@ -28,10 +28,10 @@ class HomeData:
     """What the Home tab shows, gathered by the listener."""
 
     user_id: str
-    mine: list[Dossier] = field(default_factory=list)
+    mine: list[DossierLine] = field(default_factory=list)
     overdue: list[Upcoming] = field(default_factory=list)
     upcoming: list[Upcoming] = field(default_factory=list)
-    dossiers: list[Dossier] = field(default_factory=list)
+    dossiers: list[DossierLine] = field(default_factory=list)
     today: object = None
     overdue_total: int | None = None  # when the lists were cut short in the query
     upcoming_total: int | None = None

@@ -37,10 +37,12 @@ from tracker.scheduling.items import (
 from tracker.services.deadlines import (
     DEFAULT_OFFSETS,
     FALLBACK_OFFSETS,
+    DeadlineLine,
     list_upcoming,
     occurrences,
     offsets_for,
 )
+from tracker.services.dossiers import DossierLine
 from tracker.settings import Settings
 
 AGENDA_TIME = time(8, 30)
@@ -142,7 +144,7 @@ def channel_for(dossier: Dossier, settings: Settings) -> str | None:
     return dossier.channel or settings.lobby_default_channel or None
 
 
-def deadline_info(deadline: Deadline, dossier: Dossier) -> DeadlineInfo:
+def deadline_info(deadline: Deadline | DeadlineLine, dossier: Dossier | DossierLine) -> DeadlineInfo:
     """The snapshot a message needs."""
     assert deadline.id is not None
     return DeadlineInfo(id=deadline.id, version=deadline.version, title=deadline.title,

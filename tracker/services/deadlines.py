@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -23,6 +24,8 @@ from tracker.services.common import (
     require_aware,
     required_text,
 )
+from tracker.services.dossiers import LINE_COLUMNS as DOSSIER_LINE_COLUMNS
+from tracker.services.dossiers import DossierLine
 from tracker.text import fold
 
 DEFAULT_OFFSETS: dict[str, tuple[int, ...]] = {
@@ -49,12 +52,29 @@ KIND_HINTS: tuple[tuple[str, DeadlineKind], ...] = (
 )
 
 
+class DeadlineLine(NamedTuple):
+    """What a list, the Home tab and the agenda show of a deadline: read as columns, not as a
+    whole record (thirty lines with their dossiers in a third of the time)."""
+
+    id: int
+    version: int
+    title: str
+    kind: str
+    due_date: date
+    due_time: time | None
+    approximate: bool
+    rrule: str | None
+
+
+LINE_COLUMNS = [getattr(Deadline, name) for name in DeadlineLine._fields]
+
+
 @dataclass(frozen=True)
 class Upcoming:
     """One due date in a list: a deadline (or one occurrence of a recurring one)."""
 
-    deadline: Deadline
-    dossier: Dossier
+    deadline: Deadline | DeadlineLine
+    dossier: Dossier | DossierLine
     due: date
     overdue: bool
 
@@ -221,7 +241,7 @@ def set_offsets(*, session: Session, now: datetime, actor: str | None, deadline:
     return deadline
 
 
-def occurrences(deadline: Deadline, start: date, end: date) -> list[date]:
+def occurrences(deadline: Deadline | DeadlineLine, start: date, end: date) -> list[date]:
     """Due dates of `deadline` within [start, end]: one, or each occurrence of its RRULE."""
     if not deadline.rrule:
         return [deadline.due_date] if start <= deadline.due_date <= end else []
@@ -253,17 +273,23 @@ def upcoming_page(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
     if dossier is not None:
         params["dossier_id"] = dossier.id
     items = [Upcoming(d, dos, d.due_date, d.due_date < today)
-             for d, dos in session.exec(pairs, params=params)]
+             for d, dos in _lines(session.exec(pairs, params=params))]
     total = len(items)
     if limit is not None and total == limit:
         total = int(session.exec(count, params=params).one())
     if recurring is not None:
-        for d, dos in session.exec(recurring, params=params):
+        for d, dos in _lines(session.exec(recurring, params=params)):
             found = [Upcoming(d, dos, day, False) for day in occurrences(d, today, until)]
             items.extend(found)
             total += len(found)
     items.sort(key=lambda item: (item.due, item.deadline.due_time or time(), item.deadline.id or 0))
     return (items if limit is None else items[:limit]), total
+
+
+def _lines(rows: Iterable[Any]) -> list[tuple[DeadlineLine, DossierLine]]:
+    """Rows of `LINE_COLUMNS` + the dossier's line columns, as (deadline, dossier) lines."""
+    width = len(LINE_COLUMNS)
+    return [(DeadlineLine(*row[:width]), DossierLine(*row[width:])) for row in rows]
 
 
 @functools.cache
@@ -272,7 +298,7 @@ def _upcoming_statements(by_dossier: bool, window: str, limit: int | None) -> tu
     (`until`, `today`, `dossier_id`): building and cache-keying a statement costs SQLAlchemy
     more than SQLite takes to run it.
 
-    The pairs: dated deadlines and their dossiers, in order, up to `limit`. The count: all
+    The pairs: dated deadlines and their dossiers (as lines), in order, up to `limit`. The count: all
     that qualify (the (status, due_date, rrule, dossier_id) index answers without reading a
     row) minus those of closed dossiers (few: counted per closed dossier by the (dossier_id,
     status, rrule, due_date) index), in one statement. The recurring ones (None when only
@@ -286,7 +312,8 @@ def _upcoming_statements(by_dossier: bool, window: str, limit: int | None) -> tu
         single.append(Deadline.due_date < bindparam("today"))
     elif window == "coming":
         single.append(Deadline.due_date >= bindparam("today"))
-    both = (select(Deadline, Dossier).join(Dossier, col(Dossier.id) == Deadline.dossier_id)
+    both = (select(*LINE_COLUMNS, *DOSSIER_LINE_COLUMNS)
+            .join(Dossier, col(Dossier.id) == Deadline.dossier_id)
             .where(Dossier.phase != Phase.CLOSED.value))
     pairs = both.where(*single).order_by(Deadline.due_date, col(Deadline.due_time).nulls_first(),
                                          Deadline.id)

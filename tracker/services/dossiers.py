@@ -208,22 +208,16 @@ def archive_dossier(*, session: Session, now: datetime, actor: str | None, dossi
 
 
 def list_dossiers(*, session: Session, filter_text: str = "",
-                  include_closed: bool = False) -> list[Dossier]:
-    """Dossiers by code; `filter_text` matches code, title, line, RAG or owner."""
-    query = select(Dossier).order_by(Dossier.code)
-    if not include_closed:
-        query = query.where(Dossier.phase != Phase.CLOSED.value)
-    dossiers = list(session.exec(query))
+                  include_closed: bool = False) -> list[DossierLine]:
+    """Dossiers by code, as list lines; `filter_text` matches code, title, line, RAG or owner."""
+    rows = session.exec(_LINES_ALL if include_closed else _LINES_OPEN)
     key = fold(filter_text or "")
-    if not key:
-        return dossiers
     rag = RAG_WORDS.get(key)
-    if rag:
-        return [d for d in dossiers if d.rag == rag]
     words = key.split()
-    return [d for d in dossiers
-            if all(w in f"{d.code_folded} {fold(d.title)} {d.line} {d.owner or ''}".lower()
-                   for w in words)]
+    return [DossierLine(*row[:_LINE_WIDTH]) for row in rows
+            if not key or (row.rag == rag if rag else all(
+                w in f"{row.code_folded} {fold(row.title)} {row.line} {row.owner or ''}".lower()
+                for w in words))]
 
 
 LIST_PAGE_SIZE = 100
@@ -238,8 +232,7 @@ def page_dossiers(*, session: Session, filter_text: str = "", page: int = 0,
     if key and not rag:  # words of titles, folded: matched in Python
         found = list_dossiers(session=session, filter_text=filter_text)
         start = max(page, 0) * per_page
-        return [DossierLine(d.id or 0, d.code, d.title, d.rag, d.owner)
-                for d in found[start:start + per_page]], len(found)
+        return found[start:start + per_page], len(found)
     count, rows = _PAGE_BY_RAG if rag else _PAGE_ALL
     params = {"rag": rag, "limit": per_page}
     total = session.exec(count, params=params).one()
@@ -254,12 +247,17 @@ def _page_statements(*, by_rag: bool) -> tuple[Any, Any]:
     where = [Dossier.phase != Phase.CLOSED.value]
     if by_rag:
         where.append(Dossier.rag == bindparam("rag"))
-    rows = (select(*[getattr(Dossier, name) for name in DossierLine._fields])
-            .where(*where).order_by(Dossier.code)
+    rows = (select(*LINE_COLUMNS).where(*where).order_by(Dossier.code)
             .offset(bindparam("offset")).limit(bindparam("limit")))
     return select(func.count()).select_from(Dossier).where(*where), rows
 
 
+# What a list line shows (also beside a deadline), and what a filter also reads (the folded
+# code, the line).
+LINE_COLUMNS = [getattr(Dossier, name) for name in DossierLine._fields]
+_LINE_WIDTH = len(LINE_COLUMNS)
+_LINES_ALL = select(*LINE_COLUMNS, Dossier.code_folded, Dossier.line).order_by(Dossier.code)
+_LINES_OPEN = _LINES_ALL.where(Dossier.phase != Phase.CLOSED.value)
 _PAGE_ALL = _page_statements(by_rag=False)
 _PAGE_BY_RAG = _page_statements(by_rag=True)
 

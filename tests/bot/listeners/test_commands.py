@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -55,7 +56,9 @@ def test_read_commands_in_dutch_and_english(team: Session, slash, command: str, 
     assert snapshot(team) == before
 
 
-def test_status_change_in_dutch_and_english(team: Session, slash, slack_double: SlackDouble) -> None:
+def test_status_change_in_dutch_and_english(team: Session, app, slash,
+                                            slack_double: SlackDouble) -> None:
+    app.lobby_deps.home_refresh.delay = app.lobby_deps.home_refresh.max_wait  # one burst
     text = shown(slash("/dossier", "status N35 oranje Motie aangenomen"))
     assert "rood → " in text
     assert "oranje" in text
@@ -63,8 +66,13 @@ def test_status_change_in_dutch_and_english(team: Session, slash, slack_double: 
     team.expire_all()
     assert team.exec(select(Dossier).where(Dossier.code == "ZWM")).one().rag == "red"
     assert "funding gap" in text
-    published = slack_double.wait_for_calls("views.publish", 2)
-    assert published[0].params["user_id"] == "U0ANNEKE"
+    assert slack_double.calls_to("views.publish") == []  # the burst is not over yet
+    app.lobby_deps.drain()
+    published = slack_double.calls_to("views.publish")
+    # Two changes in a row: the Home tab is built once, after both, and shows both.
+    assert [p.params["user_id"] for p in published] == ["U0ANNEKE"]
+    home = json.dumps(published[0].params["view"], ensure_ascii=False)
+    assert "RAG-overzicht" in home and "*N35*" in home and "*ZWM*" in home
 
 
 def test_deadline_add_names_id_and_date_in_words(team: Session, slash) -> None:
