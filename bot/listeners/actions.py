@@ -236,7 +236,7 @@ def _open_modal(modal: str) -> Any:
         view = modal_for(ModalRequested(modal, dossier), session=session, lang=deps.lang,
                          channel_id=channel)
         context["outbox"].append({"op": "open_view", "trigger_id": body.get("trigger_id"),
-                                  "view": view.to_dict()})
+                                  "view": view})
     handle.__name__ = f"handle_open_{modal}"
     return handle
 

@@ -42,7 +42,7 @@ def run_slash_command(command: str, text: str, *, user_id: str | None, session: 
     result = execute(parsed, session=session, now=now, actor=user_id, settings=settings)
     if isinstance(result, ModalRequested):
         view = modal_for(result, session=session, lang=lang, channel_id=channel_id)
-        return Reply(None, [{"op": "open_view", "trigger_id": trigger_id, "view": view.to_dict()}])
+        return Reply(None, [{"op": "open_view", "trigger_id": trigger_id, "view": view}])
     if isinstance(result, DigestRequested):
         label = result.period.label(lang)
         notice = (f":hourglass: Digest over {label} wordt gemaakt…" if lang == "nl"

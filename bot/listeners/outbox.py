@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
+from bot.render.message import block_json
 from tracker.db import session_scope
 
 log = logging.getLogger("lobbytracker.slack")
@@ -38,7 +39,7 @@ def run_operation(item: dict[str, Any], *, deps: Any, client: WebClient,
             raise ValueError("no response_url to answer on")
         respond(**item["payload"])
     elif op == "open_view":
-        client.views_open(trigger_id=item["trigger_id"], view=item["view"])
+        client.views_open(trigger_id=item["trigger_id"], view=block_json(item["view"]))
     elif op == "ephemeral":
         payload = {k: v for k, v in item["payload"].items() if k != "response_type"}
         client.chat_postEphemeral(channel=item["channel"], user=item["user"], **payload)
@@ -47,7 +48,7 @@ def run_operation(item: dict[str, Any], *, deps: Any, client: WebClient,
 
         with session_scope(deps.engine) as session:
             view = home_view(session=session, user_id=item["user"], deps=deps, now=deps.clock())
-        client.views_publish(user_id=item["user"], view=view.to_dict())
+        client.views_publish(user_id=item["user"], view=block_json(view))
     elif op == "digest":
         from bot.listeners.digest import deliver_digest
 

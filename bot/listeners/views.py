@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from bot.app import transactional
 from bot.ids import CallbackId
 from bot.render.dossiers import render_dossier_changed
+from bot.render.message import block_json
 from bot.render.modals import (
     render_deadline_add_modal,
     render_dossier_edit_modal,
@@ -145,7 +146,7 @@ def handle_dossier_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
     session, now, lang = context["session"], context["now"], deps.lang
     meta = _meta(view)
     dossier = _form_dossier(session, meta)
-    shown = render_dossier_edit_modal(dossier, lang=lang).to_dict()
+    shown = block_json(render_dossier_edit_modal(dossier, lang=lang))
     initial = {b["block_id"]: (b["element"].get("initial_value")
                                or (b["element"].get("initial_option") or {}).get("value"))
                for b in shown["blocks"] if b.get("type") == "input"}

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from bot.render.message import block_json
+
 RULE = "─" * 60
 
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
@@ -16,11 +18,6 @@ _EMOJI = {":large_green_circle:": "🟢", ":large_orange_circle:": "🟠", ":red
           ":warning:": "⚠", ":white_check_mark:": "✔", ":calendar:": "📅", ":memo:": "📝",
           ":bell:": "🔔", ":hourglass:": "⏳", ":house:": "🏠", ":x:": "✖",
           ":information_source:": "ℹ"}
-
-
-def _as_dict(block: Any) -> Any:
-    to_dict = getattr(block, "to_dict", None)
-    return to_dict() if callable(to_dict) else block
 
 
 def mrkdwn_to_text(text: str) -> str:
@@ -117,7 +114,7 @@ def blocks_to_text(blocks: Iterable[Any] | None) -> str:
     """Block Kit blocks (objects or dicts) as lines of plain text, as a reader would see them."""
     lines: list[str] = []
     for raw in blocks or []:
-        block = _as_dict(raw)
+        block = block_json(raw)
         if isinstance(block, dict):
             lines.extend(_block(block))
     return "\n".join(lines)
@@ -125,7 +122,7 @@ def blocks_to_text(blocks: Iterable[Any] | None) -> str:
 
 def view_to_text(view: Any) -> str:
     """A modal or Home tab view as text: its title, then its blocks."""
-    data = _as_dict(view) or {}
+    data = block_json(view) or {}
     title = _text(data.get("title")) if data.get("title") else ""
     body = blocks_to_text(data.get("blocks"))
     return f"▌{title}\n{body}" if title else body

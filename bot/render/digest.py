@@ -21,6 +21,7 @@ from bot.render.limits import (
     pack_lines,
     truncate,
 )
+from bot.render.message import block_json
 from bot.render.mrkdwn import escape_user_text, plain_user_text
 from tracker.digest.model import Digest, DossierDigest, LineDigest, ProgrammeRow
 from tracker.digest.text import budget_table
@@ -58,7 +59,7 @@ class DigestMessage:
 
     def payload(self) -> dict[str, Any]:
         """Keyword arguments for chat.postMessage (without channel and thread_ts)."""
-        return {"text": fallback_text(self.text), "blocks": [b.to_dict() for b in self.blocks]}
+        return {"text": fallback_text(self.text), "blocks": [block_json(b) for b in self.blocks]}
 
 
 _UNSAFE = frozenset("<>&@")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk.models.basic_objects import JsonObject
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -21,6 +22,34 @@ from tracker.settings import Settings, load_settings
 
 ADMIN = "U0ADMIN"
 VIEWER = "U0JORIS"
+
+
+@pytest.fixture(autouse=True)
+def block_json_is_to_dict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Block Kit object the bot serialises in these tests is also run through slack_sdk's
+    own `to_dict()` (with its validators), and both must give the same JSON."""
+    import sys
+
+    import bot.listeners.outbox
+    import bot.listeners.views
+    import bot.render.as_text
+    import bot.render.digest  # noqa: F401 (imported, so their block_json is checked too)
+    from bot.render import message
+
+    original = message.block_json
+
+    def checked(value: Any) -> Any:
+        fast = original(value)
+        if isinstance(value, JsonObject | list | tuple):
+            slow = ([v.to_dict() if isinstance(v, JsonObject) else v for v in value]
+                    if isinstance(value, list | tuple) else value.to_dict())
+            assert fast == slow, f"block_json differs from to_dict for {type(value).__name__}"
+        return fast
+
+    for module in list(sys.modules.values()):
+        if (getattr(module, "__name__", "").startswith("bot.")
+                and getattr(module, "block_json", None) is original):
+            monkeypatch.setattr(module, "block_json", checked)
 
 
 @pytest.fixture
