@@ -17,6 +17,7 @@ class ActionId(StrEnum):
     EDIT_DOSSIER = "edit_dossier"              # "Bewerken" on the dossier card → edit modal
     CHANGE_STATUS = "change_status"            # "Status wijzigen" → status modal
     ADD_DEADLINE = "add_deadline"              # "Deadline toevoegen" → add-deadline modal
+    DOSSIER_SEARCH = "dossier_search"          # add-deadline form, > 100 dossiers: search as you type
 
 
 class CallbackId(StrEnum):

@@ -29,7 +29,7 @@ _ID_HOLDERS = ("team", "user", "channel", "enterprise", "container", "view", "me
                "event", "authorizations", "actions", "state")
 _STRINGS = ("type", "command", "text", "user_id", "channel_id", "team_id", "trigger_id",
             "response_url", "callback_id", "action_id", "api_app_id", "event_id", "token",
-            "enterprise_id", "challenge")
+            "enterprise_id", "challenge", "value", "block_id")
 
 
 def _bad_ids(value: Any, name: str) -> str | None:
@@ -46,8 +46,8 @@ def _bad_ids(value: Any, name: str) -> str | None:
 
 # The payload types this app listens to (slash commands have no type); Bolt answers the
 # url_verification handshake and ssl_check itself.
-HANDLED_TYPES = frozenset({"block_actions", "view_submission", "view_closed", "event_callback",
-                           "url_verification", "app_rate_limited"})
+HANDLED_TYPES = frozenset({"block_actions", "block_suggestion", "view_submission", "view_closed",
+                           "event_callback", "url_verification", "app_rate_limited"})
 
 
 def not_ours(body: dict[str, Any]) -> bool:
@@ -70,7 +70,7 @@ def malformed(body: Any) -> str | None:
         if problem:
             return problem
     kind = body.get("type")
-    if kind in ("block_actions", "view_submission", "view_closed") and not (
+    if kind in ("block_actions", "block_suggestion", "view_submission", "view_closed") and not (
             isinstance(body.get("user"), dict) and body["user"].get("id")):
         return "no user"
     if kind == "block_actions":

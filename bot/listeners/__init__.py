@@ -6,10 +6,11 @@ from slack_bolt import App
 
 
 def register_listeners(app: App) -> None:
-    """Register every listener: slash commands, buttons, modals and events."""
-    from bot.listeners import actions, commands, events, views
+    """Register every listener: slash commands, buttons, modals, events and option loaders."""
+    from bot.listeners import actions, commands, events, options, views
 
     commands.register(app)
     actions.register(app)
     views.register(app)
     events.register(app)
+    options.register(app)

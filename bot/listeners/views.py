@@ -12,7 +12,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk.models.views import View
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.app import transactional
 from bot.ids import CallbackId
@@ -26,18 +26,11 @@ from bot.render.modals import (
 )
 from bot.render.results import render_result
 from tracker.errors import InvalidInput
-from tracker.models import Dossier, Phase, Role
+from tracker.models import Dossier, Role
 from tracker.results import DeadlineAdded, DossierChanged, ModalRequested
 from tracker.services import deadlines as dl
 from tracker.services import dossiers as ds
 from tracker.services.members import require_role
-from tracker.services.refs import resolve_dossier
-
-
-def open_dossiers(session: Session) -> list[Dossier]:
-    """Dossiers a deadline may be added to, by code."""
-    return list(session.exec(select(Dossier).where(Dossier.phase != Phase.CLOSED.value)
-                             .order_by(Dossier.code)))
 
 
 def modal_for(request: ModalRequested, *, session: Session, lang: str,
@@ -49,8 +42,8 @@ def modal_for(request: ModalRequested, *, session: Session, lang: str,
         return render_dossier_edit_modal(request.dossier, lang=lang, channel_id=channel_id)
     if request.modal == "dossier_status" and request.dossier is not None:
         return render_status_modal(request.dossier, lang=lang, channel_id=channel_id)
-    return render_deadline_add_modal(open_dossiers(session), selected=request.dossier, lang=lang,
-                                     channel_id=channel_id)
+    return render_deadline_add_modal(ds.list_dossiers(session=session), selected=request.dossier,
+                                     lang=lang, channel_id=channel_id)
 
 
 def _object(value: Any) -> dict[str, Any]:
@@ -59,9 +52,10 @@ def _object(value: Any) -> dict[str, Any]:
 
 def field(view: dict[str, Any], block_id: str) -> str | None:
     """The submitted value of one input (text, select, radio, date, time or number); None when
-    it is missing or not the shape Slack sends."""
+    it is missing or not the shape Slack sends. An input block holds one element: its value is
+    read whatever its action_id."""
     values = _object(_object(view.get("state")).get("values"))
-    value = _object(_object(values.get(block_id)).get("value"))
+    value = _object(next(iter(_object(values.get(block_id)).values()), None))
     option = _object(value.get("selected_option"))
     if isinstance(option.get("value"), str):
         return option["value"]
@@ -171,16 +165,12 @@ def handle_dossier_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
 def handle_deadline_add(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                         context: BoltContext) -> None:
     """Add the deadline from the form; the reply echoes its id and date in words."""
-    has_select = "dossier" in _object(_object(view.get("state")).get("values"))
-    deps, user_id = _start(context, body, "dossier" if has_select else "dossier_ref")
+    deps, user_id = _start(context, body, "dossier")
     session, now, lang, tz = context["session"], context["now"], deps.lang, deps.settings.tz
-    if has_select:
-        raw_dossier = field(view, "dossier") or ""
-        dossier = session.get(Dossier, int(raw_dossier)) if _digits(raw_dossier) else None
-        if dossier is None:
-            raise InvalidInput("Kies een dossier.", "Choose a dossier.")
-    else:
-        dossier = resolve_dossier(session, field(view, "dossier_ref") or "")
+    raw_dossier = field(view, "dossier") or ""
+    dossier = session.get(Dossier, int(raw_dossier)) if _digits(raw_dossier) else None
+    if dossier is None:
+        raise InvalidInput("Kies een dossier.", "Choose a dossier.")
     context["error_block"] = "due"
     try:
         due = date.fromisoformat(field(view, "due") or "")

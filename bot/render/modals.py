@@ -1,7 +1,8 @@
 """Modals: new dossier, edit dossier, add deadline, change status. Pure: data in, View out.
 
-Each input's block_id is the field name and its action_id is "value", so the view listener reads
-`state.values[<field>]["value"]` and puts validation errors next to the field by block_id.
+Each input's block_id is the field name and its action_id is "value" (the dossier search of the
+add-deadline form: "dossier_search", which Slack asks for options), so the view listener reads
+`state.values[<field>]` and puts validation errors next to the field by block_id.
 `private_metadata` carries the record id, its version (a stale edit becomes a Conflict) and the
 channel the form was opened from (where the confirmation goes).
 """
@@ -15,6 +16,7 @@ from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
     DatePickerElement,
+    ExternalDataSelectElement,
     InputBlock,
     MarkdownTextObject,
     NumberInputElement,
@@ -26,7 +28,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.ids import CallbackId
+from bot.ids import ActionId, CallbackId
 from bot.render.limits import (
     MAX_OPTION_TEXT,
     MAX_SELECT_OPTIONS,
@@ -37,6 +39,7 @@ from bot.render.limits import (
 from bot.render.mrkdwn import plain_user_text
 from tracker.labels import KINDS, LINES, RAG, RAG_EMOJI
 from tracker.models import Dossier
+from tracker.services.dossiers import DossierLine
 
 MAX_INPUT_LENGTH = 3000  # plain_text_input's own limit
 
@@ -123,22 +126,34 @@ def render_dossier_edit_modal(dossier: Dossier, *, lang: str = "nl",
                   metadata(dossier=dossier.id, version=dossier.version, channel=channel_id))
 
 
-def render_deadline_add_modal(dossiers: Sequence[Dossier], *, selected: Dossier | None = None,
-                              lang: str = "nl", channel_id: str | None = None) -> View:
+def dossier_option(d: Dossier | DossierLine) -> Option:
+    """A dossier in a select: "N35 — N35 Wijthmen–Nijverdal", its id as the value."""
+    return _option(str(d.id), plain_user_text(f"{d.code} — {d.title}"))
+
+
+def render_deadline_add_modal(dossiers: Sequence[Dossier | DossierLine], *,
+                              selected: Dossier | None = None, lang: str = "nl",
+                              channel_id: str | None = None) -> View:
     """The form behind `/deadline nieuw`: dossier, date (and time), title, kind, reminders.
 
-    Up to 100 dossiers are offered in a list (Slack's limit); past that the code is typed.
+    Up to 100 dossiers are offered in a list (Slack's limit); past that the dossier field
+    searches as the user types (`external_select`, answered by `bot.listeners.options`).
     """
+    chosen = dossier_option(selected) if selected is not None else None
+    element: StaticSelectElement | ExternalDataSelectElement
     if len(dossiers) <= MAX_SELECT_OPTIONS:
-        options = [_option(str(d.id), plain_user_text(f"{d.code} — {d.title}")) for d in dossiers]
-        chosen = next((o for o in options if selected and o.value == str(selected.id)), None)
-        dossier_block: Block = InputBlock(
-            block_id="dossier", label=plain(_t(lang, "Dossier", "Dossier"), 2000),
-            element=StaticSelectElement(action_id="value", options=options or [_option("-", "—")],
-                                        initial_option=chosen))
+        options = [dossier_option(d) for d in dossiers]
+        element = StaticSelectElement(action_id="value", options=options or [_option("-", "—")],
+                                      initial_option=next(
+                                          (o for o in options if chosen and o.value == chosen.value),
+                                          None))
     else:
-        dossier_block = _text_input("dossier_ref", _t(lang, "Dossier (code)", "Dossier (code)"),
-                                    initial=selected.code if selected else "", max_length=200)
+        element = ExternalDataSelectElement(
+            action_id=ActionId.DOSSIER_SEARCH.value, initial_option=chosen, min_query_length=0,
+            placeholder=plain(_t(lang, "Typ een code of woorden uit de titel",
+                                 "Type a code or words of the title"), 150))
+    dossier_block = InputBlock(block_id="dossier", label=plain(_t(lang, "Dossier", "Dossier"), 2000),
+                               element=element)
     kinds = [_option(key, labels[1] if lang == "en" else labels[0]) for key, labels in KINDS.items()]
     blocks: list[Block] = [
         dossier_block,

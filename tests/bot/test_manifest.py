@@ -141,7 +141,8 @@ def test_surfaces_and_settings(manifest: dict[str, Any]) -> None:
     assert settings["socket_mode_enabled"] is True
     assert settings["org_deploy_enabled"] is False
     assert settings["token_rotation_enabled"] is False
-    assert settings["interactivity"] == {"is_enabled": True, "request_url": EVENTS_URL}
+    assert settings["interactivity"] == {"is_enabled": True, "request_url": EVENTS_URL,
+                                         "message_menu_options_url": EVENTS_URL}
     assert settings["event_subscriptions"]["request_url"] == EVENTS_URL
     assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert home["home_tab_enabled"] is True

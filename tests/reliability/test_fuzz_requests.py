@@ -147,7 +147,7 @@ def block_actions(draw: st.DrawFn) -> dict[str, Any]:
 
 
 BLOCK_IDS = ["code", "title", "summary", "goal", "line", "funding_needed", "funding_secured",
-             "dossier", "dossier_ref", "due", "time", "kind", "offsets", "rag", "reason"]
+             "dossier", "due", "time", "kind", "offsets", "rag", "reason"]
 INPUT = st.one_of(
     st.fixed_dictionaries({"type": st.just("plain_text_input"), "value": st.one_of(TEXT, GARBAGE)}),
     st.fixed_dictionaries({"type": st.just("static_select"), "selected_option": st.one_of(
@@ -189,7 +189,18 @@ def events(draw: st.DrawFn) -> dict[str, Any]:
                    "event_time": draw(_maybe(st.integers(), 10)), "event": event})
 
 
+@st.composite
+def block_suggestions(draw: st.DrawFn) -> dict[str, Any]:
+    """Slack asking for the add-deadline form's dossier options while someone types."""
+    return _build({"type": "block_suggestion", "user": draw(USERS), "team": {"id": "T0LOBBY"},
+                   "api_app_id": "A0LOBBY", "block_id": "dossier",
+                   "action_id": draw(_maybe(st.sampled_from(["dossier_search"] * 3 + ["other"]),
+                                            10)),
+                   "value": draw(_maybe(st.one_of(TEXT, GARBAGE), 10))})
+
+
 OTHER_PAYLOADS = st.one_of(
+    block_suggestions(),
     st.builds(lambda c: {"type": "url_verification", "challenge": c, "token": "legacy"},
               _maybe(TEXT)).map(_build),
     st.builds(lambda t, rest: {"type": t, **rest}, st.one_of(st.sampled_from(
