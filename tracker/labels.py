@@ -15,6 +15,8 @@ PROGRAMME_STATUS = {
     "delayed": ("vertraagd", "delayed"), "paused": ("stilgelegd", "paused"),
     "done": ("afgerond", "done"),
 }
+PHASES = {"active": ("actief", "active"), "paused": ("gepauzeerd", "paused"),
+          "closed": ("gearchiveerd", "archived")}
 KINDS = {
     "debate": ("debat", "debate"), "visit": ("bezoek", "visit"),
     "submission": ("indiening", "submission"), "decision": ("besluit", "decision"),
@@ -43,6 +45,11 @@ def line_label(line: str, lang: str = "nl") -> str:
 def programme_status_label(status: str, lang: str = "nl") -> str:
     """"paused" → "stilgelegd"."""
     return _pick(PROGRAMME_STATUS, status, lang)
+
+
+def phase_label(phase: str, lang: str = "nl") -> str:
+    """"paused" → "gepauzeerd"."""
+    return _pick(PHASES, phase, lang)
 
 
 def kind_label(kind: str, lang: str = "nl") -> str:

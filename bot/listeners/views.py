@@ -145,7 +145,7 @@ def handle_dossier_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                                or (b["element"].get("initial_option") or {}).get("value"))
                for b in shown["blocks"] if b.get("type") == "input"}
     changes: dict[str, object] = {}
-    for name in ("title", "summary", "goal", "line"):
+    for name in ("title", "summary", "goal", "line", "funding_note", "phase"):
         value = field(view, name) or ""
         if value != (initial.get(name) or ""):
             changes[name] = value

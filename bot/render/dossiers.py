@@ -26,7 +26,14 @@ from bot.render.limits import (
 from bot.render.message import Message
 from bot.render.mrkdwn import channel_ref, escape_user_text, plain_user_text, user_ref
 from tracker.dates import format_date
-from tracker.labels import RAG_EMOJI, kind_label, line_label, programme_status_label, rag_label
+from tracker.labels import (
+    RAG_EMOJI,
+    kind_label,
+    line_label,
+    phase_label,
+    programme_status_label,
+    rag_label,
+)
 from tracker.models import Dossier
 from tracker.results import DossierChanged
 from tracker.services.dossiers import LIST_PAGE_SIZE, DossierCard, DossierLine
@@ -119,14 +126,12 @@ def render_dossier_card(card: DossierCard, *, tz: ZoneInfo, today: date,
     if d.rag_reason:
         status += "\n" + escape_user_text(d.rag_reason)
     blocks += sections(status)
-    phase = {"active": ("actief", "active"), "paused": ("gepauzeerd", "paused"),
-             "closed": ("gearchiveerd", "archived")}.get(d.phase, (d.phase, d.phase))
     blocks += field_sections([
         f"*{_t(lang, 'Eigenaar', 'Owner')}*\n{user_ref(d.owner)}",
         f"*{_t(lang, 'Kanaal', 'Channel')}*\n"
         + (channel_ref(d.channel) if d.channel else _t(lang, "standaardkanaal", "default channel")),
         f"*{_t(lang, 'Uitvoeringslijn', 'Execution line')}*\n{line_label(d.line, lang)}",
-        f"*{_t(lang, 'Fase', 'Phase')}*\n{_t(lang, phase[0], phase[1])}",
+        f"*{_t(lang, 'Fase', 'Phase')}*\n{phase_label(d.phase, lang)}",
     ])
     if d.goal:
         blocks += sections(f"*{_t(lang, 'Lobbydoel', 'Lobby goal')}*\n{escape_user_text(d.goal)}")

@@ -37,7 +37,7 @@ from bot.render.limits import (
     truncate,
 )
 from bot.render.mrkdwn import plain_user_text
-from tracker.labels import KINDS, LINES, RAG, RAG_EMOJI
+from tracker.labels import KINDS, LINES, PHASES, RAG, RAG_EMOJI
 from tracker.models import Dossier
 from tracker.services.dossiers import DossierLine
 
@@ -68,14 +68,19 @@ def _option(value: str, text: str) -> Option:
     return Option(value=value, text=plain(text, MAX_OPTION_TEXT))
 
 
-def _line_select(lang: str, initial: str | None) -> InputBlock:
+def _select(block_id: str, label: str, table: dict[str, tuple[str, str]], lang: str,
+            initial: str | None, *, optional: bool = True) -> InputBlock:
+    """A select of a label table's entries (key → Dutch and English name)."""
     options = [_option(key, labels[1] if lang == "en" else labels[0])
-               for key, labels in LINES.items()]
+               for key, labels in table.items()]
     chosen = next((o for o in options if o.value == initial), None)
-    return InputBlock(block_id="line", label=plain(_t(lang, "Uitvoeringslijn", "Execution line"), 2000),
+    return InputBlock(block_id=block_id, label=plain(label, 2000), optional=optional,
                       element=StaticSelectElement(action_id="value", options=options,
-                                                  initial_option=chosen),
-                      optional=True)
+                                                  initial_option=chosen))
+
+
+def _line_select(lang: str, initial: str | None) -> InputBlock:
+    return _select("line", _t(lang, "Uitvoeringslijn", "Execution line"), LINES, lang, initial)
 
 
 def _amount_input(block_id: str, label: str, initial: int | None) -> InputBlock:
@@ -120,6 +125,15 @@ def render_dossier_edit_modal(dossier: Dossier, *, lang: str = "nl",
                       dossier.funding_needed),
         _amount_input("funding_secured", _t(lang, "Toegezegd (EUR)", "Secured (EUR)"),
                       dossier.funding_secured),
+        _text_input("funding_note", _t(lang, "Toelichting financiering", "Funding note"),
+                    initial=dossier.funding_note, multiline=True, optional=True,
+                    max_length=1000, placeholder=_t(lang, "Rijk € 35 mln, regio zoekt de rest",
+                                                     "State € 35m, the region seeks the rest")),
+        # Archiving stays `/dossier archiveer` (it stops the reminders and says so); the form
+        # only offers it back when the dossier is archived already, so it can be reopened.
+        _select("phase", _t(lang, "Fase", "Phase"),
+                {k: v for k, v in PHASES.items() if k != "closed" or dossier.phase == "closed"},
+                lang, dossier.phase, optional=False),
     ]
     return _modal(CallbackId.DOSSIER_EDIT, _t(lang, f"Bewerk {dossier.code}", f"Edit {dossier.code}"),
                   _t(lang, "Opslaan", "Save"), blocks, lang,

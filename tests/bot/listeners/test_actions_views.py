@@ -161,3 +161,61 @@ def test_app_home(team: Session, app, slack_double: SlackDouble) -> None:
     text = json.dumps(published[0].params["view"], ensure_ascii=False)
     assert "Mijn dossiers" in text
     assert "RAG-overzicht" in text
+
+
+def _edit_values(view: dict[str, Any], **changed: str) -> dict[str, dict[str, Any]]:
+    """The edit form's state as Slack sends it: each input's initial value, some changed."""
+    values: dict[str, dict[str, Any]] = {}
+    for block in view["blocks"]:
+        if block.get("type") != "input":
+            continue
+        element, name = block["element"], block["block_id"]
+        if "options" in element:
+            chosen = changed.get(name, (element.get("initial_option") or {}).get("value"))
+            values[name] = {"type": element["type"],
+                            "selected_option": {"value": chosen} if chosen else None}
+        else:
+            values[name] = {"type": element["type"],
+                            "value": changed.get(name, element.get("initial_value"))}
+    return values
+
+
+def test_edit_form_saves_only_what_changed_and_refuses_a_stale_one(team: Session,
+                                                                   interact) -> None:
+    from bot.render.message import block_json
+    from bot.render.modals import render_dossier_edit_modal
+    from tracker.models import Event
+
+    zwm = team.exec(select(Dossier).where(Dossier.code == "ZWM")).one()
+    view = block_json(render_dossier_edit_modal(zwm))
+    phases = next(b for b in view["blocks"] if b.get("block_id") == "phase")["element"]["options"]
+    assert [o["value"] for o in phases] == ["active", "paused"]  # archiving is its own command
+    meta = {"dossier": zwm.id, "version": zwm.version}
+    events_before = team.exec(select(Event).where(Event.dossier_id == zwm.id)).all()
+    saved = interact(submission("dossier_edit", _edit_values(
+        view, funding_note="Rijk € 35 mln; regio zoekt € 40 mln", phase="paused"), meta))
+    assert saved.status == 200 and saved.body == ""
+    team.expire_all()
+    zwm = team.get(Dossier, zwm.id)
+    assert (zwm.funding_note, zwm.phase) == ("Rijk € 35 mln; regio zoekt € 40 mln", "paused")
+    new_events = team.exec(select(Event).where(Event.dossier_id == zwm.id)).all()[
+        len(events_before):]
+    assert sorted(e.text for e in new_events) == ["funding_note", "phase"]
+    stale = interact(submission("dossier_edit", _edit_values(view, title="Oude titel"), meta))
+    assert "gewijzigd" in json.loads(stale.body)["errors"]["title"]
+    team.expire_all()
+    assert team.get(Dossier, zwm.id).title != "Oude titel"
+
+
+def test_edit_form_of_an_archived_dossier_can_reopen_it(team: Session) -> None:
+    from bot.render.message import block_json
+    from bot.render.modals import render_dossier_edit_modal
+
+    zwm = team.exec(select(Dossier).where(Dossier.code == "ZWM")).one()
+    zwm.phase = "closed"
+    phase = next(b for b in block_json(render_dossier_edit_modal(zwm))["blocks"]
+                 if b.get("block_id") == "phase")["element"]
+    assert [o["value"] for o in phase["options"]] == ["active", "paused", "closed"]
+    assert phase["initial_option"]["value"] == "closed"
+    assert phase["initial_option"]["text"]["text"] == "gearchiveerd"
+    team.rollback()
