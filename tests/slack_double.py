@@ -431,9 +431,11 @@ class SlackDouble:
     TS_START = 1_700_000_000  # first message ts is "1700000000.000100"
 
     def __init__(self, *, rate_limit_per_channel: float | None = None,
-                 token: str = "xoxb-test") -> None:
+                 token: str = "xoxb-test", app_token: str = "xapp-test") -> None:
         self.rate_limit_per_channel = rate_limit_per_channel
         self.token = token
+        self.app_token = app_token  # apps.connections.open takes the app-level token
+        self.socket_url: str | None = None  # where apps.connections.open sends the app
         self.ts_start = self.TS_START
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
@@ -688,7 +690,7 @@ class SlackDouble:
             "token")
         if not token:
             raise _ApiError("not_authed")
-        if token != self.token:
+        if token != (self.app_token if call.method == "apps.connections.open" else self.token):
             raise _ApiError("invalid_auth")
 
     def _reject(self, method: str, error: str, messages: list[str], **context: Any) -> None:
@@ -739,6 +741,11 @@ class SlackDouble:
 
     def _m_api_test(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
         return {"args": {k: v for k, v in params.items() if k != "token"}}
+
+    def _m_apps_connections_open(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
+        if self.socket_url is None:
+            raise _ApiError("not_allowed_token_type")  # Socket Mode off (no socket double)
+        return {"url": self.socket_url}
 
     def _m_auth_test(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
         return {"url": f"https://{TEAM_DOMAIN}.slack.com/", "team": "Lobby Test",
