@@ -6,7 +6,8 @@ tests/tracker/test_scheduling_processes.py, whose helpers these tests reuse).
   the process exits 0 saying so, and a rerun delivers the rest: every reminder once.
 - `lobby serve` (HTTP mode, with its scheduler) gets SIGTERM while three slash commands are
   in flight (held up by a database lock): it stops accepting connections, the three are
-  answered and their changes saved, and it exits 0 within a few seconds.
+  answered and their changes saved, the changer's Home tab is republished (once), and it exits
+  0 within a few seconds.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from sqlmodel import Session, select
 
 from tests.bot.conftest import SECRET, command_body, sign
 from tests.bot.test_server import post
+from tests.signing import EDITOR
 from tests.slack_double import SlackDouble
 from tests.tracker.scheduling_support import add_deadline, add_dossier, ledger
 from tests.tracker.test_scheduling_processes import MONDAY, ROOT, SlowDouble, _posted_keys, _remind
@@ -208,4 +210,7 @@ def test_serve_sigterm_with_requests_in_flight(serve: tuple[subprocess.Popen[byt
     team.expire_all()
     rag = dict(team.exec(select(Dossier.code, Dossier.rag)).all())
     assert (rag["N35"], rag["ZWM"]) == ("green", "amber")
+    # The changer's Home tab is republished once for the three (a burst), also when the
+    # process stops before the burst's second of quiet is over.
+    assert [c.params["user_id"] for c in slack_double.calls_to("views.publish")] == [EDITOR], log
     assert "Traceback" not in log, log
