@@ -49,7 +49,7 @@ def _element(element: dict[str, Any]) -> str:
         initial = element.get("initial_option")
         shown = _text(initial["text"]) if isinstance(initial, dict) else "…"
         return f"[{shown} ▾]"
-    if kind == "plain_text_input":
+    if kind in ("plain_text_input", "number_input", "email_text_input", "url_text_input"):
         return f"[{element.get('initial_value') or '…'}]"
     if kind in ("checkboxes", "radio_buttons"):
         return " ".join(f"( ) {_text(o.get('text'))}" for o in element.get("options", []))
