@@ -145,11 +145,14 @@ def handle_dossier_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                                or (b["element"].get("initial_option") or {}).get("value"))
                for b in shown["blocks"] if b.get("type") == "input"}
     changes: dict[str, object] = {}
-    for name in ("title", "summary", "goal", "line", "funding_note", "phase"):
+    sent = _object(_object(view.get("state")).get("values"))
+    # A field the form did not hold (a form opened before the field existed) is left alone.
+    for name in [n for n in ("title", "summary", "goal", "line", "funding_note", "phase")
+                 if n in sent]:
         value = field(view, name) or ""
         if value != (initial.get(name) or ""):
             changes[name] = value
-    for name in ("funding_needed", "funding_secured"):
+    for name in [n for n in ("funding_needed", "funding_secured") if n in sent]:
         context["error_block"] = name
         amount = _amount(view, name, lang)
         if amount != getattr(dossier, name):
@@ -171,6 +174,7 @@ def handle_deadline_add(ack: Ack, body: dict[str, Any], view: dict[str, Any],
     dossier = session.get(Dossier, int(raw_dossier)) if _digits(raw_dossier) else None
     if dossier is None:
         raise InvalidInput("Kies een dossier.", "Choose a dossier.")
+    dl.require_open_dossier(dossier)  # said next to the dossier field, not under the title
     context["error_block"] = "due"
     try:
         due = date.fromisoformat(field(view, "due") or "")

@@ -38,7 +38,7 @@ from bot.render.limits import (
 )
 from bot.render.mrkdwn import plain_user_text
 from tracker.labels import KINDS, LINES, PHASES, RAG, RAG_EMOJI
-from tracker.models import Dossier
+from tracker.models import Dossier, Phase
 from tracker.services.dossiers import DossierLine
 
 MAX_INPUT_LENGTH = 3000  # plain_text_input's own limit
@@ -153,7 +153,9 @@ def render_deadline_add_modal(dossiers: Sequence[Dossier | DossierLine], *,
     Up to 100 dossiers are offered in a list (Slack's limit); past that the dossier field
     searches as the user types (`external_select`, answered by `bot.listeners.options`).
     """
-    chosen = dossier_option(selected) if selected is not None else None
+    # An archived dossier is not offered (its card's button opens the form without a choice).
+    chosen = (dossier_option(selected)
+              if selected is not None and selected.phase != Phase.CLOSED.value else None)
     element: StaticSelectElement | ExternalDataSelectElement
     if len(dossiers) <= MAX_SELECT_OPTIONS:
         options = [dossier_option(d) for d in dossiers]

@@ -155,9 +155,7 @@ def add_deadline(*, session: Session, now: datetime, actor: str | None, dossier:
     require_aware(now)
     title = required_text(title, limit=MAX_TITLE, what_nl="De titel", what_en="The title",
                           example=f"/deadline add {dossier.code} 20 nov 2023 Kamerdebat MIRT")
-    if dossier.phase == Phase.CLOSED:
-        raise InvalidInput(f"Dossier {dossier.code} is gearchiveerd; voeg daar geen deadlines aan toe.",
-                           f"Dossier {dossier.code} is archived; add no deadlines to it.")
+    require_open_dossier(dossier)
     deadline = Deadline(dossier_id=dossier.id, title=title, kind=_kind(kind, title), due_date=due,
                         due_time=due_time, approximate=approximate,
                         offsets=None if offsets is None else ",".join(map(str, offsets)),
@@ -169,6 +167,13 @@ def add_deadline(*, session: Session, now: datetime, actor: str | None, dossier:
                  dossier_id=dossier.id, deadline_id=deadline.id, after=_when_text(deadline),
                  text=title)
     return deadline
+
+
+def require_open_dossier(dossier: Dossier) -> None:
+    """Refuse an archived dossier as the home of a new deadline."""
+    if dossier.phase == Phase.CLOSED:
+        raise InvalidInput(f"Dossier {dossier.code} is gearchiveerd; voeg daar geen deadlines aan toe.",
+                           f"Dossier {dossier.code} is archived; add no deadlines to it.")
 
 
 def _require_open(deadline: Deadline, verb_nl: str, verb_en: str) -> None:

@@ -218,3 +218,17 @@ def test_edit_form_of_an_archived_dossier_can_reopen_it(team: Session) -> None:
     assert phase["initial_option"]["value"] == "closed"
     assert phase["initial_option"]["text"]["text"] == "gearchiveerd"
     team.rollback()
+
+
+def test_an_edit_form_without_the_newer_fields_leaves_them_alone(team: Session, interact) -> None:
+    """A form opened before the funding note and phase were on it (or a hand-made one)."""
+    zwm = team.exec(select(Dossier).where(Dossier.code == "ZWM")).one()
+    note, phase = zwm.funding_note, zwm.phase
+    saved = interact(submission("dossier_edit", {
+        "title": {"type": "plain_text_input", "value": "Spoor Zwolle–Meppel"}},
+        {"dossier": zwm.id, "version": zwm.version}))
+    assert saved.status == 200 and saved.body == ""
+    team.expire_all()
+    zwm = team.get(Dossier, zwm.id)
+    assert (zwm.title, zwm.funding_note, zwm.phase) == ("Spoor Zwolle–Meppel", note, phase)
+    assert zwm.funding_needed is not None  # not cleared by its absence either

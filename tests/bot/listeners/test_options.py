@@ -108,3 +108,20 @@ def test_the_form_stays_within_slack_limits_with_long_titles(many: Session, now)
     dossiers = ds.list_dossiers(session=many)
     view = block_json(render_deadline_add_modal(dossiers, selected=None))
     assert validate_blocks(view["blocks"], surface="modal") == []
+
+
+def test_an_archived_dossier_is_not_chosen_and_is_refused_next_to_the_field(
+        many: Session, interact, slack_double: SlackDouble, now) -> None:
+    r007 = many.exec(select(Dossier).where(Dossier.code == "R007")).one()
+    ds.archive_dossier(session=many, now=now, actor=EDITOR, dossier=r007)
+    many.commit()
+    interact(click("add_deadline", {"dossier": r007.id, "version": r007.version}))
+    view = slack_double.wait_for_calls("views.open")[0].params["view"]
+    element = next(b for b in view["blocks"] if b.get("block_id") == "dossier")["element"]
+    assert "initial_option" not in element
+    refused = interact(submission("deadline_add", {
+        "dossier": {"type": "external_select", "selected_option": {"value": str(r007.id)}},
+        "due": {"type": "datepicker", "selected_date": "2023-12-01"},
+        "title": {"type": "plain_text_input", "value": "Na de archivering"}}, {}))
+    assert "gearchiveerd" in json.loads(refused.body)["errors"]["dossier"]
+    assert many.exec(select(Deadline).where(Deadline.dossier_id == r007.id)).all() == []
