@@ -42,13 +42,9 @@ def resolve_dossier(session: Session, ref: str, *, include_closed: bool = True) 
             f"‘{ref}’ matches {len(matches)} dossiers: " + "; ".join(names[:10]) + ". Use the code.",
             candidates=names,
         )
-    suggestion = _nearest(key, {d.code_folded: d.code for d in dossiers}
-                          | {fold(d.title): d.code for d in dossiers})
-    hint_nl = f" Bedoelt u {suggestion}?" if suggestion else ""
-    hint_en = f" Did you mean {suggestion}?" if suggestion else ""
-    raise NotFound(f"Geen dossier gevonden voor ‘{ref}’.{hint_nl}",
-                   f"No dossier found for ‘{ref}’.{hint_en}",
-                   example="/dossier list", suggestion=suggestion)
+    raise _not_found(("dossier", "dossier"), ref, _nearest(
+        key, {d.code_folded: d.code for d in dossiers} | {fold(d.title): d.code for d in dossiers}),
+        "/dossier list")
 
 
 def resolve_programme(session: Session, ref: str) -> Programme:
@@ -69,12 +65,17 @@ def resolve_programme(session: Session, ref: str) -> Programme:
         raise Ambiguous(f"‘{ref}’ past bij meerdere programma's: " + "; ".join(names[:10]) + ".",
                         f"‘{ref}’ matches several programmes: " + "; ".join(names[:10]) + ".",
                         candidates=names)
-    suggestion = _nearest(key, {p.name_folded: p.name for p in programmes})
+    raise _not_found(("programma", "programme"), ref,
+                     _nearest(key, {p.name_folded: p.name for p in programmes}), "/programma list")
+
+
+def _not_found(what: tuple[str, str], ref: str, suggestion: str | None, example: str) -> NotFound:
+    """"Geen dossier gevonden voor ‘munstr’. Bedoelt u ZTM?" (what: the Dutch and English noun)."""
     hint_nl = f" Bedoelt u {suggestion}?" if suggestion else ""
     hint_en = f" Did you mean {suggestion}?" if suggestion else ""
-    raise NotFound(f"Geen programma gevonden voor ‘{ref}’.{hint_nl}",
-                   f"No programme found for ‘{ref}’.{hint_en}",
-                   example="/programma list", suggestion=suggestion)
+    return NotFound(f"Geen {what[0]} gevonden voor ‘{ref}’.{hint_nl}",
+                    f"No {what[1]} found for ‘{ref}’.{hint_en}",
+                    example=example, suggestion=suggestion)
 
 
 def get_deadline(session: Session, deadline_id: int) -> Deadline:
