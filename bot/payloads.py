@@ -11,6 +11,7 @@ the values (ids, versions, dates) themselves and answer with a friendly refusal.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt.context import BoltContext
@@ -32,15 +33,30 @@ _STRINGS = ("type", "command", "text", "user_id", "channel_id", "team_id", "trig
             "enterprise_id", "challenge", "value", "block_id")
 
 
+# Ids that end up in queries (roles, owners) hold no control characters: Slack never sends
+# them, and PostgreSQL refuses a NUL in text outright (an error instead of "not found").
+_ID_STRINGS = ("user_id", "channel_id", "team_id", "enterprise_id", "api_app_id", "trigger_id")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _bad_id_text(value: Any, name: str) -> str | None:
+    if isinstance(value, str) and _CONTROL.search(value):
+        return f"{name} holds control characters"
+    return None
+
+
 def _bad_ids(value: Any, name: str) -> str | None:
     """`team`, `user`, … are an id (string) or an object whose `id` is a string."""
     if value is None or isinstance(value, str):
-        return None
+        return _bad_id_text(value, name)
     if not isinstance(value, dict):
         return f"{name} is not an object"
     for key in ("id", "type", "team_id", "enterprise_id", "user_id", "callback_id"):
         if key in value and value[key] is not None and not isinstance(value[key], str):
             return f"{name}.{key} is not a string"
+        problem = _bad_id_text(value.get(key), f"{name}.{key}")
+        if problem:
+            return problem
     return None
 
 
@@ -63,6 +79,10 @@ def malformed(body: Any) -> str | None:
     for key in _STRINGS:
         if key in body and body[key] is not None and not isinstance(body[key], str):
             return f"{key} is not a string"
+    for key in _ID_STRINGS:
+        problem = _bad_id_text(body.get(key), key)
+        if problem:
+            return problem
     if not isinstance(body.get("is_enterprise_install", False), bool | str):
         return "is_enterprise_install is not a boolean"
     for key in ("team", "user", "channel", "enterprise"):
@@ -123,6 +143,10 @@ def _bad_event(event: Any) -> str | None:
                 "thread_ts", "ts"):
         if event.get(key) is not None and not isinstance(event[key], str):
             return f"event.{key} is not a string"
+    for key in ("user", "channel"):
+        problem = _bad_id_text(event.get(key), f"event.{key}")
+        if problem:
+            return problem
     for key in ("message", "previous_message"):
         if event.get(key) is not None and not isinstance(event[key], dict):
             return f"event.{key} is not an object"

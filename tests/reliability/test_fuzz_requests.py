@@ -464,3 +464,32 @@ def test_a_button_value_of_the_wrong_type_changes_nothing(harness: Harness, valu
     harness.check(payload_body(payload), "application/x-www-form-urlencoded")
     assert "niets gewijzigd" in harness.double.responses[-1]["text"] or \
         "niet (meer) geldig" in harness.double.responses[-1]["text"]
+
+
+@pytest.mark.parametrize("where", ["view user", "command user", "event user", "button user"])
+def test_a_nul_in_an_id_is_refused_as_malformed(harness: Harness, where: str) -> None:
+    """Found by the fuzzer on PostgreSQL: a user id holding NUL reached the role query, which
+    PostgreSQL refuses (text cannot hold NUL), and the user got an apology with an error id.
+    Slack never sends such ids: the request is malformed (400) and nothing runs."""
+    from tests.bot.listeners.test_actions_views import click
+
+    if where == "view user":
+        body = payload_body({"type": "view_submission", "user": {"id": "\x00"},
+                             "team": {"id": "T0LOBBY"}, "api_app_id": "A0LOBBY",
+                             "view": {"id": "V1", "type": "modal", "callback_id": "dossier_new",
+                                      "private_metadata": "", "blocks": []}})
+    elif where == "command user":
+        fields = dict(parse_qsl(command_body("/dossier", "status N35 groen Opgelost",
+                                             user=EDITOR, response_url=harness.response_url())))
+        body = urlencode({**fields, "user_id": "U0\x00"})
+    elif where == "event user":
+        body = json.dumps({"type": "event_callback", "team_id": "T0LOBBY", "api_app_id": "A0LOBBY",
+                           "event_id": "EvNul", "event_time": 1700000000,
+                           "event": {"type": "app_home_opened", "user": "U\x00", "tab": "home"}})
+    else:
+        payload = click("reminder_done", {"deadline": 19, "version": 1}, user="U\x01")
+        payload["response_url"] = harness.response_url()
+        body = payload_body(payload)
+    kind = "application/json" if where == "event user" else "application/x-www-form-urlencoded"
+    status, _ = harness.check(body, kind)
+    assert status == 400
