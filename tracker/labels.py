@@ -21,7 +21,7 @@ KINDS = {
     "debate": ("debat", "debate"), "visit": ("bezoek", "visit"),
     "submission": ("indiening", "submission"), "decision": ("besluit", "decision"),
     "meeting": ("overleg", "meeting"), "election": ("verkiezing", "election"),
-    "other": ("overig", "other"),
+    "commitment": ("toezegging", "commitment"), "other": ("overig", "other"),
 }
 
 

@@ -60,7 +60,36 @@ class DeadlineKind(StrEnum):
     DECISION = "decision"
     MEETING = "meeting"
     ELECTION = "election"
+    COMMITMENT = "commitment"  # a minister's commitment (toezegging) or one of ours
     OTHER = "other"
+
+
+class MilestoneRole(StrEnum):
+    """An event happens in the world (a debate); an action is the team's to deliver."""
+
+    EVENT = "event"
+    ACTION = "action"
+
+
+class Precision(StrEnum):
+    """How precisely a due date is known; the date stored is the span's anchor (see tracker.roles)."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    SEASON = "season"
+    HALF = "half"
+    YEAR = "year"
+
+
+class Qualifier(StrEnum):
+    """How a date is meant: exactly, at the latest, about, or at the earliest."""
+
+    NONE = ""
+    LATEST = "uiterlijk"
+    ABOUT = "ca"
+    EARLIEST = "vroegst"
 
 
 class DeadlineStatus(StrEnum):
@@ -157,9 +186,13 @@ class Deadline(SQLModel, table=True):
     dossier_id: int = Field(foreign_key="dossier.id", index=True)
     title: str = Field(max_length=200)
     kind: str = Field(default=DeadlineKind.OTHER.value, max_length=20)
+    role: str = Field(default=MilestoneRole.EVENT.value, max_length=10)  # see tracker.roles
     due_date: date
     due_time: time | None = None
     approximate: bool = False
+    precision: str = Field(default=Precision.DAY.value, max_length=10)
+    qualifier: str = Field(default=Qualifier.NONE.value, max_length=10)
+    owner: str | None = Field(default=None, max_length=40, index=True)  # None → the dossier's
     status: str = Field(default=DeadlineStatus.OPEN.value, max_length=10)
     offsets: str | None = Field(default=None, max_length=100)  # "14,7,1"; None → default by kind
     rrule: str | None = Field(default=None, max_length=500)

@@ -18,7 +18,9 @@ from tracker.models import (
     Indicator,
     IndicatorSeries,
     Programme,
+    Qualifier,
 )
+from tracker.roles import default_role
 from tracker.services.common import EventKind
 from tracker.text import fold
 
@@ -112,9 +114,13 @@ def _seed_deadlines(session: Session, data: dict[str, Any], dossiers: dict[str, 
             continue
         status = item.get("status", "open")
         due_time = time.fromisoformat(item["time"]) if item.get("time") else None
+        approximate = bool(item.get("approximate"))
         deadline = Deadline(dossier_id=dossier.id, title=item["title"], kind=item["kind"],
+                            role=item.get("role") or default_role(item["kind"]),
                             due_date=item["due"], due_time=due_time,
-                            approximate=bool(item.get("approximate")), status=status,
+                            approximate=approximate,
+                            qualifier=Qualifier.LATEST.value if approximate else Qualifier.NONE.value,
+                            status=status,
                             source=item.get("source") or "", created_by=DATASET_ACTOR,
                             created_at=now, scheduled_at=now, updated_at=now,
                             closed_at=now if status != "open" else None)

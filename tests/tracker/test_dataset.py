@@ -354,7 +354,7 @@ BROKEN: list[tuple[str, Mutation, str]] = [
      "dossiers[2] (ZTM): rag 'purple' is not one of green, amber, red"),
     ("bad deadline kind", _set(["deadlines", 1, "kind"], "party"),
      "deadlines[1] ('Provinciale Statenverkiezingen'): kind 'party' is not one of debate, "
-     "visit, submission, decision, meeting, election, other"),
+     "visit, submission, decision, meeting, election, commitment, other"),
     ("bad programme status", _set(["programmes", 0, "status"], "late"),
      "programmes[0] ('NOVEX'): status 'late' is not one of on-track, at-risk, delayed, "
      "paused, done"),

@@ -245,3 +245,17 @@ def test_dossier_pages_are_cut_in_sql_and_count_every_match(session, now):
     words, words_total = ds.page_dossiers(session=session, filter_text="dossier 12", per_page=5)
     assert words_total == 13  # words are substrings: 12, 112, 120–129, 212
     assert len(words) == 5
+
+
+def test_milestone_role_defaults_by_kind_and_can_be_given(session, now, n35):
+    debate = dl.add_deadline(session=session, now=now, actor="U1", dossier=n35,
+                             title="Kamerdebat MIRT", due=date(2023, 11, 20))
+    letter = dl.add_deadline(session=session, now=now, actor="U1", dossier=n35,
+                             title="Lobbybrief indienen", due=date(2023, 11, 21))
+    ours = dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="Werkbezoek",
+                           due=date(2023, 11, 22), role="action", owner="U2")
+    assert (debate.role, letter.role, ours.role) == ("event", "action", "action")
+    assert (debate.owner, ours.owner) == (None, "U2")
+    with pytest.raises(InvalidInput):
+        dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="X",
+                        due=date(2023, 11, 23), role="party")

@@ -34,7 +34,9 @@ LINES = ("economie-arbeidsmarkt", "ruimtelijke-ontwikkeling", "public-affairs")
 PHASES = ("active", "paused", "closed")
 RAGS = ("green", "amber", "red")
 HISTORY_KINDS = ("rag", "note")
-DEADLINE_KINDS = ("debate", "visit", "submission", "decision", "meeting", "election", "other")
+DEADLINE_KINDS = ("debate", "visit", "submission", "decision", "meeting", "election", "commitment",
+                  "other")
+MILESTONE_ROLES = ("event", "action")
 DEADLINE_STATUSES = ("open", "done", "cancelled")
 PROGRAMME_STATUSES = ("on-track", "at-risk", "delayed", "paused", "done")
 SECTIONS = ("inkomsten", "lasten", "saldo")
@@ -53,7 +55,7 @@ _DOSSIER = (
 _DOSSIER_EVENT = ({"at", "kind", "text", "approximate", "source"}, {"before", "after", "source_note"})
 _DEADLINE = (
     {"dossier", "title", "kind", "due", "time", "status", "approximate", "source"},
-    {"source_note"},
+    {"source_note", "role"},
 )
 _PROGRAMME = (
     {"name", "parent", "line", "dossier", "status", "note", "source"},
@@ -280,6 +282,8 @@ class _Validator:
         if d["time"] is not None and not (isinstance(d["time"], str) and _TIME.match(d["time"])):
             self.fail(where, f"time must be null or a quoted \"HH:MM\", got {d['time']!r}")
         self.flag(where, d, "approximate")
+        if "role" in d:
+            self.enum(where, d, "role", MILESTONE_ROLES)
         self.text(where, d, "source")
         if "source_note" in d:
             self.text(where, d, "source_note")

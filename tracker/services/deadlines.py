@@ -14,7 +14,16 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from tracker.errors import InvalidInput
-from tracker.models import Deadline, DeadlineKind, DeadlineStatus, Dossier, Phase
+from tracker.models import (
+    Deadline,
+    DeadlineKind,
+    DeadlineStatus,
+    Dossier,
+    MilestoneRole,
+    Phase,
+    Qualifier,
+)
+from tracker.roles import default_role
 from tracker.services.common import (
     MAX_TITLE,
     EventKind,
@@ -124,7 +133,8 @@ def _kind(value: str | None, title: str) -> str:
         return guess_kind(title)
     aliases = {"debat": "debate", "bezoek": "visit", "werkbezoek": "visit", "indiening": "submission",
                "deadline": "submission", "besluit": "decision", "overleg": "meeting",
-               "verkiezing": "election", "anders": "other", "overig": "other"}
+               "verkiezing": "election", "toezegging": "commitment", "anders": "other",
+               "overig": "other"}
     kind = aliases.get(value.lower(), value.lower())
     if kind not in {k.value for k in DeadlineKind}:
         raise InvalidInput(f"Onbekende soort ‘{value}’.", f"Unknown kind ‘{value}’.")
@@ -150,14 +160,18 @@ def _rrule(value: str | None, start: date) -> str | None:
 def add_deadline(*, session: Session, now: datetime, actor: str | None, dossier: Dossier,
                  title: str, due: date, due_time: time | None = None, approximate: bool = False,
                  kind: str | None = None, offsets: tuple[int, ...] | None = None,
-                 rrule: str | None = None, source: str = "") -> Deadline:
+                 rrule: str | None = None, source: str = "", role: str | None = None,
+                 owner: str | None = None) -> Deadline:
     """Add a milestone to a dossier; a date in the past is kept for the record."""
     require_aware(now)
     title = required_text(title, limit=MAX_TITLE, what_nl="De titel", what_en="The title",
                           example=f"/deadline add {dossier.code} 20 nov 2023 Kamerdebat MIRT")
     require_open_dossier(dossier)
-    deadline = Deadline(dossier_id=dossier.id, title=title, kind=_kind(kind, title), due_date=due,
+    kind = _kind(kind, title)
+    deadline = Deadline(dossier_id=dossier.id, title=title, kind=kind, due_date=due,
+                        role=_role(role, kind), owner=owner,
                         due_time=due_time, approximate=approximate,
+                        qualifier=Qualifier.LATEST.value if approximate else Qualifier.NONE.value,
                         offsets=None if offsets is None else ",".join(map(str, offsets)),
                         rrule=_rrule(rrule, due), source=source, created_by=actor,
                         created_at=now, scheduled_at=now, updated_at=now)
@@ -167,6 +181,16 @@ def add_deadline(*, session: Session, now: datetime, actor: str | None, dossier:
                  dossier_id=dossier.id, deadline_id=deadline.id, after=_when_text(deadline),
                  text=title)
     return deadline
+
+
+def _role(role: str | None, kind: str) -> str:
+    """The given role, or the default of the kind; an unknown role is refused."""
+    if role is None:
+        return default_role(kind)
+    if role not in {r.value for r in MilestoneRole}:
+        raise InvalidInput(f"Onbekende rol ‘{role}’: kies event of action.",
+                           f"Unknown role ‘{role}’: choose event or action.")
+    return role
 
 
 def require_open_dossier(dossier: Dossier) -> None:
