@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from tracker.dates import parse_horizon, parse_period, parse_when
 from tracker.dates.core import Unreadable
+from tracker.dates.when import WeekdayMismatch
 from tracker.errors import InvalidInput
 from tracker.services.deadlines import parse_offsets
 from tracker.services.dossiers import RAG_WORDS
@@ -292,6 +293,8 @@ def _parse_deadline_add(rest: str, now: datetime, tz: ZoneInfo) -> Command:
         for size in range(min(MAX_WHEN_TOKENS, len(tokens)), 0, -1):
             try:
                 when = parse_when(" ".join(tokens[:size]), now=now, tz=tz)
+            except WeekdayMismatch:
+                raise  # "maandag 20 november" on a Friday: never a shorter date and a title
             except InvalidInput as exc:
                 # Keep the most telling reason: "31 februari bestaat niet" beats "unreadable".
                 if error is None or (isinstance(error, Unreadable) and not isinstance(exc, Unreadable)):

@@ -18,11 +18,19 @@ MAX_YEAR = 2100
 
 @dataclass(frozen=True)
 class When:
-    """A parsed `<when>`: a local date, an optional local wall time, and whether it was vague."""
+    """A parsed `<when>`: the local due date (a rough date's anchor, see `tracker.dates.spans`),
+    an optional local wall time, how precisely it is known and how it is meant."""
 
     date: date
     time: time | None = None
-    approximate: bool = False
+    precision: str = "day"  # day, week, month, quarter, season, half, year
+    qualifier: str = ""  # "", uiterlijk, ca, vroegst
+    part: str = ""  # "", begin, mid, end: the part of a rough unit ("eind 2024")
+
+    @property
+    def approximate(self) -> bool:
+        """True when this is not one known day (kept for the older `approximate` flag)."""
+        return self.precision != "day" or self.qualifier == "ca"
 
 
 class Unreadable(InvalidInput):

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from tracker.errors import InvalidInput
 
 from .core import MAX_YEAR, Unreadable, When, check_year, checked, local_today, out_of_window, shift
+from .rough import read_rough, split_qualifier
+from .spans import containing
 from .tokens import Tok, drop_filler, extract_time, tokenize
 from .vocab import (
     AGO,
@@ -33,6 +35,7 @@ EXAMPLES_EN = "20-11-2023, 20 Nov, tomorrow, next Friday, in 2 weeks, end of Q3"
 def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> When:
     """Read a `<when>` ("20 nov", "volgende vrijdag", "eind Q3", …) relative to `now` in `tz`."""
     today = local_today(now, tz)
+    qualifier, text = split_qualifier(text)
     at, toks = extract_time(tokenize(text))
     toks = drop_filler(toks)
     if not toks:
@@ -43,21 +46,32 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> When:
                 example="morgen 14:00",
             )
         raise InvalidInput("Geen datum opgegeven.", "No date given.", example="20 nov 2023")
-    for rule in (_relative_day, _offset, _approximate, _weekday, _calendar_date):
+    for rule in (_relative_day, _offset, _rough, _weekday, _calendar_date):
         when = rule(toks, today)
         if when is not None:
             break
     else:
         raise unreadable(text)
+    if qualifier:
+        when = replace(when, qualifier=qualifier)
+        if qualifier == "vroegst":
+            when = replace(when, date=_earliest_anchor(when))
     if at is None:
         return when
-    if when.approximate:
+    if when.precision != "day":
         raise InvalidInput(
             "Een tijd past niet bij een globale datum zoals 'eind Q3'; noem een precieze dag.",
             "A time does not go with a rough date like 'end of Q3'; give an exact day.",
             example="29 sep 2023 14:00",
         )
     return replace(when, time=at)
+
+
+def _earliest_anchor(when: When) -> date:
+    """"op z'n vroegst eind 2024": the span's first day is the one to plan toward."""
+    if when.precision == "day":
+        return when.date
+    return containing(when.precision, when.date, when.part).anchor("vroegst")
 
 
 def unreadable(text: str) -> Unreadable:
@@ -123,46 +137,22 @@ def four_digit_year(tok: Tok) -> int:
     return check_year(tok.value)
 
 
-def _last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+def date_year(tok: Tok) -> int:
+    """The year of a date: four digits, or two read as 20xx ("20 nov 27" is 20 Nov 2027)."""
+    if len(tok.text) == 2:
+        return check_year(2000 + tok.value)
+    return four_digit_year(tok)
 
 
-def _approximate(toks: list[Tok], today: date) -> When | None:
-    # "eind Q3", "begin december", "medio 2024", "Q4 2023": a rough target. A bare quarter
-    # means its last day, the moment it is due at the latest; "begin" the first day,
-    # "medio" the 15th of the middle month (or 1 July for a year).
-    mod = MODIFIERS.get(toks[0].text) if toks[0].kind == "word" else None
-    rest = toks[1:] if mod else toks
-    if len(rest) >= 3 and rest[0].kind == "num" and rest[1].is_word("q"):
-        rest = [*rest[1:3], rest[0], *rest[3:]]  # "2023 Q4" reads as "Q4 2023"
-    if len(rest) >= 2 and rest[0].is_word("q", "k") and rest[1].kind == "num":
-        quarter = check_quarter(rest[1].value)
-        first = 3 * quarter - 2
-        makers = {
-            "begin": lambda y: date(y, first, 1),
-            "mid": lambda y: date(y, first + 1, 15),
-            "end": lambda y: _last_day(y, first + 2),
-        }
-        return _rough(makers[mod or "end"], rest[2:], today, toks)
-    if not mod:
-        return None
-    if rest and rest[0].kind == "word" and rest[0].text in months():
-        month = months()[rest[0].text]
-        makers = {
-            "begin": lambda y: date(y, month, 1),
-            "mid": lambda y: date(y, month, 15),
-            "end": lambda y: _last_day(y, month),
-        }
-        return _rough(makers[mod], rest[1:], today, toks)
-    if len(rest) == 1 and rest[0].kind == "num":
-        year = four_digit_year(rest[0])
-        anchor = {"begin": date(year, 1, 1), "mid": date(year, 7, 1), "end": date(year, 12, 31)}
-        return When(anchor[mod], approximate=True)
-    raise InvalidInput(
-        f"Na ‘{toks[0].text}’ verwacht ik een kwartaal, maand of jaar.",
-        f"After ‘{toks[0].text}’ I expect a quarter, month or year.",
-        example=f"{toks[0].text} Q3",
-    )
+class WeekdayMismatch(InvalidInput):
+    """A weekday that does not agree with the date: always reported, never read as a title."""
+
+
+def _rough(toks: list[Tok], today: date) -> When | None:
+    # "voorjaar 2024", "eind Q3", "in juni", "week 47", "medio 2024": the span keeps its
+    # precision; the stored date is its anchor (see tracker.dates.spans).
+    rough = read_rough(toks, today)
+    return None if rough is None else When(rough.anchor(), None, rough.precision, "", rough.part)
 
 
 def check_quarter(quarter: int) -> int:
@@ -174,15 +164,6 @@ def check_quarter(quarter: int) -> int:
             example="eind Q3",
         )
     return quarter
-
-
-def _rough(make: Callable[[int], date], year_toks: list[Tok], today: date,
-           toks: list[Tok]) -> When | None:
-    if not year_toks:
-        return When(_next_to_come(make, today), approximate=True)
-    if len(year_toks) == 1 and year_toks[0].kind == "num":
-        return When(make(four_digit_year(year_toks[0])), approximate=True)
-    return None
 
 
 def _weekday(toks: list[Tok], today: date) -> When | None:
@@ -235,7 +216,7 @@ def _day_month_year(toks: list[Tok]) -> tuple[int, int, int | None] | None:
         day, month = first.parts
         if len(toks) == 1:
             return day, month, None
-        return (day, month, four_digit_year(toks[1])) if toks[1].kind == "num" else None
+        return (day, month, date_year(toks[1])) if toks[1].kind == "num" else None
     # "20 november [2023]" or, the English way, "November 20 [2023]".
     if len(toks) in (2, 3) and toks[0].kind == "num" and _is_month(toks[1]):
         day_tok, month_tok = toks[0], toks[1]
@@ -249,7 +230,7 @@ def _day_month_year(toks: list[Tok]) -> tuple[int, int, int | None] | None:
         raise _which_day([month_tok, day_tok])  # "november 2023": a month, not a day
     if len(toks) == 3 and toks[2].kind != "num":
         return None
-    year = four_digit_year(toks[2]) if len(toks) == 3 else None
+    year = date_year(toks[2]) if len(toks) == 3 else None
     return day_tok.value, months()[month_tok.text], year
 
 
@@ -294,14 +275,14 @@ def _which_day(toks: list[Tok]) -> InvalidInput:
     )
 
 
-def _weekday_mismatch(actual: date, said: int) -> InvalidInput:
+def _weekday_mismatch(actual: date, said: int) -> WeekdayMismatch:
     def words(lang: str) -> tuple[str, str, str]:
         long = f"{actual.day} {month_name(actual.month, lang)} {actual.year}"
         return long, day_name(actual.weekday(), lang), day_name(said, lang)
 
     nl_date, nl_is, nl_said = words("nl")
     en_date, en_is, en_said = words("en")
-    return InvalidInput(
+    return WeekdayMismatch(
         f"{nl_date} is een {nl_is}, geen {nl_said}.",
         f"{en_date} is a {en_is}, not a {en_said}.",
         example=f"{nl_is} {nl_date}",
