@@ -146,7 +146,8 @@ def _deadline_add(args: Args, c: Ctx) -> Result:
     when = args["when"]
     deadline = dl.add_deadline(session=c.session, now=c.now, actor=c.actor, dossier=dossier,
                                title=args["title"], due=when.date, due_time=when.time,
-                               approximate=when.approximate, kind=args.get("kind"))
+                               precision=when.precision, qualifier=when.qualifier,
+                               part=when.part, kind=args.get("kind"))
     return DeadlineAdded(deadline, dossier, dl.is_past(deadline, c.now, c.settings.tz),
                          dl.offsets_for(deadline))
 
@@ -161,11 +162,14 @@ def _deadline_change(action: str) -> Handler:
             dl.cancel_deadline(session=c.session, now=c.now, actor=c.actor, deadline=deadline)
         elif action == "move":
             when = args["when"]
-            if (when.date, when.time) == (deadline.due_date, deadline.due_time):
+            if (when.date, when.time, when.precision, when.qualifier, when.part) == (
+                    deadline.due_date, deadline.due_time, deadline.precision, deadline.qualifier,
+                    deadline.due_part):
                 raise InvalidInput(f"Deadline #{deadline.id} staat al op die datum.",
                                    f"Deadline #{deadline.id} is already on that date.")
             dl.move_deadline(session=c.session, now=c.now, actor=c.actor, deadline=deadline,
-                             due=when.date, due_time=when.time, approximate=when.approximate)
+                             due=when.date, due_time=when.time, precision=when.precision,
+                             qualifier=when.qualifier, part=when.part)
         else:
             before = ",".join(map(str, dl.offsets_for(deadline)))
             dl.set_offsets(session=c.session, now=c.now, actor=c.actor, deadline=deadline,

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from tracker.dates.spans import due_words
+
 RAG = {"green": ("groen", "green"), "amber": ("oranje", "amber"), "red": ("rood", "red")}
 RAG_EMOJI = {"green": ":large_green_circle:", "amber": ":large_orange_circle:",
              "red": ":red_circle:"}
@@ -136,8 +141,25 @@ def help_text(topic: str | None, lang: str = "nl") -> str:
     return table.get(topic, table[None])
 
 
-def due_label(date_text: str, approximate: bool, lang: str = "nl") -> str:
-    """A due date as shown: an approximate one ("eind Q3") reads "uiterlijk za 30 sep 2023"."""
-    if not approximate:
-        return date_text
-    return f"by {date_text}" if lang == "en" else f"uiterlijk {date_text}"
+def due_label(item: Any, approximate: bool | str = "nl", lang: str | None = None, *,
+              on: date | None = None, weekday: bool = True, year: bool = True) -> str:
+    """A deadline's date the way it was typed, on every surface: "ma 20 nov 2023 14:00",
+    "uiterlijk 1 okt 2023", "voorjaar 2024", "op z'n vroegst eind 2024".
+
+    `item` is anything with `due_date`, `due_time`, `precision`, `qualifier` and `due_part`
+    (a Deadline, a DeadlineLine, a digest item); `on` is the date of one occurrence of a
+    recurring deadline. The older form `due_label(date_text, approximate, lang)` still works
+    for callers not yet moved over.
+    """
+    if isinstance(item, str):  # the older form
+        flag, lang = bool(approximate), lang or "nl"
+        if not flag:
+            return item
+        return f"by {item}" if lang == "en" else f"uiterlijk {item}"
+    lang = approximate if isinstance(approximate, str) else (lang or "nl")
+    precision = getattr(item, "precision", None) or "day"
+    qualifier = getattr(item, "qualifier", None) or ""
+    if qualifier == "" and precision == "day" and getattr(item, "approximate", False):
+        qualifier = "uiterlijk"  # a record from before precision was kept
+    return due_words(on or item.due_date, getattr(item, "due_time", None), precision, qualifier,
+                     getattr(item, "due_part", None) or "", lang, weekday=weekday, year=year)

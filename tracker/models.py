@@ -192,6 +192,8 @@ class Deadline(SQLModel, table=True):
     approximate: bool = False
     precision: str = Field(default=Precision.DAY.value, max_length=10)
     qualifier: str = Field(default=Qualifier.NONE.value, max_length=10)
+    # "", begin, mid, end: the part of a rough unit ("eind 2024"); see tracker.dates.spans
+    due_part: str = Field(default="", max_length=5)
     owner: str | None = Field(default=None, max_length=40, index=True)  # None → the dossier's
     status: str = Field(default=DeadlineStatus.OPEN.value, max_length=10)
     offsets: str | None = Field(default=None, max_length=100)  # "14,7,1"; None → default by kind

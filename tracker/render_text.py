@@ -6,7 +6,7 @@ from functools import singledispatch
 from zoneinfo import ZoneInfo
 
 from tracker.dates import format_date
-from tracker.labels import help_text, line_label, programme_status_label, rag_label
+from tracker.labels import due_label, help_text, line_label, programme_status_label, rag_label
 from tracker.results import (
     DeadlineAdded,
     DeadlineChanged,
@@ -104,7 +104,7 @@ def _(result: DossierChanged, lang: str = "nl", tz: ZoneInfo | None = None) -> s
 @render_text.register
 def _(result: DeadlineAdded, lang: str = "nl", tz: ZoneInfo | None = None) -> str:
     x, d = result.deadline, result.dossier
-    when = format_date(x.due_date, lang) + (f" {x.due_time:%H:%M}" if x.due_time else "")
+    when = due_label(x, lang)
     if lang == "nl":
         text = f"Deadline #{x.id} toegevoegd aan {d.code}: {x.title} · {when}"
         if result.past:

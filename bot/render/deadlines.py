@@ -22,8 +22,7 @@ def _t(lang: str, nl: str, en: str) -> str:
 def deadline_line(item: Upcoming, lang: str) -> str:
     """"• #12 · vr 17 nov 2023 · [N35] Kamerdebat MIRT (debat)"."""
     x = item.deadline
-    when = due_label(format_date(item.due, lang) + (f" {x.due_time:%H:%M}" if x.due_time else ""),
-                     x.approximate, lang)
+    when = due_label(x, lang, on=item.due)
     flag = _t(lang, " — *verlopen*", " — *overdue*") if item.overdue else ""
     return (f"• #{x.id} · {when} · [{item.dossier.code}] {escape_user_text(x.title)}"
             f" ({kind_label(x.kind, lang)}){flag}")
@@ -78,15 +77,13 @@ def render_deadline_list(result: DeadlineList, *, lang: str = "nl") -> Message:
 def render_deadline_added(result: DeadlineAdded, *, today: date, lang: str = "nl") -> Message:
     """"Deadline #42 toegevoegd aan N35: … · vr 17 nov 2023", flagged when past."""
     x, d = result.deadline, result.dossier
-    when = format_date(x.due_date, lang) + (f" {x.due_time:%H:%M}" if x.due_time else "")
+    when = due_label(x, lang)
     title = escape_user_text(x.title)
     relative = format_relative_days((x.due_date - today).days, lang)
     text = _t(lang, f":white_check_mark: Deadline *#{x.id}* toegevoegd aan *{d.code}*: {title}\n"
                     f":calendar: *{when}* ({relative}) · {kind_label(x.kind, lang)}",
               f":white_check_mark: Deadline *#{x.id}* added to *{d.code}*: {title}\n"
               f":calendar: *{when}* ({relative}) · {kind_label(x.kind, lang)}")
-    if x.approximate:
-        text += _t(lang, " · datum bij benadering", " · approximate date")
     if result.past:
         note = _t(lang, ":warning: Deze datum ligt in het verleden: vastgelegd, geen herinneringen.",
                   ":warning: This date is in the past: recorded, no reminders.")
@@ -107,7 +104,7 @@ def render_deadline_changed(result: DeadlineChanged, *, lang: str = "nl") -> Mes
     elif result.what == "cancelled":
         text = _t(lang, f":x: {head}: geannuleerd.", f":x: {head}: cancelled.")
     elif result.what == "moved":
-        when = format_date(x.due_date, lang) + (f" {x.due_time:%H:%M}" if x.due_time else "")
+        when = due_label(x, lang)
         before = ""
         if result.before:
             try:

@@ -8,7 +8,7 @@ so its actions block's block_id carries the same JSON (bot/listeners/actions.py 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -47,9 +47,8 @@ def button_value(deadline: DeadlineInfo, due_iso: str) -> str:
                       separators=(",", ":"))
 
 
-def _when(deadline: DeadlineInfo, due_text: str, lang: str) -> str:
-    when = due_text + (f" {deadline.due_time:%H:%M}" if deadline.due_time else "")
-    return due_label(when, deadline.approximate, lang)
+def _when(deadline: DeadlineInfo, due: date, lang: str) -> str:
+    return due_label(deadline, lang, on=due)
 
 
 def _owner(deadline: DeadlineInfo) -> str:
@@ -79,7 +78,7 @@ def _actions(deadline: DeadlineInfo, due_iso: str, lang: str, *, snooze: bool) -
 def render_reminder(item: Reminder, *, lang: str = "nl") -> Message:
     """"Over 7 dagen: *Kamerdebat MIRT* — N35 · ma 20 nov 2023 · @owner" with its buttons."""
     x = item.deadline
-    when = _when(x, format_date(item.due, lang), lang)
+    when = _when(x, item.due, lang)
     late = f" _{late_mark(item, lang).strip()}_" if item.late else ""
     line = (f":bell: {relative(item, lang)}: *{escape_user_text(x.title)}* — "
             f"{escape_user_text(x.dossier_code)} · {when}{_owner(x)}{late}")
@@ -91,7 +90,7 @@ def render_reminder(item: Reminder, *, lang: str = "nl") -> Message:
 def render_overdue(item: Overdue, *, lang: str = "nl") -> Message:
     """"Verlopen: *BO MIRT Noord* — NOVEX · was ma 6 nov 2023 (1 dag geleden)": still open."""
     x = item.deadline
-    when = _when(x, format_date(item.due, lang), lang)
+    when = _when(x, item.due, lang)
     ago = relative(item, lang).lower()
     late = f" _{late_mark(item, lang).strip()}_" if item.late else ""
     line = (f":hourglass: {_t(lang, 'Verlopen', 'Overdue')}: *{escape_user_text(x.title)}* — "
@@ -108,7 +107,9 @@ def render_overdue(item: Overdue, *, lang: str = "nl") -> Message:
 def _agenda_line(entry: AgendaEntry, lang: str) -> str:
     x = entry.deadline
     time_ = f" {x.due_time:%H:%M}" if x.due_time else ""
-    since = f" ({_t(lang, 'was', 'was due')} {format_date(entry.due, lang)})" if entry.overdue else ""
+    if x.precision != "day" or x.qualifier:  # "· voorjaar 2024": not a day, say what it is
+        time_ = f" · {due_label(x, lang, on=entry.due, weekday=False)}"
+    since = f" ({_t(lang, 'was', 'was due')} {due_label(x, lang, on=entry.due)})" if entry.overdue else ""
     return (f"• *{escape_user_text(x.title)}*{time_} — {escape_user_text(x.dossier_code)}"
             f"{since}{_owner(x)}")
 

@@ -62,6 +62,15 @@ def checked(d: date) -> date:
     return d
 
 
+def checked_date(d: object) -> date:
+    """`d` when it is a date (not a datetime) within the year window, else InvalidInput: the one
+    check every entry path (typed, date picker, form, import, `--now`) applies."""
+    if not isinstance(d, date) or isinstance(d, datetime):
+        raise InvalidInput(f"‘{str(d)[:40]}’ is geen datum.", f"‘{str(d)[:40]}’ is not a date.",
+                           example="2023-11-20")
+    return checked(d)
+
+
 def is_english(lang: str) -> bool:
     """True for "en" (and "en-GB", "en_US"); everything else renders Dutch, the team's language."""
     return lang.lower().startswith("en")

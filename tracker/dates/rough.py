@@ -48,7 +48,7 @@ def split_qualifier(text: str) -> tuple[str, str]:
     return "", text
 
 
-def _year(toks: list[Tok], today: date) -> int | None | bool:
+def _year(toks: list[Tok], today: date) -> int | bool | None:
     """The year named by `toks`: a number, "dit jaar", "volgend jaar"; None when there is none,
     False when `toks` is not a year at all."""
     if not toks:
@@ -143,9 +143,8 @@ def read_rough(toks: list[Tok], today: date) -> Rough | None:
         year = _year(rest, today)
         if isinstance(year, int) and year is not False:
             return Rough(YEAR, year, 0, part)
-        if year is None or year is False:
-            if mod and not lead_in:
-                raise _expect_unit(toks[0].text)
+        if mod and not lead_in:
+            raise _expect_unit(toks[0].text)
     return None
 
 

@@ -16,7 +16,6 @@ from .spans import containing
 from .tokens import Tok, drop_filler, extract_time, tokenize
 from .vocab import (
     AGO,
-    MODIFIERS,
     NEXT_WEEK,
     NEXT_WEEKDAY,
     NUMBER_WORDS,

@@ -142,11 +142,13 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
     upcoming: list[UpcomingDeadline] = []
     deadline_rows = session.exec(select(
         Deadline.id, Deadline.dossier_id, Deadline.title, Deadline.kind, Deadline.due_date,
-        Deadline.due_time, Deadline.approximate, Deadline.status,
+        Deadline.due_time, Deadline.approximate, Deadline.status, Deadline.precision,
+        Deadline.qualifier, Deadline.due_part,
     ).where(col(Deadline.due_date) >= period.start, col(Deadline.due_date) < nxt.end)
      .order_by(col(Deadline.due_date), col(Deadline.due_time), col(Deadline.id))).all()
     in_period: set[int] = set()
-    for dl_id, dossier_id, title, dl_kind, due, due_time, approx, status in deadline_rows:
+    for (dl_id, dossier_id, title, dl_kind, due, due_time, approx, status, precision, qualifier,
+         due_part) in deadline_rows:
         if due < period.end:
             in_period.add(dl_id)
         if status == DeadlineStatus.DONE.value and due < period.end:
@@ -160,7 +162,8 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
         elif status == DeadlineStatus.OPEN.value and due >= nxt.start:
             upcoming.append(UpcomingDeadline(dl_id, codes.get(dossier_id, "?"),
                                              lines_of.get(dossier_id, ""), title, dl_kind, due,
-                                             due_time, bool(approx)))
+                                             due_time, bool(approx), precision=precision,
+                                             qualifier=qualifier, due_part=due_part))
     # A done-event of a milestone due in the period is already "reached" by its due date.
     duplicated = done_in_events & in_period
     for found in items.values():

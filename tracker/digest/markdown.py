@@ -8,7 +8,6 @@ from tracker.digest.model import Budget, Digest, IndicatorDigest, LineDigest
 from tracker.digest.words import (
     Phrase,
     column_label,
-    day,
     digest_title,
     funding_phrase,
     headlines,
@@ -20,7 +19,7 @@ from tracker.digest.words import (
     so_far_note,
     status_phrase,
 )
-from tracker.labels import kind_label, programme_status_label
+from tracker.labels import due_label, kind_label, programme_status_label
 from tracker.text import format_eur
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
@@ -68,9 +67,7 @@ def render_markdown(digest: Digest, lang: str = "nl", *, chart_path: str | None 
                   else ["Datum", "Dossier", "Soort", "Mijlpaal"])
         rows = []
         for d in digest.upcoming:
-            when = day(d.due_date, lang, approximate=d.approximate)
-            if d.due_time is not None:
-                when += f" {d.due_time:%H:%M}"
+            when = due_label(d, lang, weekday=False)
             rows.append([when, md_escape(d.dossier_code), kind_label(d.kind, lang),
                          md_escape(d.title)])
         out += [*_table(header, rows), ""]

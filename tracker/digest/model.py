@@ -135,6 +135,16 @@ class UpcomingDeadline:
     due_time: time | None
     approximate: bool
     reason: Reason = Reason.NEXT_PERIOD
+    precision: str = "day"  # how precisely the date is known (tracker.dates.spans)
+    qualifier: str = ""
+    due_part: str = ""
+
+    @property
+    def due_text(self) -> str:
+        """The date the way it was typed, in Dutch ("voorjaar 2024", "uiterlijk 1 okt 2023")."""
+        from tracker.labels import due_label
+
+        return due_label(self, "nl", weekday=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from tracker.digest.model import (
     Item,
     LineDigest,
     Reason,
+    UpcomingDeadline,
 )
 
 FORMAT_VERSION = 1
@@ -29,6 +30,7 @@ _PROPERTIES: dict[type, tuple[str, ...]] = {
     LineDigest: ("changed",),
     BudgetRow: ("difference", "flagged"),
     IndicatorDigest: ("flagged",),
+    UpcomingDeadline: ("due_text",),
     Budget: (),
 }
 

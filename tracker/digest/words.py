@@ -144,10 +144,7 @@ def funding_phrase(dossier: DossierDigest, lang: str = "nl") -> Phrase | None:
 
 def upcoming_phrase(deadline: UpcomingDeadline, lang: str = "nl") -> Phrase:
     """"31 okt 2023 · RD5 · indiening: <title>"."""
-    when = (due_label(format_date(deadline.due_date, lang, weekday=False), True, lang)
-            if deadline.approximate else day(deadline.due_date, lang))
-    if deadline.due_time is not None:
-        when += f" {deadline.due_time:%H:%M}"
+    when = due_label(deadline, lang, weekday=False)
     return (f"{when} · ", User(deadline.dossier_code),
             f" · {kind_label(deadline.kind, lang)}: ", User(deadline.title))
 

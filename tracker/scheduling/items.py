@@ -25,6 +25,9 @@ class DeadlineInfo:
     dossier_title: str
     owner: str | None
     recurring: bool = False
+    precision: str = "day"  # how precisely the date is known (tracker.dates.spans)
+    qualifier: str = ""
+    due_part: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -151,7 +151,8 @@ def deadline_info(deadline: Deadline | DeadlineLine, dossier: Dossier | DossierL
                         kind=deadline.kind, due_time=deadline.due_time,
                         approximate=deadline.approximate, dossier_code=dossier.code,
                         dossier_title=dossier.title, owner=dossier.owner,
-                        recurring=bool(deadline.rrule))
+                        recurring=bool(deadline.rrule), precision=deadline.precision,
+                        qualifier=deadline.qualifier, due_part=deadline.due_part)
 
 
 def _open_deadlines(session: Session) -> list[tuple[Deadline, Dossier]]:

@@ -13,6 +13,8 @@ from dateutil.rrule import rrulestr
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
+from tracker.dates.core import checked_date
+from tracker.dates.spans import PARTS, PRECISIONS, QUALIFIERS, is_rough
 from tracker.errors import InvalidInput
 from tracker.models import (
     Deadline,
@@ -73,6 +75,9 @@ class DeadlineLine(NamedTuple):
     due_time: time | None
     approximate: bool
     rrule: str | None
+    precision: str
+    qualifier: str
+    due_part: str
 
 
 LINE_COLUMNS = [getattr(Deadline, name) for name in DeadlineLine._fields]
@@ -157,21 +162,43 @@ def _rrule(value: str | None, start: date) -> str | None:
     return rule.removeprefix("RRULE:")
 
 
+def _precision(due: date, due_time: time | None, precision: str, qualifier: str | None,
+               part: str, approximate: bool) -> tuple[str, str, str, bool]:
+    """(precision, qualifier, part, approximate) checked; `approximate` alone (the older flag)
+    still means "uiterlijk"."""
+    checked_date(due)
+    if qualifier is None:
+        qualifier = Qualifier.LATEST.value if approximate else Qualifier.NONE.value
+    if precision not in PRECISIONS or qualifier not in QUALIFIERS or part not in PARTS:
+        raise InvalidInput(f"Onbekende precisie ‘{precision}/{part}/{qualifier}’.",
+                           f"Unknown precision ‘{precision}/{part}/{qualifier}’.")
+    if part and precision in ("day", "week"):
+        raise InvalidInput("Een dag of week heeft geen begin, midden of eind.",
+                           "A day or week has no start, middle or end.")
+    if precision != "day" and due_time is not None:
+        raise InvalidInput("Een tijd past niet bij een globale datum; noem een precieze dag.",
+                           "A time does not go with a rough date; give an exact day.")
+    return precision, qualifier, part, approximate or is_rough(precision, qualifier)
+
+
 def add_deadline(*, session: Session, now: datetime, actor: str | None, dossier: Dossier,
                  title: str, due: date, due_time: time | None = None, approximate: bool = False,
                  kind: str | None = None, offsets: tuple[int, ...] | None = None,
                  rrule: str | None = None, source: str = "", role: str | None = None,
-                 owner: str | None = None) -> Deadline:
+                 owner: str | None = None, precision: str = "day", qualifier: str | None = None,
+                 part: str = "") -> Deadline:
     """Add a milestone to a dossier; a date in the past is kept for the record."""
     require_aware(now)
     title = required_text(title, limit=MAX_TITLE, what_nl="De titel", what_en="The title",
                           example=f"/deadline add {dossier.code} 20 nov 2023 Kamerdebat MIRT")
     require_open_dossier(dossier)
     kind = _kind(kind, title)
+    precision, qualifier, part, approximate = _precision(due, due_time, precision, qualifier,
+                                                         part, approximate)
     deadline = Deadline(dossier_id=dossier.id, title=title, kind=kind, due_date=due,
                         role=_role(role, kind), owner=owner,
-                        due_time=due_time, approximate=approximate,
-                        qualifier=Qualifier.LATEST.value if approximate else Qualifier.NONE.value,
+                        due_time=due_time, approximate=approximate, precision=precision,
+                        qualifier=qualifier, due_part=part,
                         offsets=None if offsets is None else ",".join(map(str, offsets)),
                         rrule=_rrule(rrule, due), source=source, created_by=actor,
                         created_at=now, scheduled_at=now, updated_at=now)
@@ -239,13 +266,17 @@ def _close(session: Session, now: datetime, actor: str | None, deadline: Deadlin
 
 def move_deadline(*, session: Session, now: datetime, actor: str | None, deadline: Deadline,
                   due: date, due_time: time | None = None, approximate: bool = False,
-                  expected_version: int | None = None) -> Deadline:
+                  expected_version: int | None = None, precision: str = "day",
+                  qualifier: str | None = None, part: str = "") -> Deadline:
     """Move the milestone to a new date; reminders for the old date lapse."""
     require_aware(now)
     check_version(deadline, expected_version, f"Deadline #{deadline.id}", f"Deadline #{deadline.id}")
     _require_open(deadline, "verzetten", "moved")
+    precision, qualifier, part, approximate = _precision(due, due_time, precision, qualifier,
+                                                         part, approximate)
     before = _when_text(deadline)
     deadline.due_date, deadline.due_time, deadline.approximate = due, due_time, approximate
+    deadline.precision, deadline.qualifier, deadline.due_part = precision, qualifier, part
     deadline.scheduled_at = deadline.updated_at = now
     flush(session)
     record_event(session, now=now, actor=actor, kind=EventKind.DEADLINE_MOVED,
@@ -362,6 +393,9 @@ def _when_text(deadline: Deadline) -> str:
     text = deadline.due_date.isoformat()
     if deadline.due_time is not None:
         text += f" {deadline.due_time:%H:%M}"
+    if deadline.precision != "day" or deadline.qualifier:
+        # the history keeps how the date was meant: "2024-05-31 (season, uiterlijk)"
+        text += f" ({' '.join(x for x in (deadline.precision, deadline.due_part, deadline.qualifier) if x)})"
     return text
 
 
