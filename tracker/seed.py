@@ -119,7 +119,12 @@ def _seed_deadlines(session: Session, data: dict[str, Any], dossiers: dict[str, 
                             role=item.get("role") or default_role(item["kind"]),
                             due_date=item["due"], due_time=due_time,
                             approximate=approximate,
-                            qualifier=Qualifier.LATEST.value if approximate else Qualifier.NONE.value,
+                            # the report's own wording: "in juni", "op z'n vroegst eind dit jaar"
+                            precision=item.get("precision", "day"), due_part=item.get("part", ""),
+                            qualifier=item.get("qualifier",
+                                               Qualifier.LATEST.value if approximate
+                                               and item.get("precision", "day") == "day"
+                                               else Qualifier.NONE.value),
                             status=status,
                             source=item.get("source") or "", created_by=DATASET_ACTOR,
                             created_at=now, scheduled_at=now, updated_at=now,

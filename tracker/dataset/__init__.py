@@ -17,6 +17,8 @@ from typing import Any, NoReturn
 
 import yaml
 
+from tracker.dates.spans import PARTS, PRECISIONS, QUALIFIERS, containing
+
 __all__ = [
     "DEADLINE_KINDS",
     "DEADLINE_STATUSES",
@@ -55,7 +57,7 @@ _DOSSIER = (
 _DOSSIER_EVENT = ({"at", "kind", "text", "approximate", "source"}, {"before", "after", "source_note"})
 _DEADLINE = (
     {"dossier", "title", "kind", "due", "time", "status", "approximate", "source"},
-    {"source_note", "role"},
+    {"source_note", "role", "precision", "part", "qualifier"},
 )
 _PROGRAMME = (
     {"name", "parent", "line", "dossier", "status", "note", "source"},
@@ -282,11 +284,33 @@ class _Validator:
         if d["time"] is not None and not (isinstance(d["time"], str) and _TIME.match(d["time"])):
             self.fail(where, f"time must be null or a quoted \"HH:MM\", got {d['time']!r}")
         self.flag(where, d, "approximate")
+        self.precision(where, d)
         if "role" in d:
             self.enum(where, d, "role", MILESTONE_ROLES)
         self.text(where, d, "source")
         if "source_note" in d:
             self.text(where, d, "source_note")
+
+    def precision(self, where: str, d: Any) -> None:
+        """`precision`/`part`/`qualifier` as the report words it; `due` is that span's anchor."""
+        precision, part, qualifier = (d.get("precision", "day"), d.get("part", ""),
+                                      d.get("qualifier", ""))
+        self.enum(where, {"precision": precision}, "precision", set(PRECISIONS))
+        self.enum(where, {"part": part}, "part", set(PARTS))
+        self.enum(where, {"qualifier": qualifier}, "qualifier", set(QUALIFIERS))
+        if not isinstance(d.get("due"), dt.date) or precision == "day":
+            if part:
+                self.fail(where, "a day has no part")
+            return
+        if (precision != "day") != bool(d.get("approximate")):
+            self.fail(where, "a rough date (precision other than day) has approximate: true")
+        try:
+            anchor = containing(precision, d["due"], part).anchor(qualifier)
+        except ValueError as exc:
+            self.fail(where, str(exc))
+            return
+        if anchor != d["due"]:
+            self.fail(where, f"due {d['due']} is not the anchor of its span: {anchor}")
 
     def programmes(self, programmes: list[Any], codes: set[str]) -> None:
         for i, p in enumerate(programmes):
