@@ -157,3 +157,40 @@ def test_deadline_add_names_the_impossible_date():
     with pytest.raises(InvalidInput) as err:
         parse("/deadline", "add N35 31 februari Overleg")
     assert "31 februari bestaat niet" in err.value.nl
+
+
+def test_a_weekday_that_disagrees_with_the_date_is_refused_saying_which_day_it_is():
+    # PINNED_NOW lies in November 2023: 20 November 2023 is a Monday, 24 November a Friday.
+    with pytest.raises(InvalidInput) as err:
+        parse("/deadline", "add N35 maandag 24 november Kamerdebat MIRT")
+    assert "24 november 2023 is een vrijdag, geen maandag" in err.value.nl
+    command = parse("/deadline", "add N35 maandag 20 november Kamerdebat MIRT")
+    assert command.args["when"].date == date(2023, 11, 20)
+    assert command.args["title"] == "Kamerdebat MIRT"
+
+
+@pytest.mark.parametrize(("text", "due", "title"), [
+    ("add N35 20 nov 27 Test", date(2027, 11, 20), "Test"),
+    ("add N35 20-11-27 Test", date(2027, 11, 20), "Test"),
+    ("add N35 20 nov 2027 27 gemeenten", date(2027, 11, 20), "27 gemeenten"),
+])
+def test_two_digit_years_are_this_century_and_never_part_of_the_title(text, due, title):
+    command = parse("/deadline", text)
+    assert (command.args["when"].date, command.args["title"]) == (due, title)
+
+
+@pytest.mark.parametrize(("text", "precision", "qualifier", "part", "title"), [
+    ("add N35 voorjaar 2024 Lobbyplan", "season", "", "", "Lobbyplan"),
+    ("add N35 Q3 2024 Rapportage", "quarter", "", "", "Rapportage"),
+    ("add N35 eind 2024 Akkoord", "year", "", "end", "Akkoord"),
+    ("add N35 in juni Verkiezingen", "month", "", "", "Verkiezingen"),
+    ("add N35 week 47 Overleg", "week", "", "", "Overleg"),
+    ("add N35 op z'n vroegst eind 2024 Akkoord TEN-T", "year", "vroegst", "end", "Akkoord TEN-T"),
+    ("add N35 uiterlijk 1 oktober Zienswijze", "day", "uiterlijk", "", "Zienswijze"),
+    ("add N35 medio 2024 | Ondertekening", "year", "", "mid", "Ondertekening"),
+])
+def test_deadline_add_keeps_how_precisely_the_date_is_known(text, precision, qualifier, part,
+                                                             title):
+    when = parse("/deadline", text).args["when"]
+    assert (when.precision, when.qualifier, when.part) == (precision, qualifier, part)
+    assert parse("/deadline", text).args["title"] == title

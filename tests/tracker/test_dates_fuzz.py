@@ -117,3 +117,46 @@ def test_explicit_dates_round_trip(day, lang):
     now = datetime(2023, 11, 15, 10, 0, tzinfo=AMS)
     for text in (day.isoformat(), f"{day:%d-%m-%Y}", format_date(day, lang, weekday=True)):
         assert parse_when(text, now=now, tz=AMS).date == day
+
+
+WEEKDAYS_NL = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+             "september", "oktober", "november", "december"]
+WINDOW_DATES = st.dates(min_value=date(MIN_YEAR, 1, 1), max_value=date(MAX_YEAR, 12, 31))
+
+
+@FUZZ
+@given(WINDOW_DATES, st.integers(0, 6), st.booleans(), st.sampled_from(["{w} {d}", "{w}, {d}"]))
+def test_a_weekday_given_with_a_date_must_agree(day, weekday, english, shape):
+    names = WEEKDAYS_EN if english else WEEKDAYS_NL
+    written = f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+    text = shape.format(w=names[weekday], d=written)
+    now = datetime(2023, 11, 15, 10, tzinfo=AMS)
+    if weekday == day.weekday():
+        assert parse_when(text, now=now, tz=AMS).date == day
+        return
+    try:
+        parse_when(text, now=now, tz=AMS)
+    except InvalidInput as exc:
+        # the refusal names the weekday the date really is
+        assert WEEKDAYS_NL[day.weekday()] in exc.nl
+        assert WEEKDAYS_EN[day.weekday()] in exc.en
+    else:
+        raise AssertionError(f"{text!r} was accepted although {day} is a {WEEKDAYS_EN[day.weekday()]}")
+
+
+@FUZZ
+@given(WINDOW_DATES, st.integers(0, 6))
+def test_a_mismatching_weekday_never_leaves_a_shorter_date_and_a_title(day, weekday):
+    from tracker.commands import parse_command
+
+    text = f"add N35 {WEEKDAYS_NL[weekday]} {day.day} {MONTHS_NL[day.month - 1]} Titel"
+    now = datetime(2023, 11, 15, 10, tzinfo=AMS)
+    try:
+        command = parse_command("/deadline", text, now=now, tz=AMS)
+    except InvalidInput:
+        return
+    when = command.args["when"]
+    assert (when.date.day, when.date.month) == (day.day, day.month)
+    assert when.date.weekday() == weekday and command.args["title"] == "Titel"
