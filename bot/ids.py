@@ -18,6 +18,7 @@ class ActionId(StrEnum):
     CHANGE_STATUS = "change_status"            # "Status wijzigen" → status modal
     ADD_DEADLINE = "add_deadline"              # "Deadline toevoegen" → add-deadline modal
     DOSSIER_SEARCH = "dossier_search"          # add-deadline form, > 100 dossiers: search as you type
+    DEADLINE_ADD_ANYWAY = "deadline_add_anyway"  # "Toch toevoegen" after "bestaat al als #19"
 
 
 class CallbackId(StrEnum):

@@ -277,7 +277,22 @@ def _parse_deadline_list(rest: str, now: datetime, tz: ZoneInfo) -> Command:
                                         "horizon": ""})
 
 
+FORCE_FLAGS = frozenset({"--toch", "--force", "--anyway"})
+
+
 def _parse_deadline_add(rest: str, now: datetime, tz: ZoneInfo) -> Command:
+    # "--toch" (or --force) anywhere: add it even when the same deadline exists already
+    words = rest.split()
+    force = any(word.lower() in FORCE_FLAGS for word in words)
+    if force:
+        rest = " ".join(word for word in words if word.lower() not in FORCE_FLAGS)
+    command = _parse_deadline_add_words(rest, now, tz)
+    if force:
+        command.args["force"] = True
+    return command
+
+
+def _parse_deadline_add_words(rest: str, now: datetime, tz: ZoneInfo) -> Command:
     ref, after = _ref_and_rest(rest) if rest.startswith(("\"", "“")) else rest.partition(" ")[::2]
     after = after.strip()
     if not after:

@@ -15,6 +15,7 @@ from tracker.models import Dossier, Role
 from tracker.results import (
     DeadlineAdded,
     DeadlineChanged,
+    DeadlineExists,
     DeadlineList,
     DigestRequested,
     DossierChanged,
@@ -144,10 +145,17 @@ def _deadline_list(args: Args, c: Ctx) -> Result:
 def _deadline_add(args: Args, c: Ctx) -> Result:
     dossier = resolve_dossier(c.session, args["ref"])
     when = args["when"]
-    deadline = dl.add_deadline(session=c.session, now=c.now, actor=c.actor, dossier=dossier,
-                               title=args["title"], due=when.date, due_time=when.time,
-                               precision=when.precision, qualifier=when.qualifier,
-                               part=when.part, kind=args.get("kind"))
+    try:
+        deadline = dl.add_deadline(session=c.session, now=c.now, actor=c.actor, dossier=dossier,
+                                   title=args["title"], due=when.date, due_time=when.time,
+                                   precision=when.precision, qualifier=when.qualifier,
+                                   part=when.part, kind=args.get("kind"),
+                                   allow_duplicate=bool(args.get("force")))
+    except dl.Duplicate as exc:
+        request = {"dossier": dossier.id, "title": args["title"], "due": when.date.isoformat(),
+                   "time": when.time.strftime("%H:%M") if when.time else None,
+                   "precision": when.precision, "qualifier": when.qualifier, "part": when.part}
+        return DeadlineExists(exc.existing, dossier, request)
     return DeadlineAdded(deadline, dossier, dl.is_past(deadline, c.now, c.settings.tz),
                          dl.offsets_for(deadline))
 

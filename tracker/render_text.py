@@ -10,6 +10,7 @@ from tracker.labels import due_label, help_text, line_label, programme_status_la
 from tracker.results import (
     DeadlineAdded,
     DeadlineChanged,
+    DeadlineExists,
     DeadlineList,
     DigestRequested,
     DossierChanged,
@@ -99,6 +100,16 @@ def _(result: DossierChanged, lang: str = "nl", tz: ZoneInfo | None = None) -> s
     }
     nl_text, en_text = texts.get(result.what, (f"{d.code} bijgewerkt.", f"{d.code} updated."))
     return nl_text if nl else en_text
+
+
+@render_text.register
+def _(result: DeadlineExists, lang: str = "nl", tz: ZoneInfo | None = None) -> str:
+    x = result.existing
+    if lang == "en":
+        return (f"Already exists as #{x.id}: {x.title} · {due_label(x, lang)}. Nothing was added; "
+                "add --toch to add it anyway.")
+    return (f"Bestaat al als #{x.id}: {x.title} · {due_label(x, lang)}. Er is niets toegevoegd; "
+            "zet er --toch bij om hem toch toe te voegen.")
 
 
 @render_text.register

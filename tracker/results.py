@@ -50,6 +50,15 @@ class DeadlineAdded:
 
 
 @dataclass(frozen=True)
+class DeadlineExists:
+    """`/deadline add` of one that exists: nothing added; `request` can add it anyway."""
+
+    existing: Deadline
+    dossier: Dossier
+    request: dict[str, Any]  # dossier, title, due, time, precision, qualifier, part (JSON-able)
+
+
+@dataclass(frozen=True)
 class DeadlineChanged:
     deadline: Deadline
     dossier: Dossier
@@ -116,5 +125,6 @@ class ModalRequested:
 
 
 Result = (HelpResult | DossierList | DossierShown | DossierChanged | DeadlineAdded | DeadlineChanged
+          | DeadlineExists
           | DeadlineList | ProgrammeList | ProgrammeChanged | TeamList | TeamChanged
           | DigestRequested | ModalRequested)

@@ -10,7 +10,7 @@ changes nothing: the version check makes every change apply at most once.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -24,11 +24,11 @@ from bot.render.limits import MAX_MESSAGE_BLOCKS
 from bot.render.limits import context as context_block
 from bot.render.message import Message
 from bot.render.mrkdwn import escape_user_text
-from bot.render.results import render_notice
+from bot.render.results import render_notice, render_result
 from tracker.dates import format_date, parse_period
 from tracker.errors import InvalidInput
 from tracker.models import Deadline, DeadlineStatus, Dossier, Role
-from tracker.results import ModalRequested
+from tracker.results import DeadlineAdded, ModalRequested
 from tracker.services import deadlines as dl
 from tracker.services import dossiers as ds
 from tracker.services.members import require_role
@@ -146,7 +146,7 @@ def _move(body: dict[str, Any], context: BoltContext, new_due: date) -> None:
                            f"Deadline #{deadline.id} is already on that date.")
     dl.move_deadline(session=context["session"], now=context["now"], actor=user_id,
                      deadline=deadline, due=new_due, due_time=deadline.due_time,
-                     approximate=deadline.approximate,
+                     precision="day", qualifier="",  # a day picked is a day known
                      expected_version=action_value(body["actions"][0])["version"])
     when = format_date(new_due, lang)
     _after_change(context, body, _t(lang, f":calendar: Verzet naar {when} door <@{user_id}>.",
@@ -212,6 +212,37 @@ def handle_dossier_page(ack: Ack, body: dict[str, Any], context: BoltContext) ->
              replace=True)
 
 
+def handle_deadline_add_anyway(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """"Toch toevoegen": add the deadline that "bestaat al als #19" deliberately, once."""
+    ack()
+    deps, session, now = context["deps"], context["session"], context["now"]
+    user_id = body["user"]["id"]
+    require_role(session, user_id, Role.EDITOR, deps.settings.admins)
+    value = action_value(body["actions"][0])
+    dossier_id = record_id(value.get("dossier"))
+    dossier = session.get(Dossier, dossier_id) if dossier_id is not None else None
+    if dossier is None:
+        raise InvalidInput("Dit dossier bestaat niet meer.", "This dossier no longer exists.")
+    try:
+        due = date.fromisoformat(_text(value.get("due")))
+        raw_time = _text(value.get("time"))
+        due_time = time.fromisoformat(raw_time) if raw_time else None
+    except ValueError as exc:
+        raise InvalidInput("Deze knop is niet (meer) geldig.",
+                           "This button is not valid (anymore).") from exc
+    deadline = dl.add_deadline(session=session, now=now, actor=user_id, dossier=dossier,
+                               title=_text(value.get("title")), due=due, due_time=due_time,
+                               precision=_text(value.get("precision")) or "day",
+                               qualifier=_text(value.get("qualifier")),
+                               part=_text(value.get("part")), allow_duplicate=True)
+    tz = deps.settings.tz
+    result = DeadlineAdded(deadline, dossier, dl.is_past(deadline, now, tz), dl.offsets_for(deadline))
+    # in place of the "bestaat al" reply, so a second click finds no button to press again
+    _respond(context, render_result(result, lang=deps.lang, tz=tz, today=now.astimezone(tz).date()),
+             replace=True)
+    context["outbox"].append({"op": "refresh_home", "user": user_id})
+
+
 def handle_digest_post(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """"Plaats in kanaal": post the previewed digest for everyone."""
     ack()
@@ -250,6 +281,7 @@ def register(app: App) -> None:
         ActionId.OPEN_DOSSIER: handle_open_dossier,
         ActionId.DOSSIER_PAGE: handle_dossier_page,
         ActionId.DIGEST_POST: handle_digest_post,
+        ActionId.DEADLINE_ADD_ANYWAY: handle_deadline_add_anyway,
         ActionId.CHANGE_STATUS: _open_modal("dossier_status"),
         ActionId.ADD_DEADLINE: _open_modal("deadline_add"),
         ActionId.EDIT_DOSSIER: _open_modal("dossier_edit"),

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from bot.render.limits import MAX_MESSAGE_BLOCKS, context, header, pack_lines, sections
+from bot.ids import ActionId
+from bot.render.limits import (
+    MAX_BUTTON_TEXT,
+    MAX_MESSAGE_BLOCKS,
+    context,
+    header,
+    pack_lines,
+    plain,
+    sections,
+)
 from bot.render.message import Message
 from bot.render.mrkdwn import escape_user_text
 from tracker.dates import format_date, format_relative_days
 from tracker.labels import due_label, kind_label
-from tracker.results import DeadlineAdded, DeadlineChanged, DeadlineList
+from tracker.results import DeadlineAdded, DeadlineChanged, DeadlineExists, DeadlineList
 from tracker.services.deadlines import Upcoming
 
 
@@ -93,6 +103,20 @@ def render_deadline_added(result: DeadlineAdded, *, today: date, lang: str = "nl
     fallback = _t(lang, f"Deadline #{x.id} toegevoegd aan {d.code}: {x.title} · {when}",
                   f"Deadline #{x.id} added to {d.code}: {x.title} · {when}")
     return Message(fallback, [*sections(text), context(note)])
+
+
+def render_deadline_exists(result: DeadlineExists, *, lang: str = "nl") -> Message:
+    """"Bestaat al als #19" with a *Toch toevoegen* button that adds it deliberately."""
+    x, d = result.existing, result.dossier
+    head = f"*#{x.id}* [{escape_user_text(d.code)}] {escape_user_text(x.title)} · {due_label(x, lang)}"
+    text = _t(lang, f":information_source: Deze deadline bestaat al als {head}. Er is niets toegevoegd.",
+              f":information_source: This deadline already exists as {head}. Nothing was added.")
+    button = ButtonElement(text=plain(_t(lang, "Toch toevoegen", "Add anyway"), MAX_BUTTON_TEXT),
+                           action_id=ActionId.DEADLINE_ADD_ANYWAY.value,
+                           value=json.dumps(result.request, separators=(",", ":"))[:2000])
+    fallback = _t(lang, f"Bestaat al als #{x.id}; niets toegevoegd.",
+                  f"Already exists as #{x.id}; nothing added.")
+    return Message(fallback, [*sections(text), ActionsBlock(elements=[button])])
 
 
 def render_deadline_changed(result: DeadlineChanged, *, lang: str = "nl") -> Message:

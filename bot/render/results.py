@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import Block
 from bot.render.deadlines import (
     render_deadline_added,
     render_deadline_changed,
+    render_deadline_exists,
     render_deadline_list,
 )
 from bot.render.dossiers import render_dossier_card, render_dossier_changed, render_dossier_list
@@ -21,6 +22,7 @@ from tracker.labels import help_text, line_label, programme_status_label
 from tracker.results import (
     DeadlineAdded,
     DeadlineChanged,
+    DeadlineExists,
     DeadlineList,
     DossierChanged,
     DossierList,
@@ -96,6 +98,11 @@ def _(result: DeadlineList, *, lang: str = "nl", tz: ZoneInfo, today: date) -> M
 @render_result.register
 def _(result: DeadlineAdded, *, lang: str = "nl", tz: ZoneInfo, today: date) -> Message:
     return render_deadline_added(result, today=today, lang=lang)
+
+
+@render_result.register
+def _(result: DeadlineExists, *, lang: str = "nl", tz: ZoneInfo, today: date) -> Message:
+    return render_deadline_exists(result, lang=lang)
 
 
 @render_result.register

@@ -181,13 +181,33 @@ def _precision(due: date, due_time: time | None, precision: str, qualifier: str 
     return precision, qualifier, part, approximate or is_rough(precision, qualifier)
 
 
+class Duplicate(InvalidInput):
+    """The deadline exists already (same dossier, title folded equal, same date)."""
+
+    def __init__(self, existing: Deadline) -> None:
+        super().__init__(f"Die deadline bestaat al als #{existing.id}; er is niets toegevoegd.",
+                         f"That deadline already exists as #{existing.id}; nothing was added.",
+                         example="/deadline add N35 20 nov 2023 Kamerdebat MIRT --toch")
+        self.existing = existing
+
+
+def find_duplicate(session: Session, dossier_id: int | None, title: str, due: date) -> Deadline | None:
+    """The deadline of this dossier on `due` whose title folds equal to `title` (not cancelled)."""
+    wanted = fold(title)
+    rows = session.exec(select(Deadline).where(
+        Deadline.dossier_id == dossier_id, Deadline.due_date == due,
+        Deadline.status != DeadlineStatus.CANCELLED.value).order_by(col(Deadline.id)))
+    return next((row for row in rows if fold(row.title) == wanted), None)
+
+
 def add_deadline(*, session: Session, now: datetime, actor: str | None, dossier: Dossier,
                  title: str, due: date, due_time: time | None = None, approximate: bool = False,
                  kind: str | None = None, offsets: tuple[int, ...] | None = None,
                  rrule: str | None = None, source: str = "", role: str | None = None,
                  owner: str | None = None, precision: str = "day", qualifier: str | None = None,
-                 part: str = "") -> Deadline:
-    """Add a milestone to a dossier; a date in the past is kept for the record."""
+                 part: str = "", allow_duplicate: bool = False) -> Deadline:
+    """Add a milestone to a dossier; a date in the past is kept for the record. One that exists
+    already is refused (`Duplicate`) unless `allow_duplicate`."""
     require_aware(now)
     title = required_text(title, limit=MAX_TITLE, what_nl="De titel", what_en="The title",
                           example=f"/deadline add {dossier.code} 20 nov 2023 Kamerdebat MIRT")
@@ -195,6 +215,10 @@ def add_deadline(*, session: Session, now: datetime, actor: str | None, dossier:
     kind = _kind(kind, title)
     precision, qualifier, part, approximate = _precision(due, due_time, precision, qualifier,
                                                          part, approximate)
+    if not allow_duplicate:
+        existing = find_duplicate(session, dossier.id, title, due)
+        if existing is not None:
+            raise Duplicate(existing)
     deadline = Deadline(dossier_id=dossier.id, title=title, kind=kind, due_date=due,
                         role=_role(role, kind), owner=owner,
                         due_time=due_time, approximate=approximate, precision=precision,
