@@ -74,13 +74,15 @@ def _dossier_list(args: Args, c: Ctx) -> Result:
     if total == 1 and filter_text and not args.get("explicit"):
         dossier = c.session.get(Dossier, found[0].id)
         assert dossier is not None  # just listed, in the same transaction
-        return DossierShown(ds.dossier_card(session=c.session, dossier=dossier, now=c.now))
+        return DossierShown(ds.dossier_card(session=c.session, dossier=dossier, now=c.now,
+                                            tz=c.settings.tz))
     return DossierList(found, filter_text, total=total)
 
 
 def _dossier_show(args: Args, c: Ctx) -> Result:
     dossier = resolve_dossier(c.session, args["ref"])
-    return DossierShown(ds.dossier_card(session=c.session, dossier=dossier, now=c.now))
+    return DossierShown(ds.dossier_card(session=c.session, dossier=dossier, now=c.now,
+                                        tz=c.settings.tz))
 
 
 def _dossier_new(args: Args, c: Ctx) -> Result:

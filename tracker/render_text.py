@@ -69,9 +69,15 @@ def _(result: DossierShown, lang: str = "nl", tz: ZoneInfo | None = None) -> str
                      f"{'nodig' if nl else 'needed'} {format_eur(d.funding_needed, lang)}, "
                      f"{'toegezegd' if nl else 'secured'} {format_eur(d.funding_secured, lang)}, "
                      f"{'tekort' if nl else 'gap'} {format_eur(d.funding_gap, lang)}")
+    if card.overdue_actions:
+        lines.append("Verlopen, nog open:" if nl else "Overdue, still open:")
+        lines += [f"  #{x.id} {due_label(x, lang)}  {x.title}" for x in card.overdue_actions]
     lines.append(("Volgende deadlines:" if nl else "Next deadlines:")
                  + ("" if card.next_deadlines else " —"))
-    lines += [f"  #{x.id} {format_date(x.due_date, lang)}  {x.title}" for x in card.next_deadlines]
+    lines += [f"  #{x.id} {due_label(x, lang)}  {x.title}" for x in card.next_deadlines]
+    if card.past_events:
+        lines.append("Plaatsgevonden:" if nl else "Took place:")
+        lines += [f"  #{x.id} {due_label(x, lang)}  {x.title}" for x in card.past_events]
     if card.recent_notes:
         lines.append("Laatste notities:" if nl else "Latest notes:")
         lines += [f"  {format_date(n.at.astimezone(tz).date() if tz else n.at.date(), lang)}  "

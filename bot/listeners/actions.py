@@ -192,8 +192,8 @@ def handle_open_dossier(ack: Ack, body: dict[str, Any], context: BoltContext) ->
         dossier = session.get(Dossier, deadline.dossier_id) if deadline else None
     if dossier is None:
         raise InvalidInput("Dit dossier bestaat niet meer.", "This dossier no longer exists.")
-    card = ds.dossier_card(session=session, dossier=dossier, now=now)
     tz = deps.settings.tz
+    card = ds.dossier_card(session=session, dossier=dossier, now=now, tz=tz)
     _respond(context, render_dossier_card(card, tz=tz, today=now.astimezone(tz).date(),
                                           lang=deps.lang))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerBlock
@@ -28,6 +29,7 @@ from bot.render.mrkdwn import channel_ref, escape_user_text, plain_user_text, us
 from tracker.dates import format_date
 from tracker.labels import (
     RAG_EMOJI,
+    due_label,
     kind_label,
     line_label,
     phase_label,
@@ -142,16 +144,24 @@ def render_dossier_card(card: DossierCard, *, tz: ZoneInfo, today: date,
             f"*{_t(lang, 'Tekort', 'Gap')}*\n{format_eur(d.funding_gap, lang)}",
         ])
     blocks.append(DividerBlock())
-    lines = [f"*{_t(lang, 'Volgende deadlines', 'Next deadlines')}*"]
-    for x in card.next_deadlines:
-        late = _t(lang, " — verlopen", " — overdue") if x.due_date < today else ""
-        lines.append(f"• #{x.id} · {format_date(x.due_date, lang)}"
-                     + (f" {x.due_time:%H:%M}" if x.due_time else "")
-                     + f" · {escape_user_text(x.title)} ({kind_label(x.kind, lang)}){late}")
+    def line(x: Any, flag: str = "") -> str:
+        return (f"• #{x.id} · {due_label(x, lang)} · {escape_user_text(x.title)}"
+                f" ({kind_label(x.kind, lang)}){flag}")
+
+    lines: list[str] = []
+    if card.overdue_actions:  # actions only: an event does not become overdue
+        lines.append(f"*{_t(lang, 'Verlopen, nog open', 'Overdue, still open')}*")
+        lines += [line(x, _t(lang, " — verlopen", " — overdue")) for x in card.overdue_actions]
+    lines.append(f"*{_t(lang, 'Volgende deadlines', 'Next deadlines')}*")
+    lines += [line(x) for x in card.next_deadlines]
     if not card.next_deadlines:
-        lines.append(_t(lang, "Geen open deadlines.", "No open deadlines."))
-    elif card.open_deadlines > len(card.next_deadlines):
-        rest = card.open_deadlines - len(card.next_deadlines)
+        lines.append(_t(lang, "Geen komende deadlines.", "No coming deadlines."))
+    shown = len(card.next_deadlines) + len(card.overdue_actions) + len(card.past_events)
+    if card.past_events:
+        lines.append(f"*{_t(lang, 'Plaatsgevonden', 'Took place')}*")
+        lines += [line(x) for x in card.past_events]
+    if card.open_deadlines > shown:
+        rest = card.open_deadlines - shown
         lines.append(_t(lang, f"…en nog {rest} (`/deadline lijst {d.code}`)",
                         f"…and {rest} more (`/deadline list {d.code}`)"))
     blocks += sections("\n".join(lines))

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from tracker.errors import Conflict, InvalidInput
-from tracker.models import Deadline, DeadlineStatus, Dossier, Event, Line, Phase, Programme, Rag
+from tracker.models import (
+    Deadline,
+    DeadlineStatus,
+    Dossier,
+    Event,
+    Line,
+    MilestoneRole,
+    Phase,
+    Programme,
+    Rag,
+)
 from tracker.services.common import (
     MAX_REASON,
     MAX_TEXT,
@@ -46,7 +57,9 @@ class DossierCard:
     """What the dossier card shows: the dossier and what surrounds it."""
 
     dossier: Dossier
-    next_deadlines: list[Deadline] = field(default_factory=list)
+    next_deadlines: list[Deadline] = field(default_factory=list)  # open, due today or later
+    overdue_actions: list[Deadline] = field(default_factory=list)  # open actions past their date
+    past_events: list[Deadline] = field(default_factory=list)  # events that took place, latest first
     recent_notes: list[Event] = field(default_factory=list)
     programmes: list[Programme] = field(default_factory=list)
     open_deadlines: int = 0
@@ -264,7 +277,16 @@ _PAGE_BY_RAG = _page_statements(by_rag=True)
 # The dossier card's four look-ups, built once (bound parameter: `dossier_id`).
 _CARD_OPEN = (Deadline.dossier_id == bindparam("dossier_id"),
               Deadline.status == DeadlineStatus.OPEN.value)
-_CARD_NEXT = select(Deadline).where(*_CARD_OPEN).order_by(Deadline.due_date, Deadline.id).limit(3)
+# Coming, overdue actions and events that took place are three lists: a 2023 milestone seen in
+# 2024 is not "next", and only an action can be overdue (tracker.roles).
+_CARD_NEXT = (select(Deadline).where(*_CARD_OPEN, Deadline.due_date >= bindparam("today"))
+              .order_by(Deadline.due_date, Deadline.id).limit(3))
+_CARD_OVERDUE = (select(Deadline).where(*_CARD_OPEN, Deadline.due_date < bindparam("today"),
+                                        Deadline.role == MilestoneRole.ACTION.value)
+                 .order_by(Deadline.due_date, Deadline.id).limit(3))
+_CARD_PAST_EVENTS = (select(Deadline).where(*_CARD_OPEN, Deadline.due_date < bindparam("today"),
+                                            Deadline.role != MilestoneRole.ACTION.value)
+                     .order_by(col(Deadline.due_date).desc(), col(Deadline.id).desc()).limit(3))
 _CARD_OPEN_COUNT = select(func.count()).select_from(Deadline).where(*_CARD_OPEN)
 _CARD_NOTES = (select(Event).where(Event.dossier_id == bindparam("dossier_id"),
                                    Event.kind == EventKind.NOTE.value)
@@ -273,12 +295,18 @@ _CARD_PROGRAMMES = (select(Programme).where(Programme.dossier_id == bindparam("d
                     .order_by(Programme.name))
 
 
-def dossier_card(*, session: Session, dossier: Dossier, now: datetime) -> DossierCard:
-    """Gather what the dossier card shows: next three deadlines, last three notes, programmes."""
+def dossier_card(*, session: Session, dossier: Dossier, now: datetime,
+                 tz: ZoneInfo | None = None) -> DossierCard:
+    """Gather what the dossier card shows: next three deadlines, overdue actions, events that
+    took place, last three notes, programmes (`tz`: whose today; UTC when not given)."""
     require_aware(now)
+    today = now.astimezone(tz or UTC).date()
     params = {"dossier_id": dossier.id}
+    dated = {**params, "today": today}
     return DossierCard(dossier=dossier,
-                       next_deadlines=list(session.exec(_CARD_NEXT, params=params)),
+                       next_deadlines=list(session.exec(_CARD_NEXT, params=dated)),
+                       overdue_actions=list(session.exec(_CARD_OVERDUE, params=dated)),
+                       past_events=list(session.exec(_CARD_PAST_EVENTS, params=dated)),
                        recent_notes=list(session.exec(_CARD_NOTES, params=params)),
                        programmes=list(session.exec(_CARD_PROGRAMMES, params=params)),
                        open_deadlines=session.exec(_CARD_OPEN_COUNT, params=params).one())
