@@ -238,7 +238,8 @@ def test_doctor_shows_what_downtime_skipped(engine: Engine, seeded: Session,
     assert "0 skipped after downtime" in line.detail
     tick(engine, sched, RecordingNotifier(), local(2023, 11, 15, 10))
     [line] = [c for c in check_database(sched) if c.name == "deliveries"]
-    assert line.ok and "8 skipped after downtime" in line.detail
+    # 9: with the TEN-T agreement "op z'n vroegst eind dit jaar" planned toward 1 Oct 2023
+    assert line.ok and "9 skipped after downtime" in line.detail
 
 
 def test_start_scheduler_ticks_every_minute_in_the_team_zone(engine: Engine,

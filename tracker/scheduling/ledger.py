@@ -51,7 +51,7 @@ def record_skip(session: Session, skip: Skip, *, at: datetime) -> bool:
     return _insert_once(session, {
         "key": skip.key, "kind": skip.kind, "channel": skip.channel,
         "deadline_id": skip.deadline_id, "due_at": skip.due_at,
-        "status": DeliveryStatus.SKIPPED.value, "attempts": 0, "claimed_at": at,
+        "status": skip.status, "attempts": 0, "claimed_at": at,
         "last_error": skip.reason[:ERROR_LIMIT]}) is not None
 
 

@@ -9,6 +9,7 @@ Ledger keys, one per (what, occurrence, channel):
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -23,6 +24,7 @@ from tracker.dates import (
     previous_half_year,
     previous_working_day,
 )
+from tracker.dates.core import checked_date
 from tracker.dates.periods import half_year
 from tracker.models import Deadline, DeadlineStatus, Delivery, Dossier, Phase
 from tracker.scheduling.items import (
@@ -44,6 +46,8 @@ from tracker.services.deadlines import (
 )
 from tracker.services.dossiers import DossierLine
 from tracker.settings import Settings
+
+log = logging.getLogger(__name__)
 
 AGENDA_TIME = time(8, 30)
 DIGEST_TIME = time(9, 0)
@@ -74,6 +78,7 @@ class Skip:
     deadline_id: int | None
     due_at: datetime
     reason: str
+    status: str = "skipped"  # "failed" for a record that could not be planned (`Plan.skip`)
 
 
 @dataclass
@@ -227,12 +232,39 @@ def _late(moment: datetime, now: datetime) -> bool:
     return now - moment > LATE_AFTER
 
 
+def _sound(pairs: list[tuple[Deadline, Dossier]], plan: Plan, now: datetime,
+           settings: Settings) -> list[tuple[Deadline, Dossier]]:
+    """The pairs that can be planned. A record that cannot (a date past the year window, a
+    broken rule, …) is left out and recorded as failed with its error, once per version, so
+    one bad record never stops everyone else's reminders (`lobby doctor` shows it)."""
+    today = now.astimezone(settings.tz).date()
+    kept = []
+    for deadline, dossier in pairs:
+        try:
+            checked_date(deadline.due_date)
+            deadline_info(deadline, dossier)
+            horizon = today + timedelta(days=max(offsets_for(deadline), default=0)) + MAX_MOVE_BACK
+            for due in occurrences(deadline, today - LOOKBACK, horizon):
+                list(_rungs(deadline, due, settings))
+                _passed(deadline, due, now, settings)
+            _nudge_moment(deadline, settings)
+        except Exception as exc:  # any error: this record is skipped, the tick goes on
+            error = f"{type(exc).__name__}: {exc}"
+            log.warning("deadline #%s cannot be planned: %s", deadline.id, error)
+            plan.skip.append(Skip(f"plan:{deadline.id}:v{deadline.version}", "plan",
+                                  channel_for(dossier, settings) or "-", deadline.id, now,
+                                  error, status="failed"))
+            continue
+        kept.append((deadline, dossier))
+    return kept
+
+
 def plan_tick(*, session: Session, settings: Settings, now: datetime) -> Plan:
     """Everything owed at `now` that the ledger has no row for yet."""
     plan = Plan()
     tz = settings.tz
     today = now.astimezone(tz).date()
-    pairs = _plannable_deadlines(session, today)
+    pairs = _sound(_plannable_deadlines(session, today), plan, now, settings)
     seen = _ledger_whats(session, [d.id for d, _ in pairs if d.id is not None])
     for deadline, dossier in pairs:
         channel = channel_for(dossier, settings)

@@ -106,7 +106,9 @@ def run_tick(*, engine: Engine, settings: Settings, notifier: Notifier, now: dat
     for skip in plan.skip:
         with session_scope(engine) as session:
             if ledger.record_skip(session, skip, at=clock()):
-                report.add(Outcome(skip.key, skip.channel, "skipped", detail=skip.reason))
+                report.add(Outcome(skip.key, skip.channel,
+                                   "failed" if skip.status == "failed" else "skipped",
+                                   detail=skip.reason))
     with session_scope(engine) as session:
         rows = ledger.take_up(session, now=clock(), lease=LEASE)
     jobs: dict[str, list[_Job]] = {}

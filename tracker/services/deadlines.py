@@ -9,7 +9,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
@@ -37,6 +36,7 @@ from tracker.services.common import (
 )
 from tracker.services.dossiers import LINE_COLUMNS as DOSSIER_LINE_COLUMNS
 from tracker.services.dossiers import DossierLine
+from tracker.services.recurrence import check_rule, expand
 from tracker.text import fold
 
 DEFAULT_OFFSETS: dict[str, tuple[int, ...]] = {
@@ -147,19 +147,7 @@ def _kind(value: str | None, title: str) -> str:
 
 
 def _rrule(value: str | None, start: date) -> str | None:
-    if not value:
-        return None
-    rule = value.strip()
-    if len(rule) > 500:
-        raise InvalidInput("Die herhaalregel is te lang.", "That recurrence rule is too long.")
-    try:
-        parsed = rrulestr(rule.removeprefix("RRULE:"), dtstart=datetime.combine(start, time()))
-        next(iter(parsed), None)
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
-        raise InvalidInput(f"Ongeldige herhaalregel (RFC 5545): {rule}",
-                           f"Invalid recurrence rule (RFC 5545): {rule}",
-                           example="FREQ=MONTHLY;BYMONTHDAY=1") from exc
-    return rule.removeprefix("RRULE:")
+    return check_rule(value, start)
 
 
 def _precision(due: date, due_time: time | None, precision: str, qualifier: str | None,
@@ -329,9 +317,7 @@ def occurrences(deadline: Deadline | DeadlineLine, start: date, end: date) -> li
     """Due dates of `deadline` within [start, end]: one, or each occurrence of its RRULE."""
     if not deadline.rrule:
         return [deadline.due_date] if start <= deadline.due_date <= end else []
-    rule = rrulestr(deadline.rrule, dtstart=datetime.combine(deadline.due_date, time()))
-    found = rule.between(datetime.combine(start, time()), datetime.combine(end, time()), inc=True)
-    return [moment.date() for moment in found[:MAX_OCCURRENCES]]
+    return expand(deadline.rrule, deadline.due_date, start, end, MAX_OCCURRENCES)
 
 
 def list_upcoming(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
@@ -363,7 +349,11 @@ def upcoming_page(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
         total = int(session.exec(count, params=params).one())
     if recurring is not None:
         for d, dos in _lines(session.exec(recurring, params=params)):
-            found = [Upcoming(d, dos, day, False) for day in occurrences(d, today, until)]
+            try:
+                days = occurrences(d, today, until)
+            except ValueError:  # a stored rule that is no longer allowed: the tick reports it
+                continue
+            found = [Upcoming(d, dos, day, False) for day in days]
             items.extend(found)
             total += len(found)
     items.sort(key=lambda item: (item.due, item.deadline.due_time or time(), item.deadline.id or 0))
