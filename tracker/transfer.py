@@ -11,12 +11,11 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from icalendar import Calendar
-from icalendar import Event as IcsEvent
 from sqlalchemy import Date, DateTime, Time, inspect, text
 from sqlmodel import Session, SQLModel, col, select
 
 from tracker.errors import InvalidInput, LobbyError
+from tracker.ics import build_ics
 from tracker.models import (
     BudgetLine,
     Deadline,
@@ -180,40 +179,6 @@ def import_csv(session: Session, payload: str, *, now: datetime, actor: str | No
     return added
 
 
-def build_ics(session: Session, *, only_open: bool = False) -> bytes:
-    """An iCalendar of deadlines: one VEVENT each, stable UIDs, all-day when there is no time."""
-    from tracker.app import utc_now
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//Lobbytracker//Regio Zwolle//NL")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Lobbytracker deadlines")
-    query = select(Deadline, Dossier).join(Dossier, col(Dossier.id) == Deadline.dossier_id)
-    if only_open:
-        query = query.where(Deadline.status == DeadlineStatus.OPEN.value)
-    for deadline, dossier in session.exec(query.order_by(Deadline.due_date, Deadline.id)):
-        event = IcsEvent()
-        event.add("uid", f"deadline-{deadline.id}@lobbytracker")
-        event.add("summary", f"[{dossier.code}] {deadline.title}")
-        if deadline.due_time is None:
-            event.add("dtstart", deadline.due_date)
-        else:
-            event.add("dtstart", datetime.combine(deadline.due_date, deadline.due_time, tzinfo=UTC))
-        event.add("dtstamp", deadline.updated_at or utc_now())
-        event.add("status", "CANCELLED" if deadline.status == "cancelled" else "CONFIRMED")
-        if deadline.rrule:
-            event.add("rrule", _rrule_dict(deadline.rrule))
-        if deadline.source:
-            event.add("description", deadline.source)
-        calendar.add_component(event)
-    return calendar.to_ical()
-
-
-def _rrule_dict(rule: str) -> dict[str, Any]:
-    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
-    return {key.lower(): value.split(",") for key, value in parts.items()}
-
-
 def _write(output: str | bytes, path: str | None) -> None:
     if path:
         Path(path).write_bytes(output if isinstance(output, bytes) else output.encode("utf-8"))
@@ -242,7 +207,7 @@ def export_command(args: argparse.Namespace) -> int:
             elif args.format == "csv":
                 _write(export_csv(session), args.output)
             else:
-                _write(build_ics(session), args.output)
+                _write(build_ics(session, tz=runtime.settings.tz), args.output)
     finally:
         runtime.close()
     return 0
