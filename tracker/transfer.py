@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Time, inspect, text
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy import insert, inspect, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, select
 
-from tracker.errors import InvalidInput, LobbyError
+from tracker.errors import InvalidInput
 from tracker.ics import build_ics
 from tracker.models import (
     BudgetLine,
     Deadline,
-    DeadlineStatus,
     Delivery,
     Dossier,
     Event,
@@ -27,15 +25,16 @@ from tracker.models import (
     IndicatorSeries,
     Member,
     Programme,
-    UTCDateTime,
 )
+from tracker.transfer_checks import check_codes, refuse, typed_rows
+from tracker.transfer_csv import CSV_COLUMNS, FORMULA_STARTS, export_csv, import_csv, neutralise
 
 FORMAT_VERSION = 1
 # Parents before children, so an import never breaks a foreign key.
 TABLES: tuple[type[SQLModel], ...] = (Dossier, Programme, Deadline, Event, Delivery, Member,
                                       BudgetLine, IndicatorSeries, Indicator)
-CSV_COLUMNS = ("id", "dossier", "title", "kind", "due_date", "due_time", "status", "offsets",
-               "rrule", "source")
+__all__ = ["CSV_COLUMNS", "FORMULA_STARTS", "build_ics", "export_csv", "export_json", "import_csv",
+           "import_json", "neutralise"]
 
 
 def _plain(value: Any) -> Any:
@@ -59,54 +58,84 @@ def export_json(session: Session) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def _typed(model: type[SQLModel], row: dict[str, Any]) -> dict[str, Any]:
-    mapper = inspect(model)
-    out: dict[str, Any] = {}
-    for attr in mapper.column_attrs:
-        name = attr.key
-        if name not in row:
-            continue
-        value = row[name]
-        column_type = attr.columns[0].type
-        if value is not None and isinstance(column_type, UTCDateTime | DateTime):
-            value = datetime.fromisoformat(value)
-        elif value is not None and isinstance(column_type, Date):
-            value = date.fromisoformat(value)
-        elif value is not None and isinstance(column_type, Time):
-            value = time.fromisoformat(value)
-        out[name] = value
-    return out
+def import_json(session: Session, payload: str, *, progress: Any = None,
+                name: str = "back-up") -> int:
+    """Load a JSON backup into an empty database, all or nothing; returns the number of records.
 
-
-def import_json(session: Session, payload: str, *, progress: Any = None) -> int:
-    """Load a JSON backup into an empty database; returns the number of records."""
+    Every field is checked first (`tracker.transfer_checks`); one wrong field anywhere and
+    nothing is written. Rows go in as they are (Core inserts), versions included, so an
+    export of the result is byte-identical to the file.
+    """
     try:
         data = json.loads(payload)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"Geen geldige JSON: {exc}", f"Not valid JSON: {exc}") from exc
+        raise InvalidInput(f"{name}: geen geldige JSON: {exc}", f"{name}: not valid JSON: {exc}") from exc
     if not isinstance(data, dict) or data.get("format") != "lobbytracker":
-        raise InvalidInput("Dit is geen Lobbytracker-export.", "This is not a Lobbytracker export.")
+        raise InvalidInput(f"{name} is geen Lobbytracker-export.", f"{name} is not a Lobbytracker export.")
+    version = data.get("version")
+    if type(version) is not int or version < 1:
+        raise InvalidInput(f"{name}: onbekende exportversie ‘{version}’.",
+                           f"{name}: unknown export version ‘{version}’.")
+    if version > FORMAT_VERSION:
+        raise InvalidInput(
+            f"{name} is een Lobbytracker-export van formaatversie {version}; deze versie leest "
+            f"t/m formaatversie {FORMAT_VERSION}. Werk Lobbytracker eerst bij.",
+            f"{name} is a Lobbytracker export of format version {version}; this version reads "
+            f"up to format version {FORMAT_VERSION}. Upgrade Lobbytracker first.")
     if session.exec(select(Dossier).limit(1)).first() is not None:
         raise InvalidInput("De database is niet leeg; importeer een back-up in een lege database.",
                            "The database is not empty; import a backup into an empty database.")
-    tables = data.get("tables") or {}
-    total = sum(len(tables.get(m.__tablename__) or []) for m in TABLES)
+    tables = data.get("tables")
+    if not isinstance(tables, dict):
+        raise InvalidInput(f"{name}: de tabellen ontbreken.", f"{name}: the tables are missing.")
+    known = {m.__tablename__ for m in TABLES}
+    problems: list[tuple[str, str]] = [
+        (f"{name}: onbekende tabel {t}", f"{name}: unknown table {t}") for t in tables if t not in known]
+    typed = {model: typed_rows(model, tables.get(model.__tablename__) or [], name, problems)
+             for model in TABLES}
+    check_codes(typed[Dossier], name, problems)
+    _check_references(typed, name, problems)
+    if problems:
+        raise refuse(problems)
+    total = sum(len(rows) for rows in typed.values())
     done = 0
-    for model in TABLES:
-        rows = tables.get(model.__tablename__) or []
-        try:
-            objects = [model(**_typed(model, row)) for row in rows]
-        except (TypeError, ValueError) as exc:
-            raise InvalidInput(f"Ongeldige rij in {model.__tablename__}: {exc}",
-                               f"Invalid row in {model.__tablename__}: {exc}") from exc
-        for start in range(0, len(objects), 1000):
-            session.add_all(objects[start:start + 1000])
-            session.flush()
-            done += len(objects[start:start + 1000])
-            if progress:
-                progress(done, total)
+    try:
+        with session.begin_nested():
+            for model, rows in typed.items():
+                for start in range(0, len(rows), 1000):
+                    chunk = rows[start:start + 1000]
+                    if chunk:
+                        session.execute(insert(model.__table__), chunk)  # type: ignore[attr-defined]
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+    except IntegrityError as exc:
+        raise InvalidInput(f"{name}: de rijen passen niet bij elkaar ({exc.orig}); niets geïmporteerd.",
+                           f"{name}: the rows do not fit together ({exc.orig}); nothing imported.") from None
+    session.expire_all()
     reset_sequences(session)
     return done
+
+
+_REFERENCES = ((Deadline, "dossier_id", Dossier), (Programme, "dossier_id", Dossier),
+               (Programme, "parent_id", Programme), (Event, "dossier_id", Dossier),
+               (Event, "deadline_id", Deadline), (Event, "programme_id", Programme),
+               (Delivery, "deadline_id", Deadline), (Indicator, "series_id", IndicatorSeries))
+
+
+def _check_references(typed: dict[Any, list[dict[str, Any]]], name: str,
+                      problems: list[tuple[str, str]]) -> None:
+    """Rows that point at a record the file does not hold."""
+    ids = {model: {row.get("id") for row in rows} for model, rows in typed.items()}
+    for model, column, target in _REFERENCES:
+        for number, row in enumerate(typed[model], start=1):
+            value = row.get(column)
+            if value is not None and value not in ids[target]:
+                problems.append((
+                    f"{name}, tabel {model.__tablename__}, rij {number}, veld {column}: "
+                    f"{target.__tablename__} {value} bestaat niet in het bestand",
+                    f"{name}, table {model.__tablename__}, row {number}, field {column}: "
+                    f"{target.__tablename__} {value} is not in the file"))
 
 
 def reset_sequences(session: Session) -> None:
@@ -120,63 +149,6 @@ def reset_sequences(session: Session) -> None:
         session.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"))
-
-
-def export_csv(session: Session) -> str:
-    """Deadlines as CSV, one row each, with the dossier's code."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    rows = session.exec(select(Deadline, Dossier).join(Dossier, col(Dossier.id) == Deadline.dossier_id)
-                        .order_by(Deadline.due_date, Deadline.id))
-    for deadline, dossier in rows:
-        writer.writerow([deadline.id, dossier.code, deadline.title, deadline.kind,
-                         deadline.due_date.isoformat(),
-                         deadline.due_time.strftime("%H:%M") if deadline.due_time else "",
-                         deadline.status, deadline.offsets or "", deadline.rrule or "",
-                         deadline.source])
-    return buffer.getvalue()
-
-
-def import_csv(session: Session, payload: str, *, now: datetime, actor: str | None,
-               progress: Any = None) -> int:
-    """Add the deadlines of a CSV (columns as `export_csv`) that are not there yet."""
-    from tracker.services.deadlines import add_deadline, parse_offsets
-    from tracker.services.refs import resolve_dossier
-    from tracker.text import fold
-
-    reader = csv.DictReader(io.StringIO(payload))
-    missing = {"dossier", "title", "due_date"} - set(reader.fieldnames or ())
-    if missing:
-        raise InvalidInput(f"De CSV mist kolommen: {', '.join(sorted(missing))}.",
-                           f"The CSV lacks columns: {', '.join(sorted(missing))}.")
-    rows = list(reader)
-    existing = {(d.dossier_id, fold(d.title), d.due_date) for d in session.exec(select(Deadline))}
-    added = 0
-    for number, row in enumerate(rows, start=2):
-        try:
-            dossier = resolve_dossier(session, row["dossier"] or "")
-            due = date.fromisoformat((row["due_date"] or "").strip())
-            due_time = time.fromisoformat(row["due_time"]) if row.get("due_time") else None
-            offsets = parse_offsets(row["offsets"]) if row.get("offsets") else None
-        except (ValueError, LobbyError) as exc:
-            reason = exc.nl if isinstance(exc, LobbyError) else str(exc)
-            raise InvalidInput(f"Regel {number}: {reason}", f"Line {number}: {reason}") from exc
-        key = (dossier.id, fold(row["title"] or ""), due)
-        if key in existing:
-            continue
-        deadline = add_deadline(session=session, now=now, actor=actor, dossier=dossier,
-                                title=row["title"], due=due, due_time=due_time,
-                                kind=row.get("kind") or None, offsets=offsets,
-                                rrule=row.get("rrule") or None, source=row.get("source") or "")
-        if row.get("status") in (DeadlineStatus.DONE.value, DeadlineStatus.CANCELLED.value):
-            deadline.status, deadline.closed_at = row["status"], now
-        existing.add(key)
-        added += 1
-        if progress:
-            progress(number - 1, len(rows))
-    session.flush()
-    return added
 
 
 def _write(output: str | bytes, path: str | None) -> None:
@@ -220,16 +192,18 @@ def import_command(args: argparse.Namespace) -> int:
     from tracker.db import session_scope
 
     try:
-        payload = Path(args.file).read_text(encoding="utf-8") if args.file != "-" else sys.stdin.read()
+        payload = (Path(args.file).read_text(encoding="utf-8-sig") if args.file != "-"
+                   else sys.stdin.read())
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"Kan {args.file} niet lezen: {exc}") from exc
     runtime = open_runtime(args)
     try:
         with session_scope(runtime.engine) as session:
             if args.format == "json":
-                count = import_json(session, payload, progress=_progress)
+                count = import_json(session, payload, progress=_progress, name=args.file)
             else:
-                count = import_csv(session, payload, now=utc_now(), actor="cli", progress=_progress)
+                count = import_csv(session, payload, now=utc_now(), actor="cli", progress=_progress,
+                                   name=args.file)
         print(f"{count} records geïmporteerd / imported")
     finally:
         runtime.close()

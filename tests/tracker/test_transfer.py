@@ -54,7 +54,7 @@ def test_csv_export_and_import(seeded, now):
     assert import_csv(seeded, extra, now=now, actor="cli") == 1
     with pytest.raises(InvalidInput) as err:
         import_csv(seeded, "dossier,title,due_date\nXXX,Iets,2024-13-01\n", now=now, actor="cli")
-    assert "Regel 2" in err.value.nl
+    assert "regel 2" in err.value.nl
     with pytest.raises(InvalidInput):
         import_csv(seeded, "a,b\n1,2\n", now=now, actor="cli")
 
