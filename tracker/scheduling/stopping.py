@@ -30,6 +30,15 @@ class Stopping:
             raise TransientError(STOPPING)
         return self.notifier.post(channel, item)
 
+    def post_bundle(self, channel: str, items: list[Item]) -> list[PostResult]:
+        """Post several items as one message, unless stopping."""
+        if self.stop.is_set():
+            raise TransientError(STOPPING)
+        post_bundle = getattr(self.notifier, "post_bundle", None)
+        if post_bundle is None:
+            return [self.notifier.post(channel, item) for item in items]
+        return post_bundle(channel, items)  # type: ignore[no-any-return]
+
     def find_posted(self, channel: str, key: str) -> str | None:
         """Look in the channel's history, unless stopping."""
         if self.stop.is_set():

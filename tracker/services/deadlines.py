@@ -73,6 +73,8 @@ class DeadlineLine(NamedTuple):
     due_time: time | None
     approximate: bool
     rrule: str | None
+    role: str  # event | action (the agenda counts only actions as overdue)
+    owner: str | None  # None → the dossier's
 
 
 LINE_COLUMNS = [getattr(Deadline, name) for name in DeadlineLine._fields]
