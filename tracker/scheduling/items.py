@@ -157,9 +157,11 @@ class PermanentError(Exception):
 
 
 class PartlyPosted(Exception):
-    """A bundle continued in a thread: the first `results` are out, the rest failed (`error`)."""
+    """A bundle continued in a thread: the items whose keys are in `results` are out, the
+    rest failed with `error`."""
 
-    def __init__(self, results: list[PostResult], error: TransientError | PermanentError) -> None:
+    def __init__(self, results: dict[str, PostResult],
+                 error: TransientError | PermanentError) -> None:
         super().__init__(str(error))
         self.results = results
         self.error = error

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import threading
 
-from tracker.scheduling.items import Item, Notifier, PostResult, TransientError
+from tracker.scheduling.items import (
+    Item,
+    Notifier,
+    PartlyPosted,
+    PermanentError,
+    PostResult,
+    TransientError,
+)
 
 STOPPING = "stopped before posting (shutdown); the next tick posts it"
 
@@ -35,9 +42,17 @@ class Stopping:
         if self.stop.is_set():
             raise TransientError(STOPPING)
         post_bundle = getattr(self.notifier, "post_bundle", None)
-        if post_bundle is None:
-            return [self.notifier.post(channel, item) for item in items]
-        return post_bundle(channel, items)  # type: ignore[no-any-return]
+        if post_bundle is not None:
+            return post_bundle(channel, items)  # type: ignore[no-any-return]
+        results: dict[str, PostResult] = {}
+        for item in items:
+            try:
+                results[item.key] = self.notifier.post(channel, item)
+            except (TransientError, PermanentError) as exc:
+                if results:
+                    raise PartlyPosted(results, exc) from exc
+                raise
+        return list(results.values())
 
     def find_posted(self, channel: str, key: str) -> str | None:
         """Look in the channel's history, unless stopping."""

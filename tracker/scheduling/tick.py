@@ -289,11 +289,12 @@ class _Worker:
             try:
                 results: list[PostResult] = post_bundle(channel, [e.item for e in group])
             except PartlyPosted as exc:
-                done = len(exc.results)
-                self.report.posted(len({r.ts for r in exc.results}))
-                self._sent(group[:done], exc.results)
-                for entry in group[done:]:
-                    self._failed(entry.row_id, entry.item, entry.attempts, exc.error)
+                out = [e for e in group if e.item.key in exc.results]
+                self.report.posted(len({r.ts for r in exc.results.values()}))
+                self._sent(out, [exc.results[e.item.key] for e in out])
+                for entry in group:
+                    if entry.item.key not in exc.results:
+                        self._failed(entry.row_id, entry.item, entry.attempts, exc.error)
                 return
             except TransientError as exc:
                 wait = exc.retry_after
