@@ -26,6 +26,7 @@ from tracker.results import (
     DossierList,
     DossierShown,
     HelpResult,
+    PreferenceResult,
     ProgrammeChanged,
     ProgrammeList,
     TeamChanged,
@@ -100,7 +101,15 @@ def _(result: DeadlineAdded, *, lang: str = "nl", tz: ZoneInfo, today: date) -> 
 
 @render_result.register
 def _(result: DeadlineChanged, *, lang: str = "nl", tz: ZoneInfo, today: date) -> Message:
-    return render_deadline_changed(result, lang=lang)
+    return render_deadline_changed(result, lang=lang, tz=tz)
+
+
+@render_result.register
+def _(result: PreferenceResult, *, lang: str = "nl", tz: ZoneInfo, today: date) -> Message:
+    from tracker.render_text import preference_text
+
+    text = ":gear: " + preference_text(result, lang)
+    return Message(text, sections(text))
 
 
 def programme_line(p: object, indent: bool, lang: str) -> str:
