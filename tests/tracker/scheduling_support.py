@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -92,6 +93,18 @@ class RecordingNotifier:
 
     def keys(self) -> list[str]:
         return [item.key for _, item in self.posts]
+
+
+def message_keys(message: dict) -> list[str]:
+    """The ledger keys a posted message shows: one item's, or each line's of a bundle."""
+    payload = (message.get("metadata") or {}).get("event_payload") or {}
+    return [payload["key"]] if "key" in payload else list(payload.get("keys") or [])
+
+
+def posted_keys(messages: list[dict]) -> Counter[str]:
+    """How often each key was posted (chat.postMessage), over all messages."""
+    return Counter(key for m in messages if m.get("via", "chat.postMessage") == "chat.postMessage"
+                   for key in message_keys(m))
 
 
 def tick(engine: Engine, settings: Settings, notifier: object, now: datetime) -> TickReport:
