@@ -156,6 +156,19 @@ def test_overnight_downtime_a_late_reminder_replaces_the_regular_one_of_its_day(
     assert today[0].deadline.title == "Zienswijze"
 
 
+def test_a_sent_rung_does_not_pull_the_next_one_forward(engine: Engine, session: Session,
+                                                        sched: Settings) -> None:
+    add_deadline(session, add_dossier(session), date(2023, 9, 28), kind="visit",
+                 title="Werkbezoek")  # rungs 14 (Thu 14 Sep), 3 (Mon 25 Sep), 1 (Wed 27 Sep)
+    session.commit()
+    notifier = RecordingNotifier()
+    tick(engine, sched, notifier, local(2023, 9, 14, 9))
+    tick(engine, sched, notifier, local(2023, 9, 25, 8, 30))  # the agenda's time: not yet
+    assert [r.offset for r in _of(notifier, Reminder)] == [14]
+    tick(engine, sched, notifier, local(2023, 9, 25, 9))
+    assert [(r.offset, r.late) for r in _of(notifier, Reminder)] == [(14, False), (3, False)]
+
+
 def test_a_long_weekend_then_the_agenda_on_the_first_working_day_of_its_week(
         engine: Engine, session: Session, sched: Settings) -> None:
     add_deadline(session, add_dossier(session), date(2024, 4, 4), kind="submission",

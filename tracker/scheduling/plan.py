@@ -13,7 +13,7 @@ Nothing is owed outside working hours (tracker.scheduling.hours): a tick then pl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -241,19 +241,22 @@ def _passed(deadline: Deadline, due: date, now: datetime, settings: Settings) ->
         due, deadline.due_time, settings.tz) <= now
 
 
-def _owed_rung(deadline: Deadline, due: date, now: datetime, settings: Settings
-               ) -> tuple[datetime, int] | None:
-    """The rung to send at `now`: after downtime only the most recent missed one, and when a
-    missed one goes out on a day that has its own rung later, it goes out as that day's rung
-    (a late "Vandaag" is never followed by a second one)."""
+def _owed_rung(deadline: Deadline, due: date, now: datetime, settings: Settings,
+               sent: Callable[[int], bool]) -> tuple[datetime, int] | None:
+    """The rung to send at `now`, if any: after downtime only the most recent missed one; and
+    when a missed one goes out on a day that has its own rung later, it goes out as that day's
+    rung (a late "Vandaag" is never followed by a second one). `sent(offset)`: in the ledger."""
     rungs = list(_rungs(deadline, due, settings))
     owed = [rung for rung in rungs if rung[0] <= now]
     if not owed:
         return None
     moment, offset = max(owed)
+    if sent(offset):
+        return None
     if _late(moment, now):
         today = now.astimezone(settings.tz).date()
-        later_today = [r for r in rungs if r[0] > now and r[0].astimezone(settings.tz).date() == today]
+        later_today = [r for r in rungs
+                       if r[0] > now and r[0].astimezone(settings.tz).date() == today]
         if later_today:
             return moment, min(later_today)[1]
     return moment, offset
@@ -297,7 +300,10 @@ def plan_tick(*, session: Session, settings: Settings, now: datetime) -> Plan:
         horizon = today + timedelta(days=max(offsets_for(deadline), default=0)) + MAX_MOVE_BACK
         reminded = False
         for due in occurrences(deadline, today - LOOKBACK, horizon):
-            rung = _owed_rung(deadline, due, now, settings)
+            def sent(offset: int, d: date = due, i: int = deadline.id, c: str = channel) -> bool:
+                return _what(reminder_key(i, d, offset, c)) in seen
+
+            rung = _owed_rung(deadline, due, now, settings, sent)
             if rung is None:
                 continue
             moment, offset = rung
