@@ -3,14 +3,17 @@ and `/lobby voorkeur dm|kanaal` (a DM or a mention in the channel)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
 
 from tracker.dates import local_to_utc, next_working_day
 from tracker.errors import InvalidInput
-from tracker.models import Deadline, DeadlineStatus, Member
+from tracker.models import Deadline, DeadlineStatus, Dossier, Member, MilestoneRole, Phase
 from tracker.services.common import check_version, flush, require_aware
+from tracker.services.deadlines import Upcoming
 from tracker.services.dossiers import SLACK_USER_RE
 from tracker.settings import Settings
 
@@ -46,6 +49,27 @@ def snooze_deadline(*, session: Session, now: datetime, deadline: Deadline, sett
     deadline.updated_at = now
     flush(session)
     return at
+
+
+MY_REMINDERS_LIMIT = 10
+
+
+def my_reminders(*, session: Session, user_id: str, now: datetime, tz: ZoneInfo, until: date,
+                 limit: int = MY_REMINDERS_LIMIT) -> list[Upcoming]:
+    """The open milestones this member is reminded of (their own, or their dossiers' without
+    an owner of their own) up to `until`, overdue actions first, at most `limit`."""
+    require_aware(now)
+    today = now.astimezone(tz).date()
+    mine = or_(Deadline.owner == user_id,
+               and_(col(Deadline.owner).is_(None), Dossier.owner == user_id))
+    coming_or_overdue = or_(Deadline.due_date >= today,
+                            Deadline.role == MilestoneRole.ACTION.value)
+    query = (select(Deadline, Dossier).join(Dossier, col(Dossier.id) == Deadline.dossier_id)
+             .where(Deadline.status == DeadlineStatus.OPEN.value,
+                    Dossier.phase != Phase.CLOSED.value, col(Deadline.rrule).is_(None),
+                    Deadline.due_date <= until, mine, coming_or_overdue)
+             .order_by(Deadline.due_date, Deadline.id).limit(limit))
+    return [Upcoming(d, dos, d.due_date, d.due_date < today) for d, dos in session.exec(query)]
 
 
 def parse_via(word: str) -> str:
