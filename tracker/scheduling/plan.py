@@ -219,12 +219,18 @@ def _plannable_deadlines(session: Session, today: date) -> list[tuple[Deadline, 
         base.where(Deadline.due_date >= low, Deadline.due_date <= high),
         # Only actions are nudged when overdue; an event past its date has taken place.
         base.where(Deadline.due_date < low, Deadline.role == "action", ~nudged.exists()),
-        base.where(col(Deadline.snooze_until) >= datetime.combine(low, time(), UTC)),
+
         # No date condition on these two, so the (status, rrule) and (status, offsets)
         # indexes find them (a date range would make SQLite scan the (status, due_date) one).
         base.where(col(Deadline.rrule).is_not(None)),
         base.where(col(Deadline.offsets).is_not(None)),
     )
+    # Snoozed ones by the snooze index alone, in two steps: with the status in the same
+    # statement SQLite reads every open deadline instead.
+    snoozed = list(session.exec(select(Deadline.id).where(
+        col(Deadline.snooze_until) >= datetime.combine(low, time(), UTC))))
+    if snoozed:
+        queries = (*queries, base.where(col(Deadline.id).in_(snoozed)))
     found: dict[int, tuple[Deadline, Dossier]] = {}
     for query in queries:
         for deadline, dossier in session.exec(query):
