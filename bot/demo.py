@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # `register` runs on every `lobby` call: the rest is imported
 DEMO_DB = "lobby-demo.db"
 TZ = ZoneInfo("Europe/Amsterdam")
 START = datetime(2023, 9, 1, 8, 0, tzinfo=TZ)
-END = datetime(2024, 1, 2, 0, 0, tzinfo=TZ)  # after the digest of 1 January, before 2 Jan's agenda
+# The end of 2 January: the half-year digest goes out on the first working day of the year.
+END = datetime(2024, 1, 3, 0, 0, tzinfo=TZ)
 CHANNEL = "#regio-zwolle-lobby"
 DIGEST_CHANNEL = "#bestuur-regio-zwolle"
 
@@ -45,7 +46,8 @@ class ReplayNotifier:
         self.out = out
         self.now = START
         self.posted: dict[str, str] = {}
-        self.counts: dict[str, int] = {}
+        self.counts: dict[str, int] = {}  # items by kind
+        self.messages = 0  # messages printed (a bundle of reminders is one)
         self._lock = threading.Lock()
 
     def post(self, channel: str, item: Item) -> PostResult:
@@ -70,7 +72,34 @@ class ReplayNotifier:
             ts = f"{self.now.timestamp():.6f}"
             self.posted[item.key] = ts
             self.counts[item.kind] = self.counts.get(item.kind, 0) + 1
+            self.messages += 1
             return PostResult(ts=ts)
+
+    def post_bundle(self, channel: str, items: list[Item]) -> list[PostResult]:
+        """Print several reminders as the one message Slack would show (its thread below it)."""
+        from bot.render.as_text import RULE, blocks_to_text
+        from bot.render.reminders import render_bundle
+        from tracker.dates import format_datetime
+        from tracker.scheduling.items import PostResult
+
+        lang = self.settings.lobby_language
+        with self._lock:
+            stamp = format_datetime(self.now, self.settings.tz, lang)
+            ts = f"{self.now.timestamp():.6f}"
+            try:
+                print(f"\n{RULE}\n{stamp} · {channel}\n{RULE}", file=self.out)
+                for number, (message, _shown) in enumerate(render_bundle(items, lang=lang)):  # type: ignore[arg-type]
+                    if number:
+                        print("  ↳ " + ("in thread" if lang == "en" else "in de draad"),
+                              file=self.out)
+                    print(blocks_to_text(message.blocks) or message.text, file=self.out)
+            except BrokenPipeError as exc:
+                raise OutputClosed from exc
+            for item in items:
+                self.posted[item.key] = ts
+                self.counts[item.kind] = self.counts.get(item.kind, 0) + 1
+            self.messages += 1
+            return [PostResult(ts=ts) for _ in items]
 
     def find_posted(self, channel: str, key: str) -> str | None:
         """Keys this replay printed."""
@@ -145,10 +174,26 @@ def run(args: argparse.Namespace) -> int:
     except OutputClosed:
         _silence_stdout()
         return 0
-    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(notifier.counts.items()))
-    print(f"\n{RULE}\n{sum(notifier.counts.values())} messages ({counts}) in "
-          f"{wallclock.monotonic() - started:.1f} s")
+    print(f"\n{RULE}\n{summary_line(notifier, wallclock.monotonic() - started, args.lang)}")
     return 0
+
+
+KIND_WORDS = {"nl": {"reminder": "herinneringen", "snooze": "herinneringen op verzoek",
+                     "overdue": "verlopen acties", "agenda": "weekagenda's",
+                     "digest": "halfjaardigest", "cleanup": "opruimlijsten"},
+              "en": {"reminder": "reminders", "snooze": "snoozed reminders",
+                     "overdue": "overdue actions", "agenda": "weekly agendas",
+                     "digest": "half-year digest", "cleanup": "clean-up lists"}}
+
+
+def summary_line(notifier: ReplayNotifier, seconds: float, lang: str | None) -> str:
+    """"98 berichten (61 herinneringen, …) in 2,3 s": messages, then what they held."""
+    lang = "en" if lang == "en" else "nl"
+    words = KIND_WORDS[lang]
+    counts = ", ".join(f"{n} {words.get(kind, kind)}" for kind, n in sorted(notifier.counts.items()))
+    if lang == "en":
+        return f"{notifier.messages} messages ({counts}) in {seconds:.1f} s"
+    return f"{notifier.messages} berichten ({counts}) in {seconds:.1f} s".replace(".", ",")
 
 
 def _silence_stdout() -> None:

@@ -9,7 +9,11 @@ scheduler (tracker.scheduling) what went wrong in its own Slack-free terms.
   PermanentError (recorded as failed; the admins get one DM).
 - Every post carries message metadata {"event_type": "lobby_delivery", "event_payload":
   {"key": …}}, so after a crash `find_posted` can tell from the channel's history whether the
-  post went out.
+  post went out. A bundle (several reminders in one message) carries {"keys": […]} of the
+  items that message shows, and {"thread": true} on its first message when it continues in
+  the thread, so `find_posted` looks there too.
+- A channel that is a user id (`U…`: a member who chose `/lobby voorkeur dm`) is their DM
+  with the bot, opened once with conversations.open.
 """
 
 from __future__ import annotations
@@ -24,13 +28,21 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.render.message import Message
-from bot.render.reminders import render_agenda, render_overdue, render_reminder
+from bot.render.reminders import (
+    render_agenda,
+    render_bundle,
+    render_cleanup,
+    render_overdue,
+    render_reminder,
+)
 from tracker.scheduling.items import (
     EVENT_TYPE,
     Agenda,
+    Cleanup,
     DigestItem,
     Item,
     Overdue,
+    PartlyPosted,
     PermanentError,
     PostResult,
     Reminder,
@@ -60,6 +72,8 @@ def render_item(item: Item, lang: str = "nl") -> list[Message]:
         return [render_overdue(item, lang=lang)]
     if isinstance(item, Agenda):
         return [render_agenda(item, lang=lang)]
+    if isinstance(item, Cleanup):
+        return [render_cleanup(item, lang=lang)]
     if isinstance(item, DigestItem):
         from bot.render.digest import render_digest
 
@@ -82,6 +96,7 @@ class SlackNotifier:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._next: dict[str, float] = {}
+        self._dms: dict[str, str] = {}  # user id → their DM channel with the bot
 
     # -- pacing ---------------------------------------------------------------
 
@@ -101,8 +116,55 @@ class SlackNotifier:
 
     # -- the Notifier protocol ------------------------------------------------
 
+    def _where(self, channel: str) -> str:
+        """The channel to post in: a user id (`U…`, `W…`) is their DM with the bot."""
+        if channel[:1] not in ("U", "W"):
+            return channel
+        with self._lock:
+            known = self._dms.get(channel)
+        if known is None:
+            opened = self._call(channel, lambda: self.client.conversations_open(users=channel))
+            known = str(opened["channel"]["id"])
+            with self._lock:
+                self._dms[channel] = known
+        return known
+
+    def post_bundle(self, channel: str, items: list[Item]) -> list[PostResult]:
+        """Post several reminders and nudges as one message (continued in its thread), each
+        message tagged with the keys it shows; one result per item, in `items` order."""
+        rendered = render_bundle(items, lang=self.lang)  # type: ignore[arg-type]
+        where = self._where(channel)
+        results: list[PostResult | None] = [None] * len(items)
+        ts: str | None = None
+        posted_in = where
+        for number, (message, shown) in enumerate(rendered):
+            payload = message.payload()
+            event_payload: dict[str, Any] = {"keys": [items[i].key for i in shown]}
+            if number == 0 and len(rendered) > 1:
+                event_payload["thread"] = True
+            metadata = {"event_type": EVENT_TYPE, "event_payload": event_payload}
+            self._pace(where)
+            try:
+                thread = {"thread_ts": ts} if ts else {}
+                response = self._call(where, lambda p=payload, m=metadata, c=posted_in, t=thread: (
+                    self.client.chat_postMessage(
+                        channel=c, text=p["text"], blocks=p["blocks"], metadata=m,
+                        unfurl_links=False, unfurl_media=False, **t)))
+            except (TransientError, PermanentError) as exc:
+                if ts is None:
+                    raise
+                raise PartlyPosted({items[i].key: r for i, r in enumerate(results)
+                                    if r is not None}, exc) from exc
+            message_ts = str(response["ts"])
+            if ts is None:
+                ts, posted_in = message_ts, str(response.get("channel") or where)
+            for i in shown:
+                results[i] = PostResult(ts=message_ts)
+        return [r if r is not None else PostResult(ts=ts) for r in results]
+
     def post(self, channel: str, item: Item) -> PostResult:
         """Post `item` (a digest's further pages as thread replies), tagged with its key."""
+        channel = self._where(channel)
         messages = render_item(item, self.lang)
         metadata = {"event_type": EVENT_TYPE, "event_payload": {"key": item.key}}
         first = messages[0].payload()
@@ -138,7 +200,9 @@ class SlackNotifier:
             log.warning("digest %s: the chart upload failed: %s", item.key, exc)
 
     def find_posted(self, channel: str, key: str) -> str | None:
-        """The ts of the message tagged `key` among the channel's last 1000, else None."""
+        """The ts of the message tagged `key` among the channel's last 1000 (and the threads
+        of bundles continued there), else None."""
+        channel = self._where(channel)
         cursor: str | None = None
         seen = 0
         while seen < HISTORY_LIMIT:
@@ -146,14 +210,27 @@ class SlackNotifier:
                 channel=channel, limit=HISTORY_PAGE, include_all_metadata=True, cursor=c))
             messages = response.get("messages") or []
             for message in messages:
-                metadata = message.get("metadata") or {}
-                if (metadata.get("event_type") == EVENT_TYPE
-                        and (metadata.get("event_payload") or {}).get("key") == key):
+                payload = _payload(message)
+                if payload is None:
+                    continue
+                if _tagged(payload, key):
                     return str(message["ts"])
+                if payload.get("thread") and (found := self._in_thread(channel, message, key)):
+                    return found
             seen += len(messages)
             cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
             if not response.get("has_more") or not cursor:
                 return None
+        return None
+
+    def _in_thread(self, channel: str, parent: dict[str, Any], key: str) -> str | None:
+        """The ts of the reply tagged `key` in a bundle's thread, else None."""
+        response = self._call(channel, lambda: self.client.conversations_replies(
+            channel=channel, ts=str(parent["ts"]), limit=HISTORY_PAGE, include_all_metadata=True))
+        for reply in response.get("messages") or []:
+            payload = _payload(reply)
+            if payload is not None and reply.get("ts") != parent["ts"] and _tagged(payload, key):
+                return str(reply["ts"])
         return None
 
     def notify_admins(self, admins: frozenset[str], text: str) -> int:
@@ -197,6 +274,21 @@ class SlackNotifier:
         if error in PERMANENT_ERRORS:
             return PermanentError(error)
         return TransientError(error)
+
+
+def _payload(message: dict[str, Any]) -> dict[str, Any] | None:
+    """The event payload of a message this scheduler posted, else None."""
+    metadata = message.get("metadata") or {}
+    if metadata.get("event_type") != EVENT_TYPE:
+        return None
+    payload = metadata.get("event_payload")
+    return payload if isinstance(payload, dict) else None
+
+
+def _tagged(payload: dict[str, Any], key: str) -> bool:
+    """True when a message's payload names `key` (a single item, or one line of a bundle)."""
+    keys = payload.get("keys")
+    return payload.get("key") == key or (isinstance(keys, list) and key in keys)
 
 
 def make_client(settings: Settings) -> WebClient:

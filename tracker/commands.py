@@ -26,13 +26,15 @@ from tracker.text import clean, fold
 MAX_INPUT = 4000
 MAX_WHEN_TOKENS = 6
 
-AREAS = ("dossier", "deadline", "programma", "digest", "team", "help")
+AREAS = ("dossier", "deadline", "programma", "digest", "team", "voorkeur", "help")
 SLASH_AREAS = {"/lobby": None, "/dossier": "dossier", "/deadline": "deadline",
                "/programma": "programma", "/digest": "digest"}
 AREA_WORDS = {"dossier": "dossier", "dossiers": "dossier", "deadline": "deadline",
               "deadlines": "deadline", "programma": "programma", "programmas": "programma",
               "programme": "programma", "programmes": "programma", "digest": "digest",
-              "team": "team", "help": "help", "hulp": "help", "?": "help"}
+              "team": "team", "voorkeur": "voorkeur", "voorkeuren": "voorkeur",
+              "prefs": "voorkeur", "preferences": "voorkeur",
+              "help": "help", "hulp": "help", "?": "help"}
 ACTIONS: dict[str, dict[str, str]] = {
     "dossier": {"list": "list", "lijst": "list", "show": "show", "toon": "show", "new": "new",
                 "nieuw": "new", "status": "status", "note": "note", "notitie": "note",
@@ -42,7 +44,8 @@ ACTIONS: dict[str, dict[str, str]] = {
     "deadline": {"list": "list", "lijst": "list", "add": "add", "nieuw": "add", "new": "add",
                  "done": "done", "klaar": "done", "afgerond": "done", "move": "move",
                  "verzet": "move", "cancel": "cancel", "annuleer": "cancel", "remind": "remind",
-                 "herinner": "remind", "help": "help", "hulp": "help"},
+                 "herinner": "remind", "snooze": "snooze", "later": "snooze",
+                 "help": "help", "hulp": "help"},
     "programma": {"list": "list", "lijst": "list", "status": "status", "help": "help",
                   "hulp": "help"},
     "digest": {"post": "post", "plaats": "post", "help": "help", "hulp": "help"},
@@ -66,6 +69,8 @@ EXAMPLES = {
     ("deadline", "move"): "/deadline move 42 27 nov 2023",
     ("deadline", "cancel"): "/deadline cancel 42",
     ("deadline", "remind"): "/deadline remind 42 14,7,1",
+    ("deadline", "snooze"): "/deadline snooze 42",
+    ("voorkeur", "set"): "/lobby voorkeur dm",
     ("programma", "list"): "/programma list ruimtelijke-ontwikkeling",
     ("programma", "status"): "/programma status Groei Vooruit op-schema loopt volgens plan",
     ("digest", "show"): "/digest 2023H1",
@@ -96,7 +101,8 @@ class Command:
 
 MUTATIONS = {("dossier", a) for a in ("new", "status", "note", "owner", "channel", "edit",
                                        "archive", "new_modal")} | {
-    ("deadline", a) for a in ("add", "add_modal", "done", "move", "cancel", "remind")} | {
+    ("deadline", a) for a in ("add", "add_modal", "done", "move", "cancel", "remind",
+                              "snooze")} | {
     ("programma", "status")} | {("team", "add"), ("team", "remove")}
 
 
@@ -248,7 +254,7 @@ def _parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> Command:
                     "Give the deadline's number, like #42.")
     deadline_id = int(match.group(1))
     tail = tail.strip()
-    if action in ("done", "cancel"):
+    if action in ("done", "cancel", "snooze"):
         if tail:
             raise _fail("deadline", action, f"Onverwachte tekst na het nummer: ‘{tail[:40]}’.",
                         f"Unexpected text after the number: ‘{tail[:40]}’.")
@@ -383,5 +389,20 @@ def _parse_team(text: str, now: datetime, tz: ZoneInfo) -> Command:
     return Command("team", "add", {"user": user, "role": parse_role(tokens[1]).value})
 
 
+def _parse_voorkeur(text: str, now: datetime, tz: ZoneInfo) -> Command:
+    """`/lobby voorkeur` (show it) or `/lobby voorkeur dm|kanaal` (set it)."""
+    from tracker.services.reminders import parse_via
+
+    words = text.split()
+    if not words:
+        return Command("voorkeur", "show")
+    if words[0].lower() in ("help", "hulp"):
+        return Command("help", "help", {"topic": "voorkeur"})
+    if len(words) > 1:
+        raise _fail("voorkeur", "set", "Alleen dm of kanaal, niets meer.",
+                    "Just dm or kanaal (channel), nothing more.")
+    return Command("voorkeur", "set", {"via": parse_via(words[0])})
+
+
 PARSERS = {"dossier": _parse_dossier, "deadline": _parse_deadline, "programma": _parse_programma,
-           "digest": _parse_digest, "team": _parse_team}
+           "digest": _parse_digest, "team": _parse_team, "voorkeur": _parse_voorkeur}

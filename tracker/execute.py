@@ -23,6 +23,7 @@ from tracker.results import (
     DossierShown,
     HelpResult,
     ModalRequested,
+    PreferenceResult,
     ProgrammeChanged,
     ProgrammeList,
     Result,
@@ -32,6 +33,7 @@ from tracker.results import (
 from tracker.services import deadlines as dl
 from tracker.services import dossiers as ds
 from tracker.services import members, programmes
+from tracker.services import reminders as rm
 from tracker.services.refs import get_deadline, resolve_dossier, resolve_programme
 from tracker.settings import Settings
 
@@ -168,6 +170,9 @@ def _deadline_change(action: str) -> Handler:
         before = deadline.due_date.isoformat()
         if action == "done":
             dl.complete_deadline(session=c.session, now=c.now, actor=c.actor, deadline=deadline)
+        elif action == "snooze":
+            rm.snooze_deadline(session=c.session, now=c.now, deadline=deadline,
+                               settings=c.settings)
         elif action == "cancel":
             dl.cancel_deadline(session=c.session, now=c.now, actor=c.actor, deadline=deadline)
         elif action == "move":
@@ -186,7 +191,8 @@ def _deadline_change(action: str) -> Handler:
                            offsets=args["offsets"])
         dossier = resolve_dossier_by_id(c.session, deadline.dossier_id)
         return DeadlineChanged(deadline, dossier, "remind" if action == "remind" else
-                               {"done": "done", "cancel": "cancelled", "move": "moved"}[action],
+                               {"done": "done", "cancel": "cancelled", "move": "moved",
+                                "snooze": "snoozed"}[action],
                                before=before, past=dl.is_past(deadline, c.now, c.settings.tz))
     return run
 
@@ -238,6 +244,16 @@ def _team_add(args: Args, c: Ctx) -> Result:
     return TeamChanged(args["user"], role.value)
 
 
+def _voorkeur(args: Args, c: Ctx) -> Result:
+    if c.actor is None or c.actor == "cli":
+        raise InvalidInput("Een voorkeur hoort bij een Slack-gebruiker.",
+                           "A preference belongs to a Slack user.")
+    if "via" in args:
+        rm.set_reminders_via(session=c.session, now=c.now, user_id=c.actor, via=args["via"])
+        return PreferenceResult(c.actor, args["via"], changed=True)
+    return PreferenceResult(c.actor, rm.reminders_via(c.session, c.actor), changed=False)
+
+
 def _team_remove(args: Args, c: Ctx) -> Result:
     members.remove_member(session=c.session, now=c.now, actor=c.actor, user_id=args["user"])
     return TeamChanged(args["user"], None)
@@ -257,4 +273,6 @@ HANDLERS = {
     ("programma", "list"): _programme_list, ("programma", "status"): _programme_status,
     ("digest", "show"): _digest(False), ("digest", "post"): _digest(True),
     ("team", "list"): _team_list, ("team", "add"): _team_add, ("team", "remove"): _team_remove,
+    ("deadline", "snooze"): _deadline_change("snooze"),
+    ("voorkeur", "show"): _voorkeur, ("voorkeur", "set"): _voorkeur,
 }

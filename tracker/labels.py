@@ -85,6 +85,7 @@ Data: `2023-11-20`, `20 nov`, `maandag 20 november`, `morgen`, `volgende vrijdag
 `/deadline nieuw <dossier> <wanneer> <titel>` — of `<wanneer> | <titel>`; zonder argumenten een formulier
 `/deadline klaar <nr>` · `/deadline verzet <nr> <wanneer>` · `/deadline annuleer <nr>`
 `/deadline herinner <nr> 14,7,1` — dagen vooraf (`geen` voor geen herinneringen)
+`/deadline later <nr>` — nog één herinnering op de volgende werkdag; de datum blijft
 Wanneer: `2023-11-20`, `20-11-2023`, `20 nov 2023 14:00`, `morgen`, `vrijdag volgende week`, `over 2 weken`, `eind Q3`, `medio 2024`.""",
     "programma": """*Programma's*
 `/programma [lijst] [economie|ruimtelijke-ontwikkeling|public-affairs]`
@@ -93,6 +94,9 @@ Wanneer: `2023-11-20`, `20-11-2023`, `20 nov 2023 14:00`, `morgen`, `vrijdag vol
 `/digest [periode]` — voorbeeld, met een knop om in het kanaal te plaatsen
 `/digest post [periode]` — direct in het kanaal, voor iedereen zichtbaar
 Periodes: `2023H1`, `H2 2023`, `2023Q3`, `Q3 2023`, `2023-11`, `week`, `maand`, `halfjaar` (standaard).""",
+    "voorkeur": """*Uw herinneringen*
+`/lobby voorkeur dm` — herinneringen die u als eigenaar krijgt, komen als direct bericht
+`/lobby voorkeur kanaal` — als vermelding in het kanaal van het dossier (standaard)""",
     "team": """*Team en rollen* (alleen beheerders)
 `/lobby team [lijst]` · `/lobby team add @naam viewer|editor|admin` · `/lobby team remove @naam`
 Wie niet in het team staat, is lezer (viewer): lezen en digests opvragen mag iedereen.""",
@@ -121,6 +125,7 @@ Dates: `2023-11-20`, `20 Nov`, `Monday 20 November`, `tomorrow`, `next friday`, 
 `/deadline add <dossier> <when> <title>` — or `<when> | <title>`; no arguments: a form
 `/deadline done <no>` · `/deadline move <no> <when>` · `/deadline cancel <no>`
 `/deadline remind <no> 14,7,1` — days before (`none` for no reminders)
+`/deadline snooze <no>` — one more reminder on the next working day; the date stays
 When: `2023-11-20`, `20-11-2023`, `20 Nov 2023 14:00`, `tomorrow`, `friday next week`, `in 2 weeks`, `end of Q3`, `mid 2024`.""",
     "programma": """*Programmes*
 `/programma [list] [economie|ruimtelijke-ontwikkeling|public-affairs]`
@@ -129,6 +134,9 @@ When: `2023-11-20`, `20-11-2023`, `20 Nov 2023 14:00`, `tomorrow`, `friday next 
 `/digest [period]` — a preview, with a button to post it in the channel
 `/digest post [period]` — posted in the channel, visible to all
 Periods: `2023H1`, `H2 2023`, `2023Q3`, `Q3 2023`, `2023-11`, `week`, `month`, `halfyear` (default).""",
+    "voorkeur": """*Your reminders*
+`/lobby voorkeur dm` — the reminders you own come as a direct message
+`/lobby voorkeur kanaal` — as a mention in the dossier's channel (the default)""",
     "team": """*Team and roles* (admins only)
 `/lobby team [list]` · `/lobby team add @name viewer|editor|admin` · `/lobby team remove @name`
 Anyone not in the team is a viewer: everyone may read and ask for digests.""",

@@ -195,6 +195,8 @@ class Deadline(SQLModel, table=True):
     # "", begin, mid, end: the part of a rough unit ("eind 2024"); see tracker.dates.spans
     due_part: str = Field(default="", max_length=5)
     owner: str | None = Field(default=None, max_length=40, index=True)  # None → the dossier's
+    # "Herinner morgen": one more reminder at this instant; the due date stays (see scheduling)
+    snooze_until: datetime | None = utc_column(nullable=True, index=True)
     status: str = Field(default=DeadlineStatus.OPEN.value, max_length=10)
     offsets: str | None = Field(default=None, max_length=100)  # "14,7,1"; None → default by kind
     rrule: str | None = Field(default=None, max_length=500)
@@ -278,6 +280,8 @@ class Member(SQLModel, table=True):
 
     user_id: str = Field(primary_key=True, max_length=40)
     role: str = Field(default=Role.VIEWER.value, max_length=10)
+    # `/lobby voorkeur dm|kanaal`: where this member's reminders go (a DM, or a mention in the channel)
+    reminders_via: str = Field(default="kanaal", max_length=10)
     added_by: str | None = Field(default=None, max_length=40)
     added_at: datetime = utc_column()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import singledispatch
 from zoneinfo import ZoneInfo
 
-from tracker.dates import format_date
+from tracker.dates import format_date, format_datetime
 from tracker.labels import due_label, help_text, line_label, programme_status_label, rag_label
 from tracker.results import (
     DeadlineAdded,
@@ -18,6 +18,7 @@ from tracker.results import (
     DossierShown,
     HelpResult,
     ModalRequested,
+    PreferenceResult,
     ProgrammeChanged,
     ProgrammeList,
     TeamChanged,
@@ -145,6 +146,10 @@ def _(result: DeadlineChanged, lang: str = "nl", tz: ZoneInfo | None = None) -> 
     if result.what == "moved":
         return (f"#{x.id} {x.title}: verzet naar {format_date(x.due_date, lang)}." if nl
                 else f"#{x.id} {x.title}: moved to {format_date(x.due_date, lang)}.")
+    if result.what == "snoozed" and x.snooze_until is not None and tz is not None:
+        at = format_datetime(x.snooze_until, tz, lang)
+        return (f"#{x.id} {x.title}: nog een herinnering op {at}; de datum blijft." if nl
+                else f"#{x.id} {x.title}: one more reminder on {at}; the date stays.")
     return (f"#{x.id}: herinneringen {x.offsets or '—'} dagen vooraf." if nl
             else f"#{x.id}: reminders {x.offsets or '—'} days before.")
 
@@ -200,6 +205,25 @@ def _(result: TeamChanged, lang: str = "nl", tz: ZoneInfo | None = None) -> str:
     if result.role is None:
         return f"{result.user_id} is uit het team." if lang == "nl" else f"{result.user_id} removed."
     return f"{result.user_id}: {result.role}"
+
+
+@render_text.register
+def _(result: PreferenceResult, lang: str = "nl", tz: ZoneInfo | None = None) -> str:
+    return preference_text(result, lang)
+
+
+def preference_text(result: PreferenceResult, lang: str = "nl") -> str:
+    """"Uw herinneringen komen voortaan als DM." (also the Slack reply)."""
+    dm = result.via == "dm"
+    if lang == "en":
+        where = "as a direct message" if dm else "as a mention in the dossier's channel"
+        head = "From now on your reminders come " if result.changed else "Your reminders come "
+        other = "kanaal" if dm else "dm"
+        return f"{head}{where}. Change it with `/lobby voorkeur {other}`."
+    where = "als direct bericht (DM)" if dm else "als vermelding in het kanaal van het dossier"
+    head = "Uw herinneringen komen voortaan " if result.changed else "Uw herinneringen komen "
+    other = "kanaal" if dm else "dm"
+    return f"{head}{where}. Wijzigen kan met `/lobby voorkeur {other}`."
 
 
 @render_text.register

@@ -62,7 +62,7 @@ class DeadlineExists:
 class DeadlineChanged:
     deadline: Deadline
     dossier: Dossier
-    what: str  # done | cancelled | moved | remind
+    what: str  # done | cancelled | moved | remind | snoozed
     before: str | None = None
     past: bool = False
 
@@ -109,6 +109,15 @@ class TeamChanged:
 
 
 @dataclass(frozen=True)
+class PreferenceResult:
+    """`/lobby voorkeur`: where this member's reminders go (`dm` or `kanaal`)."""
+
+    user_id: str
+    via: str
+    changed: bool
+
+
+@dataclass(frozen=True)
 class DigestRequested:
     """A digest to show (post=False) or to post in the channel (post=True)."""
 
@@ -127,4 +136,4 @@ class ModalRequested:
 Result = (HelpResult | DossierList | DossierShown | DossierChanged | DeadlineAdded | DeadlineChanged
           | DeadlineExists
           | DeadlineList | ProgrammeList | ProgrammeChanged | TeamList | TeamChanged
-          | DigestRequested | ModalRequested)
+          | DigestRequested | ModalRequested | PreferenceResult)

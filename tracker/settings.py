@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     lobby_digest_channel: str | None = Field(None, alias="LOBBY_DIGEST_CHANNEL")
     lobby_admins: str = Field("", alias="LOBBY_ADMINS")
     lobby_reminder_time: str = Field("09:00", alias="LOBBY_REMINDER_TIME")
+    lobby_working_hours: str = Field("08:00-18:00", alias="LOBBY_WORKING_HOURS")
     lobby_calendar_token: str | None = Field(None, alias="LOBBY_CALENDAR_TOKEN")
 
     @field_validator("lobby_timezone")
@@ -56,6 +57,16 @@ class Settings(BaseSettings):
             raise ValueError("LOBBY_REMINDER_TIME must look like 09:00")
         return value.strip().replace(".", ":")
 
+    @field_validator("lobby_working_hours")
+    @classmethod
+    def _working_hours(cls, value: str) -> str:
+        match = re.fullmatch(r"\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*-\s*([01]?\d|2[0-4])[:.]([0-5]\d)\s*",
+                             value)
+        if not match or (int(match[1]), int(match[2])) >= (int(match[3]), int(match[4])) \
+                or (int(match[3]) == 24 and int(match[4]) != 0):
+            raise ValueError("LOBBY_WORKING_HOURS must look like 08:00-18:00 (start before end)")
+        return f"{int(match[1]):02d}:{match[2]}-{int(match[3]):02d}:{match[4]}"
+
     @cached_property
     def tz(self) -> ZoneInfo:
         """The team's time zone."""
@@ -66,6 +77,14 @@ class Settings(BaseSettings):
         """Local time of day reminders go out."""
         hour, minute = self.lobby_reminder_time.split(":")
         return time(int(hour), int(minute))
+
+    @cached_property
+    def working_hours(self) -> tuple[time, time]:
+        """(start, end) local: nothing is posted outside them; end 24:00 reads as 23:59."""
+        start, end = self.lobby_working_hours.split("-")
+        begin = time(int(start[:2]), int(start[3:]))
+        finish = time(23, 59) if end == "24:00" else time(int(end[:2]), int(end[3:]))
+        return begin, finish
 
     @cached_property
     def admins(self) -> frozenset[str]:

@@ -1,16 +1,18 @@
-"""Buttons: reminder buttons (done, one day later, move, dossier), list paging, digest posting,
-and the dossier card's buttons that open modals.
+"""Buttons: reminder buttons (Afgerond, Herinner morgen, Verzetten…, Dossier), list paging,
+digest posting, and the dossier card's buttons that open modals.
 
 Reminder buttons carry `{"deadline": id, "version": v, "due": "YYYY-MM-DD"}` (the date
 picker carries it in its actions block's block_id). A click on a stale reminder — the deadline
 was completed, cancelled or moved meanwhile, or a double click — is answered politely and
 changes nothing: the version check makes every change apply at most once.
+After a click the message is updated in place (chat.update): in a bundle only the clicked
+line's actions give way to what was done and by whom; the other lines keep their buttons.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -25,12 +27,13 @@ from bot.render.limits import context as context_block
 from bot.render.message import Message
 from bot.render.mrkdwn import escape_user_text
 from bot.render.results import render_notice, render_result
-from tracker.dates import format_date, parse_period
+from tracker.dates import format_date, format_datetime, parse_period
 from tracker.errors import InvalidInput
 from tracker.models import Deadline, DeadlineStatus, Dossier, Role
 from tracker.results import DeadlineAdded, ModalRequested
 from tracker.services import deadlines as dl
 from tracker.services import dossiers as ds
+from tracker.services import reminders as rm
 from tracker.services.members import require_role
 
 
@@ -106,16 +109,37 @@ def _reminder_target(body: dict[str, Any], context: BoltContext) -> tuple[Deadli
 
 
 def _closed_reminder(body: dict[str, Any], note: str) -> Message:
-    """The reminder message as it was, its buttons replaced by what was done and by whom."""
+    """The reminder message as it was, the clicked line's buttons replaced by what was done and
+    by whom (a single reminder: its only actions block; a bundle: that line's alone)."""
     message = body.get("message") or {}
-    kept = [b for b in message.get("blocks") or [] if b.get("type") != "actions"]
-    blocks = [block for block in (Block.parse(b) for b in kept) if block is not None]
-    return Message(note, [*blocks[:MAX_MESSAGE_BLOCKS - 1], context_block(note)])
+    raw = message.get("blocks") or []
+    clicked = body["actions"][0].get("block_id")
+    lines = [b for b in raw if b.get("type") == "actions"]
+    if not any(b.get("block_id") == clicked for b in lines):
+        kept = [b for b in raw if b.get("type") != "actions"]
+        blocks = [block for block in (Block.parse(b) for b in kept) if block is not None]
+        return Message(message.get("text") or note,
+                       [*blocks[:MAX_MESSAGE_BLOCKS - 1], context_block(note)])
+    blocks = []
+    for b in raw:
+        if b.get("type") == "actions" and b.get("block_id") == clicked:
+            blocks.append(context_block(note))
+        elif (block := Block.parse(b)) is not None:
+            blocks.append(block)
+    return Message(message.get("text") or note, blocks[:MAX_MESSAGE_BLOCKS])
 
 
 def _after_change(context: BoltContext, body: dict[str, Any], note: str, user_id: str) -> None:
+    container = body.get("container") or {}
     if body.get("message"):
-        _respond(context, _closed_reminder(body, note), replace=True)
+        updated = _closed_reminder(body, note)
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        if container.get("message_ts") and channel and not container.get("is_ephemeral"):
+            context["outbox"].append({"op": "update", "channel": channel,
+                                      "ts": container["message_ts"],
+                                      "payload": updated.payload()})
+        else:
+            _respond(context, updated, replace=True)
     else:
         _respond(context, render_notice(note))
     context["outbox"].append({"op": "refresh_home", "user": user_id})
@@ -154,15 +178,22 @@ def _move(body: dict[str, Any], context: BoltContext, new_due: date) -> None:
 
 
 def handle_reminder_snooze(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    """"1 dag later": move the deadline one day on."""
+    """"Herinner morgen": one more reminder on the next working day; the date stays."""
     ack()
-    value = action_value(body["actions"][0])
-    try:
-        due = date.fromisoformat(_text(value.get("due")))
-    except ValueError as exc:
-        raise InvalidInput("Deze knop is niet (meer) geldig.",
-                           "This button is not valid (anymore).") from exc
-    _move(body, context, due + timedelta(days=1))
+    target = _reminder_target(body, context)
+    if target is None:
+        return
+    deadline, user_id = target
+    deps = context["deps"]
+    lang, tz = deps.lang, deps.settings.tz
+    at = rm.snooze_deadline(session=context["session"], now=context["now"], deadline=deadline,
+                            settings=deps.settings,
+                            expected_version=action_value(body["actions"][0])["version"])
+    when = format_datetime(at, tz, lang)
+    _after_change(context, body, _t(lang, f":alarm_clock: <@{user_id}> wordt op {when} opnieuw "
+                                          "herinnerd; de datum blijft.",
+                                    f":alarm_clock: Reminding again on {when} "
+                                    f"(asked by <@{user_id}>); the date stays."), user_id)
 
 
 def handle_reminder_move(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:

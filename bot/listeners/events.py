@@ -14,6 +14,7 @@ from bot.app import transactional
 from bot.render.home import HomeData, render_home
 from tracker.services import deadlines as dl
 from tracker.services import dossiers as ds
+from tracker.services import reminders as rm
 
 HOME_DAYS = 14
 HOME_LIST_LIMIT = 100  # deadlines read per list; more than the tab's blocks can hold
@@ -30,9 +31,11 @@ def home_view(*, session: Session, user_id: str, deps: Any, now: datetime) -> Vi
                                               only_overdue=True, limit=HOME_LIST_LIMIT)
     upcoming, upcoming_total = dl.upcoming_page(session=session, now=now, tz=tz, until=until,
                                                 include_overdue=False, limit=HOME_LIST_LIMIT)
+    reminders = rm.my_reminders(session=session, user_id=user_id, now=now, tz=tz, until=until)
     data = HomeData(user_id=user_id, mine=[d for d in dossiers if d.owner == user_id],
                     overdue=overdue, upcoming=upcoming, dossiers=dossiers, today=today,
-                    overdue_total=overdue_total, upcoming_total=upcoming_total)
+                    overdue_total=overdue_total, upcoming_total=upcoming_total,
+                    reminders=reminders, reminders_via=rm.reminders_via(session, user_id))
     return render_home(data, lang=deps.lang)
 
 

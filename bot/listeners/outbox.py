@@ -1,7 +1,7 @@
 """Slack calls made after the ack, on a worker thread (`bot.app.send_outbox`).
 
 Listeners append operations to `context["outbox"]`; `deliver` runs them once the request's
-transaction is committed. Each operation is a small dict: `respond` (a response_url message),
+transaction is committed. Each operation is a small dict: `respond` (a response_url message), `update` (chat.update),
 `open_view`, `publish_home`, `ephemeral`, `digest`. `refresh_home` (after a change) never
 reaches `deliver`: `send_outbox` debounces it into a `publish_home` once the burst is over.
 """
@@ -13,6 +13,7 @@ from typing import Any
 
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.render.message import block_json
 from tracker.db import session_scope
@@ -38,6 +39,16 @@ def run_operation(item: dict[str, Any], *, deps: Any, client: WebClient,
         if respond is None:
             raise ValueError("no response_url to answer on")
         respond(**item["payload"])
+    elif op == "update":
+        # A reminder after a click, in place; when the message cannot be updated (too old,
+        # not the bot's), the response_url still can.
+        payload = {k: v for k, v in item["payload"].items() if k != "response_type"}
+        try:
+            client.chat_update(channel=item["channel"], ts=item["ts"], **payload)
+        except SlackApiError:
+            if respond is None:
+                raise
+            respond(**payload, replace_original=True)
     elif op == "open_view":
         client.views_open(trigger_id=item["trigger_id"], view=block_json(item["view"]))
     elif op == "ephemeral":

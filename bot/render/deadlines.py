@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
@@ -19,7 +20,7 @@ from bot.render.limits import (
 )
 from bot.render.message import Message
 from bot.render.mrkdwn import escape_user_text
-from tracker.dates import format_date, format_relative_days
+from tracker.dates import format_date, format_datetime, format_relative_days
 from tracker.labels import due_label, kind_label
 from tracker.results import DeadlineAdded, DeadlineChanged, DeadlineExists, DeadlineList
 from tracker.services.deadlines import Upcoming
@@ -119,7 +120,8 @@ def render_deadline_exists(result: DeadlineExists, *, lang: str = "nl") -> Messa
     return Message(fallback, [*sections(text), ActionsBlock(elements=[button])])
 
 
-def render_deadline_changed(result: DeadlineChanged, *, lang: str = "nl") -> Message:
+def render_deadline_changed(result: DeadlineChanged, *, lang: str = "nl",
+                            tz: ZoneInfo | None = None) -> Message:
     """Confirmation of done / cancelled / moved / reminders."""
     x = result.deadline
     head = f"*#{x.id}* [{result.dossier.code}] {escape_user_text(x.title)}"
@@ -140,6 +142,10 @@ def render_deadline_changed(result: DeadlineChanged, *, lang: str = "nl") -> Mes
         if result.past:
             text += _t(lang, "\n:warning: Die datum ligt in het verleden; geen herinneringen.",
                        "\n:warning: That date is in the past; no reminders.")
+    elif result.what == "snoozed" and x.snooze_until is not None:
+        at = format_datetime(x.snooze_until, tz or ZoneInfo("Europe/Amsterdam"), lang)
+        text = _t(lang, f":alarm_clock: {head}: nog een herinnering op *{at}*; de datum blijft.",
+                  f":alarm_clock: {head}: one more reminder on *{at}*; the date stays.")
     else:
         ladder = (x.offsets or "").replace(",", ", ") or _t(lang, "geen", "none")
         text = _t(lang, f":bell: {head}: herinneringen {ladder} dagen vooraf.",

@@ -1,4 +1,5 @@
-"""The App Home tab: my dossiers, overdue, the next 14 days, the RAG overview (≤ 100 blocks)."""
+"""The App Home tab: my dossiers, my reminders, overdue, the next 14 days, the RAG overview
+(≤ 100 blocks)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tracker.services.deadlines import Upcoming
 from tracker.services.dossiers import DossierLine
 
 # Blocks each part may use, so a huge list never squeezes out the others.
-BUDGET = {"mine": 20, "overdue": 20, "upcoming": 25, "rag": 20}
+BUDGET = {"mine": 15, "reminders": 12, "overdue": 18, "upcoming": 22, "rag": 18}
 
 
 def _t(lang: str, nl: str, en: str) -> str:
@@ -35,6 +36,8 @@ class HomeData:
     today: object = None
     overdue_total: int | None = None  # when the lists were cut short in the query
     upcoming_total: int | None = None
+    reminders: list[Upcoming] = field(default_factory=list)  # what this member is reminded of
+    reminders_via: str = "kanaal"  # `/lobby voorkeur`: dm or kanaal
 
 
 def render_home(data: HomeData, *, lang: str = "nl") -> View:
@@ -47,6 +50,16 @@ def render_home(data: HomeData, *, lang: str = "nl") -> View:
         ("mine", _t(lang, "Mijn dossiers", "My dossiers"),
          [dossier_line(d, lang) for d in data.mine],
          _t(lang, "U bent van geen dossier eigenaar.", "You own no dossiers.")),
+        ("reminders", _t(lang, "Mijn herinneringen", "My reminders"),
+         ([deadline_line(i, lang) for i in data.reminders]
+          or [_t(lang, "Geen herinneringen voor u in de komende 14 dagen.",
+                 "No reminders for you in the next 14 days.")])
+         + [_t(lang, "_Als direct bericht; `/lobby voorkeur kanaal` zet ze in het kanaal._",
+               "_As a direct message; `/lobby voorkeur kanaal` puts them in the channel._")
+            if data.reminders_via == "dm" else
+            _t(lang, "_Met een vermelding in het kanaal; `/lobby voorkeur dm` stuurt ze als DM._",
+               "_With a mention in the channel; `/lobby voorkeur dm` sends them as a DM._")],
+         ""),
         ("overdue", _t(lang, "Verlopen", "Overdue"),
          [deadline_line(i, lang) for i in data.overdue],
          _t(lang, "Niets verlopen.", "Nothing overdue.")),

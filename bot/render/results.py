@@ -28,6 +28,7 @@ from tracker.results import (
     DossierList,
     DossierShown,
     HelpResult,
+    PreferenceResult,
     ProgrammeChanged,
     ProgrammeList,
     TeamChanged,
@@ -107,7 +108,15 @@ def _(result: DeadlineExists, *, lang: str = "nl", tz: ZoneInfo, today: date) ->
 
 @render_result.register
 def _(result: DeadlineChanged, *, lang: str = "nl", tz: ZoneInfo, today: date) -> Message:
-    return render_deadline_changed(result, lang=lang)
+    return render_deadline_changed(result, lang=lang, tz=tz)
+
+
+@render_result.register
+def _(result: PreferenceResult, *, lang: str = "nl", tz: ZoneInfo, today: date) -> Message:
+    from tracker.render_text import preference_text
+
+    text = ":gear: " + preference_text(result, lang)
+    return Message(text, sections(text))
 
 
 def programme_line(p: object, indent: bool, lang: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -26,11 +27,17 @@ def test_lobby_demo_replays_to_the_half_year_digest(tmp_path: Path, monkeypatch,
     debate = [out.index(f"{when} *Kamerdebat MIRT*") for when in
               ("Over 14 dagen:", "Over 7 dagen:", "Over 3 dagen:")]  # Fri 17 Nov: 3 days ahead
     assert debate == sorted(debate)
-    assert "Agenda week 47" in out and "[1 dag later]" in out
-    digest_at = out.index("ma 1 jan 2024 09:00 · #bestuur-regio-zwolle")
+    assert "Agenda week 47" in out and "[Herinner morgen]" in out
+    # December is a few calm bundles, not ten messages in one minute.
+    assert "10 herinneringen — vr 15 dec" in out
+    assert out.count("vr 15 dec 2023 09:00 · #regio-zwolle-lobby") == 1
+    # New Year's Day is a holiday: the digest comes on the first working day.
+    assert "ma 1 jan 2024" not in out
+    digest_at = out.index("di 2 jan 2024 09:00 · #bestuur-regio-zwolle")
     assert out.index("Digest tweede halfjaar 2023") > digest_at
     assert out.rfind(" · #regio-zwolle-lobby\n") < digest_at  # the digest is the last message
     assert (tmp_path / "lobby-demo.db").stat().st_size > 10_000  # recreated, not the old file
+    assert re.search(r"\n\d+ berichten \(\d+ [a-z' ]+(, \d+ [a-z' ]+)*\) in \d+,\d s\n$", out)
 
 
 def test_demo_piped_into_head_stops_quietly(tmp_path):

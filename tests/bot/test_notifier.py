@@ -58,10 +58,13 @@ def test_reminder_carries_key_metadata_and_buttons(engine: Engine, session: Sess
     actions = message["blocks"][1]
     value = {"deadline": deadline.id, "version": 1, "due": "2023-11-20"}
     assert json.loads(actions["block_id"]) == value
+    # A debate is an event: a preparation cue, nothing to mark done.
     assert [(e["action_id"], json.loads(e["value"]) if "value" in e else None)
             for e in actions["elements"]] == [
-        ("reminder_done", value), ("reminder_snooze", value), ("reminder_move", None),
-        ("open_dossier", value)]
+        ("reminder_snooze", value), ("reminder_move", None), ("open_dossier", value)]
+    assert [e["text"]["text"] for e in actions["elements"] if e["type"] == "button"] == [
+        "Herinner morgen", "Dossier"]
+    assert actions["elements"][1]["placeholder"]["text"] == "Verzetten…"
     assert ledger(engine)[key].ts == message["ts"]
 
 
@@ -72,7 +75,7 @@ def test_about_one_post_a_second_per_channel_and_none_held_up(
                                SLACK_API_URL=double.url)
     busy, quiet = add_dossier(session, "ZWM", channel="C0BUSY"), add_dossier(
         session, "KWZ", channel="C0QUIET")
-    for n in range(3):
+    for n in range(50):  # one bundle, continued in its thread: three messages
         add_deadline(session, busy, date(2023, 11, 20), title=f"Debat {n}")
     add_deadline(session, quiet, date(2023, 11, 20), title="Rustig debat")
     session.commit()

@@ -24,6 +24,7 @@ from tests.tracker.scheduling_support import (
     add_dossier,
     ledger,
     local,
+    posted_keys,
     scheduler_settings,
 )
 from tracker.scheduling.plan import LATE_AFTER
@@ -69,8 +70,7 @@ def _run(engine: Engine, sched: Settings, notifier: SlackNotifier, double: Slack
 
 
 def _posted(double: SlackDouble) -> Counter[str]:
-    return Counter(m["metadata"]["event_payload"]["key"] for m in double.messages
-                   if m["via"] == "chat.postMessage" and m.get("metadata"))
+    return posted_keys(double.messages)
 
 
 @pytest.mark.parametrize(("down_minutes", "until", "late"), [

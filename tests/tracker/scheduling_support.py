@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tracker.models import Deadline, Delivery, Dossier
+from tracker.roles import default_role
 from tracker.scheduling.items import Item, PostResult
 from tracker.scheduling.tick import TickReport, run_tick
 from tracker.settings import Settings, load_settings
@@ -50,12 +52,14 @@ def add_dossier(session: Session, code: str = "N35", *, channel: str | None = No
 def add_deadline(session: Session, dossier: Dossier, due: date, *, title: str = "Kamerdebat MIRT",
                  kind: str = "debate", created: datetime | None = None,
                  offsets: str | None = None, rrule: str | None = None,
-                 due_time: time | None = None) -> Deadline:
-    """An open deadline, flushed; `created` is also its scheduled_at."""
+                 due_time: time | None = None, role: str | None = None,
+                 owner: str | None = None) -> Deadline:
+    """An open deadline, flushed; `created` is also its scheduled_at; role by kind."""
     created = created or local(2023, 9, 1, 8)
     deadline = Deadline(dossier_id=dossier.id, title=title, kind=kind, due_date=due,
                         due_time=due_time, offsets=offsets, rrule=rrule, created_at=created,
-                        scheduled_at=created, updated_at=created)
+                        scheduled_at=created, updated_at=created,
+                        role=role or default_role(kind), owner=owner)
     session.add(deadline)
     session.flush()
     return deadline
@@ -89,6 +93,18 @@ class RecordingNotifier:
 
     def keys(self) -> list[str]:
         return [item.key for _, item in self.posts]
+
+
+def message_keys(message: dict) -> list[str]:
+    """The ledger keys a posted message shows: one item's, or each line's of a bundle."""
+    payload = (message.get("metadata") or {}).get("event_payload") or {}
+    return [payload["key"]] if "key" in payload else list(payload.get("keys") or [])
+
+
+def posted_keys(messages: list[dict]) -> Counter[str]:
+    """How often each key was posted (chat.postMessage), over all messages."""
+    return Counter(key for m in messages if m.get("via", "chat.postMessage") == "chat.postMessage"
+                   for key in message_keys(m))
 
 
 def tick(engine: Engine, settings: Settings, notifier: object, now: datetime) -> TickReport:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from tracker.dates import format_date, format_relative_days
-from tracker.scheduling.items import Agenda, DigestItem, Item, Overdue, Reminder
+from tracker.scheduling.items import Agenda, Cleanup, DigestItem, Item, Overdue, Reminder, Snoozed
 
 
 def _t(lang: str, nl: str, en: str) -> str:
@@ -34,6 +34,19 @@ def _(item: Reminder, lang: str = "nl") -> str:
     x = item.deadline
     return (f"{relative(item, lang)}: {x.title} — {x.dossier_code} · "
             f"{format_date(item.due, lang)}{late_mark(item, lang)}")
+
+
+@describe.register
+def _(item: Snoozed, lang: str = "nl") -> str:
+    x = item.deadline
+    return (f"{_t(lang, 'Herinnering op verzoek', 'Snoozed reminder')}: {x.title} — "
+            f"{x.dossier_code} · {format_date(item.due, lang)}{late_mark(item, lang)}")
+
+
+@describe.register
+def _(item: Cleanup, lang: str = "nl") -> str:
+    return (f"{_t(lang, 'Opruimlijst', 'Clean-up list')} {item.month}: {len(item.entries)} "
+            f"{_t(lang, 'verlopen acties', 'overdue actions')}{late_mark(item, lang)}")
 
 
 @describe.register

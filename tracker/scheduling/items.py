@@ -23,11 +23,17 @@ class DeadlineInfo:
     approximate: bool
     dossier_code: str
     dossier_title: str
-    owner: str | None
+    owner: str | None  # the deadline's own owner, else the dossier's (mentioned as <@U…>)
     recurring: bool = False
     precision: str = "day"  # how precisely the date is known (tracker.dates.spans)
     qualifier: str = ""
     due_part: str = ""
+    role: str = "action"  # "event" (a debate, a visit: a preparation cue) or "action" (ours to do)
+
+    @property
+    def is_event(self) -> bool:
+        """Events take place in the world: no "Afgerond", never overdue."""
+        return self.role == "event"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,6 +70,13 @@ class Reminder(Item):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Snoozed(Reminder):
+    """The one extra reminder a "Herinner morgen" asked for (the due date stays)."""
+
+    kind = "snooze"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Overdue(Item):
     """The one nudge on the first working day after an open deadline passed."""
 
@@ -75,6 +88,16 @@ class Overdue(Item):
     @property
     def deadline_id(self) -> int | None:
         return self.deadline.id
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cleanup(Item):
+    """Once a month, to an owner (or the admins): their actions overdue for more than 4 weeks."""
+
+    month: str  # "2023-12"
+    entries: tuple[AgendaEntry, ...] = field(default_factory=tuple)
+
+    kind = "cleanup"
 
 
 @dataclass(frozen=True)
@@ -92,7 +115,8 @@ class Agenda(Item):
 
     week_key: str  # "2023W47"
     week_start: date
-    entries: tuple[AgendaEntry, ...] = field(default_factory=tuple)
+    entries: tuple[AgendaEntry, ...] = field(default_factory=tuple)  # overdue: the 5 oldest
+    overdue_count: int = 0  # all overdue actions (up to 4 weeks), of which `entries` holds 5
 
     kind = "agenda"
 
@@ -114,6 +138,11 @@ class PostResult:
     ts: str | None
 
 
+def bundles(item: Item) -> bool:
+    """True for the items that share one message per channel per tick (one line each)."""
+    return isinstance(item, Reminder | Overdue)
+
+
 class TransientError(Exception):
     """Posting failed but may work later (HTTP 429 with `retry_after` seconds, 5xx, timeouts)."""
 
@@ -130,6 +159,17 @@ class PermanentError(Exception):
         self.code = code
 
 
+class PartlyPosted(Exception):
+    """A bundle continued in a thread: the items whose keys are in `results` are out, the
+    rest failed with `error`."""
+
+    def __init__(self, results: dict[str, PostResult],
+                 error: TransientError | PermanentError) -> None:
+        super().__init__(str(error))
+        self.results = results
+        self.error = error
+
+
 class Notifier(Protocol):
     """Where the scheduler's messages go: Slack in production, the console in the demo and dry runs.
 
@@ -143,6 +183,10 @@ class Notifier(Protocol):
     def find_posted(self, channel: str, key: str) -> str | None:
         """The ts of a message tagged `key` among the channel's recent messages, else None."""
         ...
+
+    # Optional: `post_bundle(channel, items) -> list[PostResult]` posts several items as one
+    # message (continued in its thread), one result per item, raising PartlyPosted when a
+    # continuation fails; notifiers without it get each item posted on its own.
 
     def notify_admins(self, admins: frozenset[str], text: str) -> int:
         """Send `text` to each admin directly; how many got it."""

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import threading
 
-from tracker.scheduling.items import Item, Notifier, PostResult, TransientError
+from tracker.scheduling.items import (
+    Item,
+    Notifier,
+    PartlyPosted,
+    PermanentError,
+    PostResult,
+    TransientError,
+)
 
 STOPPING = "stopped before posting (shutdown); the next tick posts it"
 
@@ -29,6 +36,23 @@ class Stopping:
         if self.stop.is_set():
             raise TransientError(STOPPING)
         return self.notifier.post(channel, item)
+
+    def post_bundle(self, channel: str, items: list[Item]) -> list[PostResult]:
+        """Post several items as one message, unless stopping."""
+        if self.stop.is_set():
+            raise TransientError(STOPPING)
+        post_bundle = getattr(self.notifier, "post_bundle", None)
+        if post_bundle is not None:
+            return post_bundle(channel, items)  # type: ignore[no-any-return]
+        results: dict[str, PostResult] = {}
+        for item in items:
+            try:
+                results[item.key] = self.notifier.post(channel, item)
+            except (TransientError, PermanentError) as exc:
+                if results:
+                    raise PartlyPosted(results, exc) from exc
+                raise
+        return list(results.values())
 
     def find_posted(self, channel: str, key: str) -> str | None:
         """Look in the channel's history, unless stopping."""

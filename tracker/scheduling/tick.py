@@ -1,8 +1,13 @@
 """One scheduler tick: plan what is owed, claim it in the ledger, post it, record the result.
 
 Every channel gets its own worker, so a slow or rate-limited channel holds up no other; the
-notifier paces each channel (about one message a second). Items are claimed one at a time,
-just before they are posted, so a claim is held only for as long as one post takes.
+notifier paces each channel (about one message a second). A worker first claims (or takes up
+again) each of its channel's items, then posts the reminders and nudges among them as one
+message (a single one stays a single message; the notifier continues a long one in its
+thread), and the agenda and the digest on their own. Each item keeps its own ledger row and
+records the `ts` of the message that shows it, so exactly-once, retries and the look in the
+channel's history after a crash hold per item.
+Outside working hours a tick does nothing at all (tracker.scheduling.hours).
 """
 
 from __future__ import annotations
@@ -20,7 +25,16 @@ from sqlalchemy.engine import Engine
 from tracker.db import session_scope
 from tracker.models import Delivery
 from tracker.scheduling import ledger
-from tracker.scheduling.items import Item, Notifier, PermanentError, TransientError
+from tracker.scheduling.hours import within_working_hours
+from tracker.scheduling.items import (
+    Item,
+    Notifier,
+    PartlyPosted,
+    PermanentError,
+    PostResult,
+    TransientError,
+    bundles,
+)
 from tracker.scheduling.plan import LATE_AFTER, SKIP_GONE, item_for_row, plan_tick
 from tracker.settings import Settings
 
@@ -53,12 +67,19 @@ class TickReport:
     now: datetime
     outcomes: list[Outcome] = field(default_factory=list)
     admins_told: int = 0
+    messages: int = 0  # messages posted (a bundle of ten reminders is one)
+    closed: bool = False  # outside working hours: nothing was planned or posted
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, outcome: Outcome) -> None:
         """Record one outcome (called from the channel workers)."""
         with self._lock:
             self.outcomes.append(outcome)
+
+    def posted(self, count: int = 1) -> None:
+        """Count messages that went out."""
+        with self._lock:
+            self.messages += count
 
     def of(self, *statuses: str) -> list[Outcome]:
         """The outcomes with one of `statuses`."""
@@ -74,6 +95,10 @@ class TickReport:
         else:
             text = (f"{sent} verzonden, {retry} in de wachtrij voor een nieuwe poging, "
                     f"{failed} mislukt, {skipped} overgeslagen")
+        if self.closed:
+            text += (" (outside working hours: nothing is posted until the next working morning)"
+                     if lang == "en" else
+                     " (buiten werktijd: er wordt niets geplaatst tot de volgende werkochtend)")
         return text
 
 
@@ -86,6 +111,15 @@ def running_clock(start: datetime) -> Clock:
     """A clock that starts at `start` and runs at real speed (`lobby remind --now`)."""
     origin = time.monotonic()
     return lambda: start + timedelta(seconds=time.monotonic() - origin)
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """An item this worker holds the row of, ready to post."""
+
+    row_id: int
+    item: Item
+    attempts: int
 
 
 @dataclass
@@ -101,6 +135,9 @@ def run_tick(*, engine: Engine, settings: Settings, notifier: Notifier, now: dat
     """Deliver everything owed at `now`; `clock` times leases and records (default: from `now`)."""
     clock = clock or running_clock(now)
     report = TickReport(now)
+    if not within_working_hours(now, settings):
+        report.closed = True  # retries and the rest wait for the next working morning too
+        return report
     with session_scope(engine) as session:
         plan = plan_tick(session=session, settings=settings, now=now)
     for skip in plan.skip:
@@ -141,28 +178,49 @@ class _Worker:
     report: TickReport
 
     def run(self, jobs: list[_Job]) -> None:
-        """Deliver one channel's jobs in order; an unexpected error is recorded, not raised."""
+        """Deliver one channel's jobs: claim them all, then post the reminders and nudges as one
+        message and the rest on their own; an unexpected error is recorded, not raised."""
+        ready: list[_Ready] = []
         for job in jobs:
             try:
-                self._one(job)
+                got = self._prepare(job)
             except Exception:
                 log.exception("delivery of %s failed unexpectedly",
                               job.item.key if job.item else job.row and job.row.key)
+                continue
+            if got is not None:
+                ready.append(got)
+        bundle = [r for r in ready if bundles(r.item)]
+        in_bundle = {id(r) for r in bundle}
+        bundled = False
+        for entry in ready:
+            group = [entry]
+            if id(entry) in in_bundle and len(bundle) > 1:
+                if bundled:
+                    continue
+                group, bundled = bundle, True
+            try:
+                if len(group) == 1:
+                    self._post(entry.row_id, entry.item, attempts=entry.attempts)
+                else:
+                    self._post_bundle(group)
+            except Exception:
+                log.exception("delivery of %s failed unexpectedly", entry.item.key)
 
-    def _one(self, job: _Job) -> None:
+    def _prepare(self, job: _Job) -> _Ready | None:
+        """Claim a new item, or look in the channel for one taken up again: what is to post."""
         if job.row is not None:
-            self._resume(job.row)
-            return
+            return self._resume(job.row)
         item = job.item
         assert item is not None
         with session_scope(self.engine) as session:
             row_id = ledger.claim(session, item, at=self.clock(), lease=LEASE)
         if row_id is None:
             self.report.add(Outcome(item.key, item.channel, "taken", item))
-            return
-        self._post(row_id, item, attempts=0)
+            return None
+        return _Ready(row_id, item, 0)
 
-    def _resume(self, row: Delivery) -> None:
+    def _resume(self, row: Delivery) -> _Ready | None:
         """A row taken up again: skip it if no longer owed; else look before posting again."""
         assert row.id is not None
         with session_scope(self.engine) as session:
@@ -171,26 +229,30 @@ class _Worker:
                 ledger.mark_skipped(session, row.id, reason=SKIP_GONE)
         if item is None:
             self.report.add(Outcome(row.key, row.channel, "skipped", detail=SKIP_GONE))
-            return
+            return None
         try:
             ts = self.notifier.find_posted(row.channel, row.key)
         except (TransientError, PermanentError) as exc:
             self._failed(row.id, item, row.attempts, exc)
-            return
+            return None
         if ts is not None:
             with session_scope(self.engine) as session:
                 ledger.mark_sent(session, row.id, ts=ts, at=self.clock(), attempts=row.attempts,
                                  late=row.late)
             self.report.add(Outcome(row.key, row.channel, "recovered", item, ts))
-            return
-        self._post(row.id, item, attempts=row.attempts)
+            return None
+        return _Ready(row.id, item, row.attempts)
+
+    def _judge_late(self, item: Item) -> Item:
+        # Late is judged when the item is posted, so a long queue after a restart is honest.
+        if not item.late and self.clock() - item.due_at > LATE_AFTER:
+            return replace(item, late=True)
+        return item
 
     def _post(self, row_id: int, item: Item, *, attempts: int) -> None:
         waited = 0.0
         while True:
-            # Late is judged when the item is posted, so a long queue after a restart is honest.
-            if not item.late and self.clock() - item.due_at > LATE_AFTER:
-                item = replace(item, late=True)
+            item = self._judge_late(item)
             attempts += 1
             try:
                 result = self.notifier.post(item.channel, item)
@@ -210,11 +272,65 @@ class _Worker:
                 log.exception("posting %s raised", item.key)
                 self._failed(row_id, item, attempts, TransientError(f"{type(exc).__name__}: {exc}"))
                 return
-            with session_scope(self.engine) as session:
-                ledger.mark_sent(session, row_id, ts=result.ts, at=self.clock(),
-                                 attempts=attempts, late=item.late)
-            self.report.add(Outcome(item.key, item.channel, "sent", item, result.ts or ""))
+            self.report.posted()
+            self._sent([_Ready(row_id, item, attempts)], [result])
             return
+
+    def _post_bundle(self, group: list[_Ready]) -> None:
+        """Several items as one message (continued in its thread), each recorded on its own."""
+        post_bundle = getattr(self.notifier, "post_bundle", None)
+        if post_bundle is None:  # a notifier that posts one message per item
+            for entry in group:
+                self._post(entry.row_id, entry.item, attempts=entry.attempts)
+            return
+        waited = 0.0
+        channel = group[0].item.channel
+        while True:
+            group = [_Ready(e.row_id, self._judge_late(e.item), e.attempts + 1) for e in group]
+            attempts = max(e.attempts for e in group)
+            try:
+                results: list[PostResult] = post_bundle(channel, [e.item for e in group])
+            except PartlyPosted as exc:
+                out = [e for e in group if e.item.key in exc.results]
+                self.report.posted(len({r.ts for r in exc.results.values()}))
+                self._sent(out, [exc.results[e.item.key] for e in out])
+                for entry in group:
+                    if entry.item.key not in exc.results:
+                        self._failed(entry.row_id, entry.item, entry.attempts, exc.error)
+                return
+            except TransientError as exc:
+                wait = exc.retry_after
+                if wait is not None and waited + wait <= MAX_RATE_LIMIT_WAIT \
+                        and attempts < MAX_ATTEMPTS:
+                    waited += wait
+                    self.sleep(wait)
+                    continue
+                for entry in group:
+                    self._failed(entry.row_id, entry.item, entry.attempts, exc)
+                return
+            except PermanentError as exc:
+                for entry in group:
+                    self._failed(entry.row_id, entry.item, entry.attempts, exc)
+                return
+            except Exception as exc:  # a bug (rendering, …): keep the rows, retry later
+                log.exception("posting a bundle of %d in %s raised", len(group), channel)
+                error = TransientError(f"{type(exc).__name__}: {exc}")
+                for entry in group:
+                    self._failed(entry.row_id, entry.item, entry.attempts, error)
+                return
+            self.report.posted(len({r.ts for r in results}))
+            self._sent(group, results)
+            return
+
+    def _sent(self, group: list[_Ready], results: list[PostResult]) -> None:
+        """Record posted items, in one transaction."""
+        with session_scope(self.engine) as session:
+            for entry, result in zip(group, results, strict=True):
+                ledger.mark_sent(session, entry.row_id, ts=result.ts, at=self.clock(),
+                                 attempts=entry.attempts, late=entry.item.late)
+        for entry, result in zip(group, results, strict=True):
+            self.report.add(Outcome(entry.item.key, entry.item.channel, "sent", entry.item,
+                                    result.ts or ""))
 
     def _failed(self, row_id: int, item: Item, attempts: int,
                 exc: TransientError | PermanentError) -> None:

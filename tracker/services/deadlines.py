@@ -78,6 +78,8 @@ class DeadlineLine(NamedTuple):
     precision: str
     qualifier: str
     due_part: str
+    role: str  # event | action (the agenda counts only actions as overdue)
+    owner: str | None  # None → the dossier's
 
 
 LINE_COLUMNS = [getattr(Deadline, name) for name in DeadlineLine._fields]

@@ -55,11 +55,14 @@ def test_snooze_and_stale_move(team: Session, interact, slack_double: SlackDoubl
     value = reminder_value(team)
     interact(click("reminder_snooze", value))
     team.expire_all()
-    assert team.get(Deadline, 19).due_date.isoformat() == "2023-11-21"
+    # "Herinner morgen" keeps the date and asks for one more reminder on the next working day.
+    assert team.get(Deadline, 19).due_date.isoformat() == "2023-11-20"
+    assert team.get(Deadline, 19).snooze_until is not None
     interact(click("reminder_move", value, as_block_id=True, selected_date="2023-11-30"))
     team.expire_all()
-    assert team.get(Deadline, 19).due_date.isoformat() == "2023-11-21"
+    assert team.get(Deadline, 19).due_date.isoformat() == "2023-11-20"
     slack_double.wait_for(lambda d: len(d.responses) >= 2)
+    assert "opnieuw herinnerd; de datum blijft" in json.dumps(slack_double.responses[0]["blocks"])
     assert "verouderd" in slack_double.responses[1]["text"]
     fresh = reminder_value(team)
     interact(click("reminder_move", fresh, as_block_id=True, selected_date="2023-11-30"))
