@@ -65,6 +65,12 @@ class HttpServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def open_connections(self) -> int:
+        """How many client connections the server holds open right now."""
+        from waitress.channel import HTTPChannel
+
+        return sum(isinstance(c, HTTPChannel) for c in list(self._map.values()))
+
     def serve(self, drain_seconds: float = 10.0) -> None:
         """Loop until `stop()`; then stop accepting, answer the requests in flight (bounded),
         and close every connection and worker thread."""
