@@ -9,10 +9,11 @@ Keys a request claims (only signed requests; the console has no replays):
   of clicks posts the digest once.
 
 How: the first flush of the request's session first inserts its keys (a unique primary key),
-so a duplicate running at the same moment waits on that insert (PostgreSQL's row lock,
-SQLite's write lock) and then fails on it; it rolls back all it did, drops its Slack calls and
-answers with what the first one answered. A request that changes nothing claims nothing (a
-replayed `/dossier list` is simply answered again). The digest key is claimed even though
+so a duplicate — a replay later on, or one running at the same moment, which waits on that
+insert (PostgreSQL's row lock, SQLite's write lock) — fails on it; it rolls back all it did,
+drops its Slack calls and answers with what the first one answered. A request that changes
+nothing claims nothing and costs no query (a replayed `/dossier list` is simply answered
+again; a replayed "Afgerond" finds the deadline done and says so, changing nothing). The digest key is claimed even though
 posting writes nothing. The answer is stored beside the key before the commit, so the one
 who waited always finds it.
 """
