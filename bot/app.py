@@ -284,7 +284,7 @@ def transactional(listener: Callable[..., None]) -> Callable[..., None]:
             context["outbox"] = []
             log.info("duplicate request (%s already handled): nothing changed",
                      handled.key.split(":")[0])
-            context.ack.response = idempotency.answer_of_first(session, handled.key, claims.at)
+            context.ack.response = idempotency.answer_of_first(session, claims)
         except BaseException:
             _rollback(session)
             raise  # handle_error answers, and sends its own outbox

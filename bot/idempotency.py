@@ -21,6 +21,7 @@ who waited always finds it.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 from dataclasses import dataclass
@@ -28,8 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_bolt import BoltRequest, BoltResponse
-from sqlalchemy import delete, event, insert, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, event, update
 from sqlmodel import Session
 
 from bot.ids import ActionId
@@ -108,20 +108,39 @@ def answered(session: Session, key: str, at: datetime) -> BoltResponse | None:
     return BoltResponse(status=row.status, body=row.body, headers=headers)
 
 
+PURGE_EVERY = 100  # claims between two sweeps of expired keys (an expired key is reusable)
+_claims_made = itertools.count(1)
+
+
+def _upsert(dialect: str) -> Any:
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert
+
+
 def claim(session: Session, claims: Claims) -> None:
-    """Insert the request's keys (forgetting expired ones first); AlreadyHandled when another
-    request holds one of them."""
+    """Insert the request's keys in one statement; AlreadyHandled when another request holds
+    one of them. An expired key (a click on the same preview an hour later) is taken over."""
     if claims.claimed:
         return
     claims.claimed = True
     connection = session.connection()
-    connection.execute(delete(_TABLE).where(_TABLE.c.expires_at < claims.at))
-    for key, expires in claims.keys:
-        try:
-            connection.execute(insert(_TABLE).values(key=key, expires_at=expires, status=200,
-                                                     content_type="", body=""))
-        except IntegrityError:
-            raise AlreadyHandled(key) from None
+    if next(_claims_made) % PURGE_EVERY == 0:
+        connection.execute(delete(_TABLE).where(_TABLE.c.expires_at < claims.at))
+    statement = _upsert(connection.dialect.name)(_TABLE).values(
+        [{"key": key, "expires_at": expires, "status": 200, "content_type": "", "body": ""}
+         for key, expires in claims.keys])
+    statement = statement.on_conflict_do_update(
+        index_elements=[_TABLE.c.key],
+        set_={"expires_at": statement.excluded.expires_at, "status": 200, "content_type": "",
+              "body": ""},
+        where=_TABLE.c.expires_at < claims.at)
+    # On PostgreSQL a concurrent claim of the same key waits here until the other commits.
+    taken = connection.execute(statement.returning(_TABLE.c.key)).all()  # rowcount: not on PG
+    if len(taken) < len(claims.keys):
+        raise AlreadyHandled(claims.keys[0][0])
 
 
 def remember_answer(session: Session, claims: Claims, response: BoltResponse | None) -> None:
@@ -130,19 +149,22 @@ def remember_answer(session: Session, claims: Claims, response: BoltResponse | N
         return
     body = response.body if isinstance(response.body, str) else json.dumps(response.body)
     content = response.headers.get("content-type") or [""]
-    session.connection().execute(
-        update(_TABLE).where(_TABLE.c.key.in_([k for k, _ in claims.keys]))
-        .values(status=response.status, body=body, content_type=str(content[0])[:100]))
+    keys = [k for k, _ in claims.keys]
+    where = _TABLE.c.key == keys[0] if len(keys) == 1 else _TABLE.c.key.in_(keys)
+    session.connection().execute(update(_TABLE).where(where).values(
+        status=response.status, body=body, content_type=str(content[0])[:100]))
 
 
-def answer_of_first(session: Session, key: str, at: datetime) -> BoltResponse:
-    """What the first of the duplicates answered (it committed before our insert failed)."""
+def answer_of_first(session: Session, claims: Claims) -> BoltResponse:
+    """What the first of the duplicates answered (it committed before our claim failed)."""
     try:
-        found = answered(session, key, at)
+        for key, _ in claims.keys:
+            found = answered(session, key, claims.at)
+            if found is not None:
+                return found
     except Exception:  # the database went away meanwhile: an empty 200 changes nothing
         log.warning("could not read the stored answer of a repeated request", exc_info=True)
-        found = None
-    return found or BoltResponse(status=200, body="")
+    return BoltResponse(status=200, body="")
 
 
 def install(session_class: type[Session]) -> None:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from slack_bolt import App, BoltRequest, BoltResponse
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -99,7 +100,11 @@ def test_a_status_change_replayed_at_once_is_one_event(
 
 
 def test_the_key_is_forgotten_after_the_replay_window(
-        team: Session, app: App, engine: Engine, slack_double: SlackDouble) -> None:
+        team: Session, app: App, engine: Engine, slack_double: SlackDouble,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import idempotency
+
+    monkeypatch.setattr(idempotency, "PURGE_EVERY", 1)  # sweep at every claim, not every 100th
     now = int(time.time())
     old = command_body("/deadline", "add N35 20 dec 2023 Overleg oud")
     app.dispatch(BoltRequest(body=old, headers=sign(old, timestamp=now - 280)))
@@ -113,6 +118,35 @@ def test_the_key_is_forgotten_after_the_replay_window(
     with Session(engine) as session:
         keys = [r.expires_at.timestamp() for r in session.exec(select(HandledRequest)).all()]
     assert len(keys) == 1 and abs(keys[0] - (now + 360)) < 1
+
+
+def test_an_expired_key_is_taken_over(team: Session, app: App, engine: Engine,
+                                      slack_double: SlackDouble) -> None:
+    """A click on the same digest preview after the burst window posts again (the key of the
+    first click has expired but is not swept yet)."""
+    now = int(time.time())
+
+    def click(at: int) -> BoltResponse:
+        payload = {"type": "block_actions", "user": {"id": EDITOR}, "team": {"id": "T0LOBBY"},
+                   "api_app_id": "A0LOBBY", "trigger_id": trigger_id(),
+                   "channel": {"id": "C0LOBBY"},
+                   "container": {"type": "message", "message_ts": "1700000000.000300"},
+                   "response_url": slack_double.response_url("r-later"),
+                   "actions": [{"action_id": "digest_post", "type": "button",
+                                "value": json.dumps({"period": "2023H1"}),
+                                "action_ts": trigger_id()}]}
+        body = payload_body(payload)
+        return app.dispatch(BoltRequest(body=body, headers=sign(body, timestamp=at)))
+
+    click(now - 200)
+    app.lobby_deps.drain()  # type: ignore[attr-defined]
+    click(now - 190)  # within the burst: not posted again
+    app.lobby_deps.drain()  # type: ignore[attr-defined]
+    click(now)  # 200 s later: the burst is over
+    app.lobby_deps.drain()  # type: ignore[attr-defined]
+    top_level = [c for c in slack_double.calls_to("chat.postMessage")
+                 if not c.params.get("thread_ts")]
+    assert len(top_level) == 2
 
 
 def _add_form(view_id: str) -> dict[str, Any]:
