@@ -39,6 +39,35 @@ def _healthy(port: int) -> bool:
 
 
 @contextmanager
+def floor_serve(ctx: Context, *, slack_api_url: str, token: str
+                ) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """The bench floor (bench.floor: bare Bolt, same server and settings) on a free port."""
+    port = free_port()
+    log = Path(ctx.workdir) / "serve-floor.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "bench.floor", str(port)],
+                                env=ctx.env(SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN=token,
+                                            SLACK_API_URL=slack_api_url), stdout=out,
+                                stderr=subprocess.STDOUT)
+        try:
+            _wait_healthy(proc, port, log)
+            yield proc, port
+        finally:
+            stop(proc)
+
+
+def _wait_healthy(proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while not _healthy(port):
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}: "
+                               f"{log.read_text(errors='replace')[-2000:]}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"server not healthy within {START_TIMEOUT:g} s")
+        time.sleep(0.1)
+
+
+@contextmanager
 def lobby_serve(ctx: Context, *, database_url: str, slack_api_url: str, token: str,
                 name: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """`lobby serve --no-scheduler` on a free port; yields (process, port) once healthy."""
@@ -52,14 +81,7 @@ def lobby_serve(ctx: Context, *, database_url: str, slack_api_url: str, token: s
             [sys.executable, "-m", "tracker.cli", "serve", "--no-scheduler", "--host", "127.0.0.1"],
             env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while not _healthy(port):
-                if proc.poll() is not None:
-                    raise RuntimeError(f"lobby serve exited with {proc.returncode}: "
-                                       f"{log.read_text(errors='replace')[-2000:]}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"lobby serve not healthy within {START_TIMEOUT:g} s")
-                time.sleep(0.1)
+            _wait_healthy(proc, port, log)
             yield proc, port
         finally:
             stop(proc)

@@ -49,7 +49,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot import idempotency
 from bot.debounce import Debouncer
+from bot.signature import RequestSigning
 from tracker.app import utc_now
 from tracker.errors import LobbyError
 from tracker.settings import Settings
@@ -140,6 +142,9 @@ class RequestSession(Session):
         return None
 
 
+idempotency.install(RequestSession)
+
+
 class Committed:
     """Set once the request's transaction is committed or rolled back; lazy work waits for it."""
 
@@ -172,11 +177,18 @@ class LobbyApp(App):
     """Bolt's App, refusing a request whose payload has a shape Bolt cannot read (400)."""
 
     lobby_deps: Deps  # set by create_app: tests and benches drain its outbox
+    lobby_signing: RequestSigning | None = None  # None: requests are not verified (console)
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
-        """Check the payload's shape, then let Bolt dispatch it."""
+        """Check the signature (before anything reads the body), the payload's shape, then
+        let Bolt dispatch it."""
         from bot.payloads import malformed, not_ours
 
+        if self.lobby_signing is not None:
+            refusal = self.lobby_signing.refusal(req)
+            if refusal is not None:
+                self.lobby_signing.log_refusal(req, refusal)
+                return BoltResponse(status=401, body={"error": "invalid request"})
         problem = malformed(req.body)
         if problem is not None:
             log.info("malformed request refused: %s", problem)
@@ -198,13 +210,16 @@ def create_app(settings: Settings, *, engine: Engine, client: WebClient | None =
         client=client,
         signing_secret=settings.slack_signing_secret or "",
         process_before_response=True,
-        request_verification_enabled=verify_requests,
+        # Checked by LobbyApp.dispatch (bot.signature): Bolt's own check logs refused bodies.
+        request_verification_enabled=False,
         # auth.test at start-up would make the app unusable offline (console, tests of the
         # error paths); `lobby doctor` and `lobby serve` check the token explicitly.
         token_verification_enabled=False,
         logger=log,
     )
     app.lobby_deps = deps
+    if verify_requests:
+        app.lobby_signing = RequestSigning(settings.slack_signing_secret or "")
     deps.home_refresh = Debouncer(functools.partial(_publish_home, deps, client),
                                   delay=HOME_REFRESH_DELAY, max_wait=HOME_REFRESH_MAX_WAIT)
     app.use(_request_scope(deps))
@@ -227,7 +242,12 @@ def _request_scope(deps: Deps) -> Callable[..., Any]:
             if not deps.first_delivery(str(body["event_id"])) and retried:
                 return BoltResponse(status=200, body="")  # a retry of what we already did
         context["deps"] = deps
-        context["session"] = RequestSession(deps.engine, expire_on_commit=False)
+        session = RequestSession(deps.engine, expire_on_commit=False)
+        # A replay is found when it first writes (its claim collides): reads cost nothing.
+        claims = idempotency.claims_for(request, body)
+        if claims is not None:
+            session.info["claims"] = claims
+        context["session"] = session
         context["now"] = deps.clock()
         context["committed"] = Committed()
         context["outbox"] = []
@@ -246,12 +266,25 @@ def transactional(listener: Callable[..., None]) -> Callable[..., None]:
     def run(**kwargs: Any) -> None:
         context: BoltContext = kwargs["context"]
         session: Session = context["session"]
+        claims = session.info.get("claims")
         try:
             listener(**kwargs)
             if context.get("failed"):
                 session.rollback()
             else:
+                if claims is not None:
+                    if claims.always:
+                        idempotency.claim(session, claims)
+                    idempotency.remember_answer(session, claims, context.ack.response)
                 session.commit()
+        except idempotency.AlreadyHandled as handled:
+            # A duplicate of a request that is (or just was) handled: undo, send nothing,
+            # answer what the first one answered.
+            _rollback(session)
+            context["outbox"] = []
+            log.info("duplicate request (%s already handled): nothing changed",
+                     handled.key.split(":")[0])
+            context.ack.response = idempotency.answer_of_first(session, claims)
         except BaseException:
             _rollback(session)
             raise  # handle_error answers, and sends its own outbox

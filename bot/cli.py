@@ -13,6 +13,9 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its plugin list at every start
+    from bot import logsafe
+
+    logsafe.install()  # no response_url, token or signature in any line; one line per record
     return serve(settings_from_env(), scheduler=not args.no_scheduler, host=args.host)
 
 

@@ -39,9 +39,20 @@ _ID_STRINGS = ("user_id", "channel_id", "team_id", "enterprise_id", "api_app_id"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+# A user who acts is a Slack user id (U… or W… on Enterprise Grid): nothing else — not "cli",
+# the terminal's actor, nor a name — may arrive where the app reads who is asking.
+SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+
+
 def _bad_id_text(value: Any, name: str) -> str | None:
     if isinstance(value, str) and _CONTROL.search(value):
         return f"{name} holds control characters"
+    return None
+
+
+def _bad_user(value: Any, name: str) -> str | None:
+    if value is not None and not (isinstance(value, str) and SLACK_USER_ID.fullmatch(value)):
+        return f"{name} is not a Slack user id"
     return None
 
 
@@ -89,6 +100,11 @@ def malformed(body: Any) -> str | None:
         problem = _bad_ids(body.get(key), key)
         if problem:
             return problem
+    user = body.get("user")
+    problem = _bad_user(body.get("user_id"), "user_id") or _bad_user(
+        user.get("id") if isinstance(user, dict) else user, "user")
+    if problem:
+        return problem
     kind = body.get("type")
     if kind in ("block_actions", "block_suggestion", "view_submission", "view_closed") and not (
             isinstance(body.get("user"), dict) and body["user"].get("id")):
@@ -147,6 +163,9 @@ def _bad_event(event: Any) -> str | None:
         problem = _bad_id_text(event.get(key), f"event.{key}")
         if problem:
             return problem
+    problem = _bad_user(event.get("user"), "event.user")
+    if problem:
+        return problem
     for key in ("message", "previous_message"):
         if event.get(key) is not None and not isinstance(event[key], dict):
             return f"event.{key} is not an object"

@@ -7,7 +7,6 @@ import hmac
 import logging
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterable
 from types import FrameType
 from typing import Any
@@ -173,48 +172,15 @@ def _start_scheduler(runtime: Any, stop: threading.Event) -> Any:
 def _run_http(app: App, settings: Settings, engine: Engine, host: str,
               ready: threading.Event | None, stop: threading.Event) -> None:
     """Serve until `stop`; then stop accepting, answer the requests in flight, and return."""
-    from waitress.server import create_server
+    from bot.http_server import HttpServer
 
-    server = create_server(make_wsgi_app(app, settings=settings, engine=engine), host=host,
-                           port=settings.port, ident="lobbytracker")
+    server = HttpServer(make_wsgi_app(app, settings=settings, engine=engine), host=host,
+                        port=settings.port)
     log.info("HTTP mode on %s:%s (POST /slack/events, GET /healthz)", host, settings.port)
+    server.stop_when(stop)
     if ready is not None:
         ready.set()
-    # server.run() would loop until the process dies, cutting requests in flight; this loop
-    # looks at `stop` (set by the signal handler) at least every 0.2 s.
-    socket_map = getattr(server, "_map", None) or getattr(server, "map", {})
-    use_poll = server.adj.asyncore_use_poll
-
-    def loop(timeout: float) -> None:
-        server.asyncore.loop(timeout=timeout, map=socket_map, use_poll=use_poll, count=1)
-
-    try:
-        while not stop.is_set():
-            loop(0.2)
-        _drain(server, loop, socket_map)
-    finally:
-        server.close()
-
-
-def _drain(server: Any, loop: Callable[..., None], socket_map: dict[int, Any]) -> None:
-    """Close the listening socket, then keep the loop running (bounded) until every request
-    in flight is answered and its answer sent."""
-    from waitress.channel import HTTPChannel
-
-    if hasattr(server, "accepting"):
-        server.accepting = False
-        server.del_channel()
-        server.socket.close()
-    dispatcher = getattr(server, "task_dispatcher", None)
-    deadline = time.monotonic() + DRAIN_SECONDS
-    while time.monotonic() < deadline:
-        channels = [c for c in list(socket_map.values()) if isinstance(c, HTTPChannel)]
-        busy = any(c.requests or c.total_outbufs_len for c in channels) or (
-            dispatcher is not None and (dispatcher.queue or dispatcher.active_count))
-        if not busy:
-            return
-        loop(0.05)
-    log.warning("shutdown: requests still in flight after %.0f s", DRAIN_SECONDS)
+    server.serve(drain_seconds=DRAIN_SECONDS)
 
 
 def _run_socket_mode(app: App, settings: Settings, ready: threading.Event | None,

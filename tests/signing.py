@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import time
 from typing import Any
@@ -21,6 +22,14 @@ def sign(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> di
     return {"x-slack-request-timestamp": ts, "x-slack-signature": f"v0={digest}"}
 
 
+_triggers = itertools.count(1)
+
+
+def trigger_id() -> str:
+    """A new trigger id, as Slack gives every request its own."""
+    return f"{int(time.time())}.{next(_triggers)}.abc"
+
+
 def command_body(command: str, text: str, *, user: str = EDITOR, response_url: str = "",
                  channel: str = "C0LOBBY") -> str:
     """A slash command's form-encoded body."""
@@ -28,7 +37,7 @@ def command_body(command: str, text: str, *, user: str = EDITOR, response_url: s
                       "channel_id": channel, "channel_name": "lobby", "user_id": user,
                       "user_name": user.lower(), "command": command, "text": text,
                       "api_app_id": "A0LOBBY", "response_url": response_url,
-                      "trigger_id": "123.456.abc"})
+                      "trigger_id": trigger_id()})
 
 
 def payload_body(payload: dict[str, Any]) -> str:

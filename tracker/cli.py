@@ -104,6 +104,7 @@ def slash_command(args: argparse.Namespace) -> int:
     from tracker.db import session_scope
     from tracker.execute import execute
     from tracker.render_text import render_text
+    from tracker.services.members import CLI_ACTOR
 
     runtime = open_runtime(args)
     settings = runtime.settings
@@ -112,7 +113,7 @@ def slash_command(args: argparse.Namespace) -> int:
         with session_scope(runtime.engine) as session:
             parsed = parse_command(args.slash, " ".join(args.prefix + args.words), now=now,
                                    tz=settings.tz)
-            result = execute(parsed, session=session, now=now, actor="cli", settings=settings)
+            result = execute(parsed, session=session, now=now, actor=CLI_ACTOR, settings=settings)
             print(render_text(result, settings.lobby_language, settings.tz))
     finally:
         runtime.close()

@@ -326,3 +326,18 @@ class Indicator(SQLModel, table=True):
     series_id: int = Field(foreign_key="indicatorseries.id")
     month: date
     value: float
+
+
+class HandledRequest(SQLModel, table=True):
+    """A request that changed something, and its answer: a replay of it (same signed body and
+    timestamp, the same form submitted twice, a burst of clicks on one button) is answered
+    from here, by any replica, without a second change. Forgotten once `expires_at` passed
+    (Slack's five-minute replay window)."""
+
+    __tablename__ = "handled_request"
+
+    key: str = Field(primary_key=True, max_length=100)
+    expires_at: datetime = utc_column(index=True)
+    status: int = 200
+    content_type: str = Field(default="", max_length=100)
+    body: str = ""

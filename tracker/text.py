@@ -52,3 +52,22 @@ def format_eur(amount: int | float | None, lang: str = "nl") -> str:
     whole = f"{round(amount):,}"
     whole = whole.replace(",", ".") if lang == "nl" else whole
     return f"{sign}€ {whole}" if lang == "nl" else f"{sign}€{whole}"
+
+
+# Characters that change how text around them looks without being seen: zero-width space,
+# non-joiner, joiner, LRM/RLM, the bidi embeddings and overrides (U+202A–202E) and isolates
+# (U+2066–2069), word joiner and invisible operators, the Arabic letter mark, soft hyphen,
+# Mongolian vowel separator and the BOM. A bidi override can make "exe.txt" read "txt.exe".
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                        "\u2066-\u2069\ufeff\x00-\x1f\x7f-\x9f]")
+_INLINE_SPACE = re.compile(r"[\s\u2028\u2029\x85]+")
+
+
+def safe_inline(text: str | None) -> str:
+    """User text for any output (chat, canvas, documents): invisible and bidi control
+    characters removed, line breaks and runs of white space collapsed to one space, so a
+    title can neither hide text nor start a line of its own."""
+    if not text:
+        return ""
+    text = _INLINE_SPACE.sub(" ", text)  # before removing controls: "\n" becomes a space
+    return _INVISIBLE.sub("", text).strip()

@@ -5,6 +5,7 @@ and the same `process_before_response=True`."""
 from __future__ import annotations
 
 import json
+import statistics
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -33,6 +34,7 @@ COMMANDS = (
 # What each reply must say, so a refusal is never measured as an answer.
 EXPECTED = {"help": "/dossier", "show": "D0050", "list": "", "add": "toegevoegd"}
 MEDIAN_TARGET_MS = 3.0
+REPEATS = 3
 P99_TARGET_MS = 15.0
 
 
@@ -45,12 +47,13 @@ def bare_app(client: WebClient) -> App:
     return app
 
 
-def dispatcher(app: App, body: str) -> Callable[[], None]:
-    """One signed request through `app`; an answer that is not 200 is an error."""
-    headers = sign(body)  # signed once: the timestamp stays well within Slack's five minutes
-
+def dispatcher(app: App, command: str, text: str, response_url: str) -> Callable[[], None]:
+    """One signed request through `app`; an answer that is not 200 is an error. Each call is a
+    new request (its own trigger_id and signature), as from Slack: the same signed body twice
+    would be a replay, answered from memory (bot.idempotency) and measure nothing."""
     def call() -> None:
-        response = app.dispatch(BoltRequest(body=body, headers=headers))
+        body = command_body(command, text, user=USER, response_url=response_url)
+        response = app.dispatch(BoltRequest(body=body, headers=sign(body)))
         if response.status != 200:
             raise RuntimeError(f"dispatch answered {response.status}: {response.body[:200]}")
     return call
@@ -82,17 +85,30 @@ def run(ctx: Context) -> list[Row]:
             response_url = double.response_url()
             for command, text in COMMANDS:
                 check_reply(app, command, text, response_url)
-                body = command_body(command, text, user=USER, response_url=response_url)
-                samples = time_calls(dispatcher(app, body), runs=runs, warmup=warmup)
-                floor = time_calls(dispatcher(floor_app, body), runs=runs, warmup=warmup)
-                median, p99 = summarise(samples)
-                floor_median, floor_p99 = summarise(floor)
+                medians, p99s, floor_medians, floor_p99s = [], [], [], []
+                for _ in range(REPEATS):  # three runs, each with its floor measured beside it
+                    median, p99 = summarise(time_calls(
+                        dispatcher(app, command, text, response_url), runs=runs, warmup=warmup))
+                    floor_median, floor_p99 = summarise(time_calls(
+                        dispatcher(floor_app, command, text, response_url), runs=runs,
+                        warmup=warmup))
+                    medians.append(median)
+                    p99s.append(p99)
+                    floor_medians.append(floor_median)
+                    floor_p99s.append(floor_p99)
+                median, p99 = statistics.median(medians), statistics.median(p99s)
+                floor_median = statistics.median(floor_medians)
                 ok = median <= MEDIAN_TARGET_MS and p99 <= P99_TARGET_MS
+                runs_text = ", ".join(f"{m:.2f}" for m in medians)
+                floors_text = ", ".join(f"{m:.2f}" for m in floor_medians)
                 rows.append(Row(f"dispatch {command} {text.split()[0]}", median, p99,
                                 target=f"≤ {MEDIAN_TARGET_MS:g} ms, p99 ≤ {P99_TARGET_MS:g} ms",
                                 ok=ok, floor_ms=floor_median,
-                                note=f"{runs} runs; floor p99 {floor_p99:.2f} ms",
-                                extra={"runs": runs, "floor_p99_ms": floor_p99,
+                                note=f"median of {REPEATS} runs of {runs} (medians {runs_text} "
+                                     f"ms; floor {floors_text} ms)",
+                                extra={"runs": runs, "repeats": REPEATS, "medians_ms": medians,
+                                       "floor_medians_ms": floor_medians,
+                                       "floor_p99_ms": statistics.median(floor_p99s),
                                        "sizes": ctx.sizes}))
             # The App Home refreshes wait for the burst of adds to end (bot.debounce): the
             # drain below runs what is still pending; at least one must have been published.
@@ -100,7 +116,8 @@ def run(ctx: Context) -> list[Row]:
             published = len(double.calls_to("views.publish"))
             if published < 1:
                 raise RuntimeError("no App Home refresh after the adds")
-            rows[-1].note += f"; {published} App Home refresh(es) for {1 + warmup + runs} adds"
+            rows[-1].note += (f"; {published} App Home refresh(es) for "
+                              f"{1 + REPEATS * (warmup + runs)} adds")
         finally:
             # The after-ack work (App Home refreshes) ends before the Slack double stops.
             app.lobby_deps.drain()  # type: ignore[attr-defined]

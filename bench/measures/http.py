@@ -1,12 +1,16 @@
-"""HTTP load against the real `lobby serve` (waitress) on SQLite and on PostgreSQL: concurrent
-keep-alive clients sending signed slash commands for 30 s (quick: 3 s); throughput, p50/p99
-latency and errors (target: 0 errors). PostgreSQL is skipped, with a note, when unreachable."""
+"""HTTP load against the real `lobby serve` (bot.http_server: waitress, tuned) on SQLite and on
+PostgreSQL: concurrent keep-alive clients sending signed slash commands for 30 s (quick: 3 s);
+throughput, p50/p99 latency and errors — beside the floor measured in the same run (bench.floor:
+a bare Bolt app that only acks, the same server, settings and load generator), and again with
+500 idle connections held open. Goals: ≥ 0.5× the floor's throughput on SQLite, ≥ 0.35× on
+PostgreSQL, p99 ≤ 50 ms, 0 errors. PostgreSQL is skipped, with a note, when unreachable."""
 
 from __future__ import annotations
 
 import http.client
 import json
 import os
+import socket
 import threading
 import time
 import uuid
@@ -17,7 +21,7 @@ from sqlalchemy.engine import make_url
 from bench.context import Context
 from bench.data import build_large_dataset
 from bench.measures.dispatch import USER
-from bench.serve import lobby_serve
+from bench.serve import floor_serve, lobby_serve
 from bench.timing import Row, percentile
 from tests.signing import command_body, sign
 from tests.slack_double import SlackDouble
@@ -64,12 +68,15 @@ def _client(port: int, response_url: str, until: float, latencies: list[float],
         conn.close()
 
 
-def load(ctx: Context, database_url: str, label: str) -> Row:
-    seconds = 3.0 if ctx.quick else 30.0
-    with SlackDouble() as double, lobby_serve(ctx, database_url=database_url,
-                                              slack_api_url=double.url, token=double.token,
-                                              name=label) as (_, port):
-        response_url = double.response_url()
+IDLE = 500  # the second row: this many idle connections held open during the load
+
+
+def _drive(port: int, response_url: str, seconds: float, idle: int = 0
+           ) -> tuple[list[float], list[str], float]:
+    """CLIENTS keep-alive clients for `seconds` (with `idle` idle sockets open meanwhile)."""
+    held = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(idle)]
+    try:
+        time.sleep(0.5 if idle else 0)  # let the server take them all in first
         latencies: list[list[float]] = [[] for _ in range(CLIENTS)]
         errors: list[list[str]] = [[] for _ in range(CLIENTS)]
         until = time.monotonic() + seconds
@@ -82,17 +89,74 @@ def load(ctx: Context, database_url: str, label: str) -> Row:
         for thread in threads:
             thread.join(timeout=seconds + 60)
         elapsed = time.perf_counter() - start
+    finally:
+        for sock in held:
+            sock.close()
     samples = [x for part in latencies for x in part]
     problems = [x for part in errors for x in part]
     if not samples:
         raise RuntimeError(f"no request answered: {problems[:3]}")
+    return samples, problems, elapsed
+
+
+def _row(label: str, measured: tuple[list[float], list[str], float], seconds: float,
+         floor: tuple[list[float], list[str], float] | None, idle: int, ratio_goal: float | None
+         ) -> Row:
+    samples, problems, elapsed = measured
     rate = len(samples) / elapsed
-    return Row(f"http {label}: {CLIENTS} clients, {seconds:g} s", percentile(samples, 50),
-               percentile(samples, 99), target="0 errors", ok=not problems,
-               note=f"{rate:,.0f} req/s, {len(samples):,} requests, {len(problems)} errors"
-                    + (f" (first: {problems[0]})" if problems else ""),
-               extra={"throughput_rps": rate, "requests": len(samples),
-                      "errors": len(problems), "clients": CLIENTS, "seconds": seconds})
+    p99 = percentile(samples, 99)
+    extra: dict[str, object] = {"throughput_rps": rate, "requests": len(samples),
+                                "errors": len(problems), "clients": CLIENTS,
+                                "seconds": seconds, "idle_connections": idle}
+    note = f"{rate:,.0f} req/s, {len(samples):,} requests, {len(problems)} errors"
+    ok = not problems
+    target = "0 errors"
+    floor_ms = None
+    if floor is not None:
+        floor_rate = len(floor[0]) / floor[2]
+        ratio = rate / floor_rate
+        floor_ms = percentile(floor[0], 50)
+        extra.update(floor_rps=floor_rate, throughput_ratio=ratio)
+        note += f"; floor {floor_rate:,.0f} req/s → {ratio:.2f}× the floor's throughput"
+        if ratio_goal is not None:
+            target = f"≥ {ratio_goal:g}× floor, p99 ≤ 50 ms, 0 errors"
+            ok = ok and ratio >= ratio_goal and p99 <= 50
+    if problems:
+        note += f" (first: {problems[0]})"
+    return Row(f"http {label}: {CLIENTS} clients, {seconds:g} s"
+               + (f", {idle} idle connections" if idle else ""),
+               percentile(samples, 50), p99, target=target, ok=ok, floor_ms=floor_ms,
+               note=note, extra=extra)
+
+
+def load(ctx: Context, database_url: str, label: str,
+         floors: dict[int, tuple[list[float], list[str], float]],
+         ratio_goal: float | None = None) -> list[Row]:
+    seconds = 3.0 if ctx.quick else 30.0
+    rows = []
+    with SlackDouble() as double, lobby_serve(ctx, database_url=database_url,
+                                              slack_api_url=double.url, token=double.token,
+                                              name=label) as (_, port):
+        response_url = double.response_url()
+        for idle in (0, IDLE):
+            rows.append(_row(label, _drive(port, response_url, seconds, idle), seconds,
+                             floors.get(idle), idle, ratio_goal))
+    return rows
+
+
+def floor_rows(ctx: Context) -> tuple[list[Row], dict[int, tuple[list[float], list[str], float]]]:
+    """The bare-Bolt floor on the same server and load generator, with and without idle
+    connections."""
+    seconds = 3.0 if ctx.quick else 30.0
+    floors = {}
+    rows = []
+    with SlackDouble() as double, floor_serve(ctx, slack_api_url=double.url,
+                                              token=double.token) as (_, port):
+        for idle in (0, IDLE):
+            floors[idle] = _drive(port, "http://127.0.0.1:9/unused", seconds, idle)
+            rows.append(_row("floor (bare Bolt, ack only)", floors[idle], seconds, None, idle,
+                             None))
+    return rows, floors
 
 
 def _postgres_database(ctx: Context) -> tuple[str, str] | None:
@@ -120,7 +184,8 @@ def _drop(admin_url: str, url: str) -> None:
 
 
 def run(ctx: Context) -> list[Row]:
-    rows = [load(ctx, ctx.large_sqlite(), "SQLite")]
+    rows, floors = floor_rows(ctx)
+    rows += load(ctx, ctx.large_sqlite(), "SQLite", floors, ratio_goal=0.5)
     created = _postgres_database(ctx)
     if created is None:
         rows.append(Row("http PostgreSQL", None, None,
@@ -136,7 +201,7 @@ def run(ctx: Context) -> list[Row]:
             build_large_dataset(engine, **sizes, show_progress=not ctx.quick)
         finally:
             engine.dispose()
-        rows.append(load(ctx, url, "PostgreSQL"))
+        rows += load(ctx, url, "PostgreSQL", floors, ratio_goal=0.35)
     finally:
         _drop(admin_url, url)
     return rows

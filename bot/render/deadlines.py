@@ -81,7 +81,7 @@ def render_deadline_list(result: DeadlineList, *, lang: str = "nl") -> Message:
                          not_given=count - len(result.items))
     first = result.items[0]
     fallback = (f"{title}: {count} — #{first.deadline.id} "
-                f"{format_date(first.due, lang)} {first.deadline.title}")
+                f"{format_date(first.due, lang)} {escape_user_text(first.deadline.title)}")
     return Message(fallback, blocks)
 
 
@@ -101,8 +101,8 @@ def render_deadline_added(result: DeadlineAdded, *, today: date, lang: str = "nl
     else:
         ladder = ", ".join(map(str, result.offsets)) or _t(lang, "geen", "none")
         note = _t(lang, f"Herinneringen {ladder} dagen vooraf.", f"Reminders {ladder} days before.")
-    fallback = _t(lang, f"Deadline #{x.id} toegevoegd aan {d.code}: {x.title} · {when}",
-                  f"Deadline #{x.id} added to {d.code}: {x.title} · {when}")
+    fallback = _t(lang, f"Deadline #{x.id} toegevoegd aan {d.code}: {title} · {when}",
+                  f"Deadline #{x.id} added to {d.code}: {title} · {when}")
     return Message(fallback, [*sections(text), context(note)])
 
 

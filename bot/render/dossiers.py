@@ -179,7 +179,7 @@ def render_dossier_card(card: DossierCard, *, tz: ZoneInfo, today: date,
     actions = card_actions(d, lang)
     blocks = fit_blocks(blocks, max_blocks=MAX_MESSAGE_BLOCKS - 1, lang=lang)
     blocks.append(actions)
-    fallback = f"{d.code} — {plain_user_text(d.title)}: {rag_label(d.rag, lang)}"
+    fallback = f"{d.code} — {escape_user_text(d.title)}: {rag_label(d.rag, lang)}"
     return Message(fallback, blocks)
 
 

@@ -17,7 +17,7 @@ from bot.render.deadlines import (
 from bot.render.dossiers import render_dossier_card, render_dossier_changed, render_dossier_list
 from bot.render.limits import MAX_MESSAGE_BLOCKS, context, header, pack_lines, sections
 from bot.render.message import Message
-from bot.render.mrkdwn import escape_user_text, user_ref
+from bot.render.mrkdwn import escape_message, escape_user_text, user_ref
 from tracker.labels import help_text, line_label, programme_status_label
 from tracker.results import (
     DeadlineAdded,
@@ -61,7 +61,7 @@ def render_error(message: str) -> Message:
 
     Domain messages quote what the user typed, so the whole message is escaped.
     """
-    safe = escape_user_text(message)
+    safe = escape_message(message)
     return Message(safe, sections(f":warning: {safe}"))
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.app import create_app
-from tests.signing import EDITOR, SECRET, command_body, payload_body, sign
+from tests.signing import EDITOR, SECRET, command_body, payload_body, sign, trigger_id
 from tests.slack_double import SlackDouble
 from tracker.models import Member
 from tracker.settings import Settings, load_settings
@@ -96,6 +96,11 @@ def interact(app: App, slack_double: SlackDouble) -> Dispatch:
     """Send a signed interactivity payload through the app."""
     def run(payload: dict[str, Any]) -> BoltResponse:
         payload.setdefault("response_url", slack_double.response_url("r-action"))
+        # Slack stamps every click with its own action_ts (two clicks are two requests).
+        if isinstance(payload.get("actions"), list):
+            payload = {**payload, "actions": [
+                {**a, "action_ts": trigger_id()} if isinstance(a, dict) else a
+                for a in payload["actions"]]}
         body = payload_body(payload)
         return app.dispatch(BoltRequest(body=body, headers=sign(body)))
     return run

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -13,8 +12,8 @@ import pytest
 from slack_bolt import App, BoltRequest
 from sqlalchemy import create_engine
 from sqlmodel import Session
-from waitress.server import create_server
 
+from bot.http_server import HttpServer
 from bot.server import make_wsgi_app, missing_settings
 from tests.bot.conftest import command_body, sign
 from tests.slack_double import SlackDouble
@@ -28,14 +27,10 @@ def calendar_settings(bot_settings: Settings) -> Settings:
 
 @pytest.fixture
 def server(app: App, calendar_settings: Settings, engine) -> Iterator[str]:
-    """waitress on 127.0.0.1:<free port> in a thread; yields the base URL."""
-    srv = create_server(make_wsgi_app(app, settings=calendar_settings, engine=engine),
-                        host="127.0.0.1", port=0)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
-    thread.join(timeout=5)
+    """The production server (bot.http_server) on 127.0.0.1:<free port>; yields the base URL.
+    It stops deterministically: its own thread closes every socket it polls."""
+    with HttpServer(make_wsgi_app(app, settings=calendar_settings, engine=engine)) as srv:
+        yield srv.url
 
 
 def post(url: str, body: str, headers: dict[str, str]) -> tuple[int, str]:
@@ -90,16 +85,9 @@ def test_healthz(server: str) -> None:
 
 def test_healthz_503_when_the_database_is_gone(app: App, calendar_settings: Settings) -> None:
     broken = create_engine("sqlite:////nonexistent-dir/x.db")
-    srv = create_server(make_wsgi_app(app, settings=calendar_settings, engine=broken),
-                        host="127.0.0.1", port=0)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    try:
-        status, _, _ = get(f"http://127.0.0.1:{srv.effective_port}/healthz")
+    with HttpServer(make_wsgi_app(app, settings=calendar_settings, engine=broken)) as srv:
+        status, _, _ = get(f"{srv.url}/healthz")
         assert status == 503
-    finally:
-        srv.close()
-        thread.join(timeout=5)
 
 
 def test_calendar_feed(team: Session, server: str) -> None:

@@ -16,7 +16,6 @@ import io
 import itertools
 import json
 import os
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -27,8 +26,8 @@ from hypothesis import strategies as st
 from slack_bolt import App
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from waitress.server import create_server
 
+from bot.http_server import HttpServer
 from bot.server import make_wsgi_app
 from tests.bot.conftest import ADMIN, EDITOR, VIEWER, command_body, payload_body, sign
 from tests.bot.test_server import post
@@ -377,12 +376,8 @@ def test_the_fuzzers_reach_the_listeners(harness: Harness) -> None:
 
 @pytest.fixture
 def http_server(harness: Harness) -> Iterator[str]:
-    srv = create_server(harness.wsgi, host="127.0.0.1", port=0)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}/slack/events"
-    srv.close()
-    thread.join(timeout=5)
+    with HttpServer(harness.wsgi) as srv:
+        yield f"{srv.url}/slack/events"
 
 
 @pytest.mark.parametrize(("body", "content_type"), [

@@ -18,11 +18,22 @@ ROLE_WORDS = {"viewer": Role.VIEWER, "lezer": Role.VIEWER, "kijker": Role.VIEWER
               "admin": Role.ADMIN, "beheerder": Role.ADMIN}
 
 
+class Operator(str):
+    """The person at the terminal (`lobby` on the server): an admin. Stored as the text "cli"
+    like any actor, but only code can make one: the user id of a Slack request is a plain
+    string, so `user_id=cli` in a request is nobody special."""
+
+    __slots__ = ()
+
+
+CLI_ACTOR = Operator("cli")
+
+
 def role_of(session: Session, user_id: str | None, admins: Iterable[str] = ()) -> Role:
     """The user's role: admin by configuration, else the stored role, else viewer."""
     if user_id is None:
         return Role.VIEWER
-    if user_id == "cli" or user_id in admins:
+    if isinstance(user_id, Operator) or user_id in admins:
         return Role.ADMIN
     member = session.get(Member, user_id)
     return Role(member.role) if member else Role.VIEWER

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from tests.bot.conftest import EDITOR, VIEWER
+from tests.signing import trigger_id
 from tests.slack_double import SlackDouble
 from tracker.models import Deadline, Dossier
 
@@ -88,10 +89,11 @@ def test_open_dossier_and_paging(team: Session, interact, slack_double: SlackDou
 
 
 def submission(callback_id: str, values: dict[str, dict[str, Any]], metadata: dict[str, Any],
-               user: str = EDITOR) -> dict[str, Any]:
+               user: str = EDITOR, view_id: str | None = None) -> dict[str, Any]:
+    """A form submission; each modal Slack opens has its own view id."""
     return {"type": "view_submission", "user": {"id": user}, "team": {"id": "T0LOBBY"},
             "api_app_id": "A0LOBBY", "trigger_id": "1.2.x",
-            "view": {"id": "V1", "type": "modal", "callback_id": callback_id,
+            "view": {"id": view_id or f"V{trigger_id().replace('.', '')}", "type": "modal", "callback_id": callback_id,
                      "private_metadata": json.dumps(metadata), "blocks": [],
                      "state": {"values": {k: {"value": v} for k, v in values.items()}}}}
 

@@ -1,0 +1,176 @@
+"""Each Slack request changes things at most once, across replicas (table `handled_request`).
+
+Keys a request claims (only signed requests; the console has no replays):
+- `req:<sha256 of timestamp and body>`: the request itself. Slack's signature covers exactly
+  these two, so an identical signed request within the five-minute window is a replay.
+- `view:<view id>:<hash>`: a form. Submitting the same view twice (a double click on the
+  submit button) is one submission; Slack changes the hash whenever the view is updated.
+- `digest:<channel>:<message ts>`: "Plaats in kanaal" on one preview, for a minute: a burst
+  of clicks posts the digest once.
+
+How: the first flush of the request's session first inserts its keys (a unique primary key),
+so a duplicate — a replay later on, or one running at the same moment, which waits on that
+insert (PostgreSQL's row lock, SQLite's write lock) — fails on it; it rolls back all it did,
+drops its Slack calls and answers with what the first one answered. A request that changes
+nothing claims nothing and costs no query (a replayed `/dossier list` is simply answered
+again; a replayed "Afgerond" finds the deadline done and says so, changing nothing). The digest key is claimed even though
+posting writes nothing. The answer is stored beside the key before the commit, so the one
+who waited always finds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from slack_bolt import BoltRequest, BoltResponse
+from sqlalchemy import delete, event, update
+from sqlmodel import Session
+
+from bot.ids import ActionId
+from bot.signature import REPLAY_WINDOW_SECONDS
+from tracker.models import HandledRequest
+
+log = logging.getLogger("lobbytracker.slack")
+
+DIGEST_BURST_SECONDS = 60
+_TABLE = HandledRequest.__table__  # type: ignore[attr-defined]
+
+
+class AlreadyHandled(Exception):
+    """Another request (a replay, a double submission) claimed this one's key first."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+@dataclass
+class Claims:
+    """The keys one request claims, when they expire, and whether they are claimed yet."""
+
+    keys: list[tuple[str, datetime]]
+    at: datetime
+    always: bool = False  # claim even when the request writes nothing (the digest post)
+    claimed: bool = False
+
+
+def request_time(req: BoltRequest) -> datetime | None:
+    """The signed timestamp of `req` (aware UTC), or None when it is not signed."""
+    values = req.headers.get("x-slack-request-timestamp") or []
+    try:
+        return datetime.fromtimestamp(int(values[0]), tz=UTC)
+    except (IndexError, ValueError, OverflowError, OSError):
+        return None
+
+
+def request_key(req: BoltRequest) -> str | None:
+    """`req:<digest>` of a signed request (timestamp and raw body), or None."""
+    if req.mode == "socket_mode" or not req.headers.get("x-slack-signature"):
+        return None
+    stamp = (req.headers.get("x-slack-request-timestamp") or [""])[0]
+    digest = hashlib.sha256(f"{stamp}:{req.raw_body}".encode()).hexdigest()
+    return f"req:{digest}"
+
+
+def claims_for(req: BoltRequest, body: dict[str, Any]) -> Claims | None:
+    """What `req` claims when it changes something (None: unsigned, nothing to remember)."""
+    key, at = request_key(req), request_time(req)
+    if key is None or at is None:
+        return None
+    window = at + timedelta(seconds=REPLAY_WINDOW_SECONDS)
+    claims = Claims([(key, window)], at)
+    kind = body.get("type")
+    view = body.get("view") if isinstance(body.get("view"), dict) else {}
+    if kind == "view_submission" and view.get("id"):
+        claims.keys.append((f"view:{view['id']}:{view.get('hash') or ''}"[:100], window))
+    actions = body.get("actions") if kind == "block_actions" else None
+    if actions and actions[0].get("action_id") == ActionId.DIGEST_POST.value:
+        channel = (body.get("channel") or {}).get("id") or ""
+        message = (body.get("container") or {}).get("message_ts") or ""
+        claims.keys.append((f"digest:{channel}:{message}:{actions[0].get('value') or ''}"[:100],
+                            at + timedelta(seconds=DIGEST_BURST_SECONDS)))
+        claims.always = True
+    return claims
+
+
+def answered(session: Session, key: str, at: datetime) -> BoltResponse | None:
+    """The stored answer to the request with `key`, while it is remembered."""
+    row = session.get(HandledRequest, key)
+    if row is None or row.expires_at < at:
+        return None
+    headers = {"content-type": row.content_type} if row.content_type else {}
+    return BoltResponse(status=row.status, body=row.body, headers=headers)
+
+
+PURGE_EVERY = 100  # claims between two sweeps of expired keys (an expired key is reusable)
+_claims_made = itertools.count(1)
+
+
+def _upsert(dialect: str) -> Any:
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert
+
+
+def claim(session: Session, claims: Claims) -> None:
+    """Insert the request's keys in one statement; AlreadyHandled when another request holds
+    one of them. An expired key (a click on the same preview an hour later) is taken over."""
+    if claims.claimed:
+        return
+    claims.claimed = True
+    connection = session.connection()
+    if next(_claims_made) % PURGE_EVERY == 0:
+        connection.execute(delete(_TABLE).where(_TABLE.c.expires_at < claims.at))
+    statement = _upsert(connection.dialect.name)(_TABLE).values(
+        [{"key": key, "expires_at": expires, "status": 200, "content_type": "", "body": ""}
+         for key, expires in claims.keys])
+    statement = statement.on_conflict_do_update(
+        index_elements=[_TABLE.c.key],
+        set_={"expires_at": statement.excluded.expires_at, "status": 200, "content_type": "",
+              "body": ""},
+        where=_TABLE.c.expires_at < claims.at)
+    # On PostgreSQL a concurrent claim of the same key waits here until the other commits.
+    taken = connection.execute(statement.returning(_TABLE.c.key)).all()  # rowcount: not on PG
+    if len(taken) < len(claims.keys):
+        raise AlreadyHandled(claims.keys[0][0])
+
+
+def remember_answer(session: Session, claims: Claims, response: BoltResponse | None) -> None:
+    """Store the answer beside the claimed keys (in the same transaction as the change)."""
+    if not claims.claimed or response is None:
+        return
+    body = response.body if isinstance(response.body, str) else json.dumps(response.body)
+    content = response.headers.get("content-type") or [""]
+    keys = [k for k, _ in claims.keys]
+    where = _TABLE.c.key == keys[0] if len(keys) == 1 else _TABLE.c.key.in_(keys)
+    session.connection().execute(update(_TABLE).where(where).values(
+        status=response.status, body=body, content_type=str(content[0])[:100]))
+
+
+def answer_of_first(session: Session, claims: Claims) -> BoltResponse:
+    """What the first of the duplicates answered (it committed before our claim failed)."""
+    try:
+        for key, _ in claims.keys:
+            found = answered(session, key, claims.at)
+            if found is not None:
+                return found
+    except Exception:  # the database went away meanwhile: an empty 200 changes nothing
+        log.warning("could not read the stored answer of a repeated request", exc_info=True)
+    return BoltResponse(status=200, body="")
+
+
+def install(session_class: type[Session]) -> None:
+    """Claim the request's keys at the first flush of its session (before any other write)."""
+    @event.listens_for(session_class, "before_flush")
+    def _claim_first(session: Session, _context: Any, _instances: Any) -> None:
+        claims = session.info.get("claims")
+        if claims is not None:
+            claim(session, claims)
