@@ -12,13 +12,37 @@ class LobbyError(Exception):
         self.en = en or nl
         self.example = example
 
-    def message(self, lang: str = "nl") -> str:
-        """The message in `lang` ('nl' or 'en'), with the example when there is one."""
+    def message(self, lang: str = "nl", surface: str = "slack") -> str:
+        """The message in `lang` ('nl' or 'en'), with the example when there is one, written
+        for `surface`: 'slack' (the slash command, in code style) or 'cli' (one line, the
+        `lobby` command a shell user types)."""
         text = self.en if lang == "en" else self.nl
         if self.example:
             label = "Example" if lang == "en" else "Voorbeeld"
+            if surface == "cli":
+                return f"{text} {label}: {cli_example(self.example)}"
             text = f"{text}\n{label}: `{self.example}`"
         return text
+
+
+# How the slash commands are typed on the command line (`lobby dossier show N35`).
+_CLI_PREFIXES = (("/lobby help", "lobby --help"), ("/lobby team", "lobby team"),
+                 ("/dossier", "lobby dossier"), ("/deadline", "lobby deadline"),
+                 ("/programma", "lobby programma"), ("/digest post", "lobby digest --post CHANNEL --period"),
+                 ("/digest", "lobby digest --period"), ("/lobby", "lobby"))
+
+
+def cli_example(example: str) -> str:
+    """A Slack-syntax example (`/deadline add N35 …`) as the `lobby` command line that does the
+    same; words a shell would split are quoted."""
+    for slash, cli in _CLI_PREFIXES:
+        if example == slash or example.startswith(slash + " "):
+            rest = example[len(slash):].split()
+            if not rest:
+                cli = cli.removesuffix(" --period")
+            words = [f"'{w}'" if w.startswith("#") else w for w in rest]
+            return " ".join([cli, *words])
+    return example
 
 
 class InvalidInput(LobbyError):
@@ -49,3 +73,7 @@ class Forbidden(LobbyError):
 
 class Conflict(LobbyError):
     """Someone else changed the record in the meantime (optimistic version check)."""
+
+
+class DatabaseUnavailable(LobbyError):
+    """The database cannot be reached or opened (exit code 3 on the command line)."""

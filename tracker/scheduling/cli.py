@@ -29,10 +29,15 @@ LABELS = {
 
 
 def parse_now(text: str, tz: ZoneInfo) -> datetime:
-    """ISO 8601 with an offset or Z, or a naive time read in `tz`; ValueError when unreadable."""
+    """ISO 8601 with an offset or Z, or a naive time read in `tz`; ValueError when unreadable
+    or outside the years every entry path accepts (2000–2100)."""
     from datetime import datetime
 
+    from tracker.dates import MAX_YEAR, MIN_YEAR
+
     moment = datetime.fromisoformat(text.strip())
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise ValueError(f"year {moment.year} outside {MIN_YEAR}–{MAX_YEAR}")
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
 
 
@@ -83,14 +88,13 @@ def _remind(args: argparse.Namespace) -> int:
     try:
         now = parse_now(args.now, settings.tz) if args.now else utc_now()
     except ValueError as exc:
-        raise UsageError(f"--now: ‘{args.now}’ is geen ISO 8601-tijdstip / not an ISO 8601 "
-                         "instant (e.g. 2023-11-20T08:30 or 2023-11-20T07:30:00Z)") from exc
+        raise UsageError(
+            f"--now: ‘{args.now}’ is geen ISO 8601-tijdstip in 2000–2100. Voorbeeld: lobby remind "
+            "--now 2023-11-20T08:30" if lang == "nl" else
+            f"--now: ‘{args.now}’ is not an ISO 8601 instant in 2000–2100. Example: lobby remind "
+            "--now 2023-11-20T08:30") from exc
     notifier = None if args.dry_run else load_notifier(settings)
-    try:
-        runtime = Runtime.open(settings)
-    except SQLAlchemyError as exc:
-        print(f"database niet bereikbaar / database unreachable: {type(exc).__name__}: {exc}"[:500])
-        return 1
+    runtime = Runtime.open(settings)  # unreachable or behind: DatabaseUnavailable, exit 3
     try:
         if notifier is None:
             with session_scope(runtime.engine) as session:
@@ -107,8 +111,9 @@ def _remind(args: argparse.Namespace) -> int:
             report = run_tick(engine=runtime.engine, settings=settings,
                               notifier=Stopping(notifier, stop), now=now, clock=clock)
     except SQLAlchemyError as exc:
-        print(f"tick kon niet draaien / tick could not run: {type(exc).__name__}: {exc}"[:500])
-        return 1
+        from tracker.app import unreachable
+
+        raise unreachable(settings.database_url, exc) from exc
     finally:
         runtime.close()
     print_report(report, lang)
