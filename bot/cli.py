@@ -13,7 +13,20 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its plugin list at every start
-    return serve(settings_from_env(), scheduler=not args.no_scheduler, host=args.host)
+    settings = settings_from_env()
+    logging.getLogger("lobby.serve").info("%s", sources_line(settings))
+    return serve(settings, scheduler=not args.no_scheduler, host=args.host)
+
+
+def sources_line(settings: object) -> str:
+    """`database: sqlite:////…/lobby.db; .env: /srv/lobby/.env` (no password): the first log line."""
+    from sqlalchemy.engine import make_url
+
+    from tracker.settings import env_file
+
+    url = make_url(settings.database_url).render_as_string(hide_password=True)  # type: ignore[attr-defined]
+    chosen = env_file()
+    return f"database: {url}; .env: {chosen if chosen else 'none (environment only)'}"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -66,9 +66,9 @@ def test_doctor_reports_one_line_per_check(cli_env, capsys):
     code, out, _ = run(capsys, "doctor")
     lines = out.strip().splitlines()
     assert any(line.startswith("ok   database") for line in lines)
-    assert any("migrations" in line for line in lines)
-    assert any(line.startswith("FAIL settings") for line in lines)  # no Slack tokens here
-    assert code == 1
+    assert any(line.startswith("ok   migraties") for line in lines)
+    assert any(line.startswith("FAIL instellingen") for line in lines)  # no Slack tokens here
+    assert code == 2  # wrong settings (DESIGN's exit codes)
 
 
 def test_lobby_works_from_any_directory(tmp_path):
