@@ -36,3 +36,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        help="run the Slack app only (another process runs the scheduler)")
     serve.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on")
     serve.set_defaults(func=_serve)
+
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest for HTTP mode or "
+                                               "Socket Mode")
+    mode = manifest.add_mutually_exclusive_group()
+    mode.add_argument("--http", metavar="BASE_URL",
+                      help="HTTP mode: request URLs under BASE_URL (https://…), Socket Mode off")
+    mode.add_argument("--socket", action="store_true",
+                      help="Socket Mode: no request URLs (the default; what manifest.yaml holds)")
+    manifest.set_defaults(func=_manifest)
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    from bot.manifest import manifest_command
+
+    return manifest_command(args)
