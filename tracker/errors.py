@@ -6,11 +6,13 @@ from __future__ import annotations
 class LobbyError(Exception):
     """Base of every error a user may see; the message is safe to show in Slack."""
 
-    def __init__(self, nl: str, en: str | None = None, *, example: str | None = None) -> None:
+    def __init__(self, nl: str, en: str | None = None, *, example: str | None = None,
+                 suggest: bool = False) -> None:
         super().__init__(nl)
         self.nl = nl
         self.en = en or nl
         self.example = example
+        self.suggest = suggest  # the example is what the user probably meant: "Bedoelt u …?"
 
     def message(self, lang: str = "nl", surface: str = "slack") -> str:
         """The message in `lang` ('nl' or 'en'), with the example when there is one, written
@@ -18,10 +20,15 @@ class LobbyError(Exception):
         `lobby` command a shell user types)."""
         text = self.en if lang == "en" else self.nl
         if self.example:
+            shown = cli_example(self.example) if surface == "cli" else f"`{self.example}`"
+            if self.suggest:
+                label = "Did you mean" if lang == "en" else "Bedoelt u"
+                return f"{text} {label} {shown}?" if surface == "cli" else \
+                    f"{text}\n{label} {shown}?"
             label = "Example" if lang == "en" else "Voorbeeld"
             if surface == "cli":
-                return f"{text} {label}: {cli_example(self.example)}"
-            text = f"{text}\n{label}: `{self.example}`"
+                return f"{text} {label}: {shown}"
+            text = f"{text}\n{label}: {shown}"
         return text
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from tracker.dates import format_date
 from tracker.labels import help_text, line_label, programme_status_label, rag_label
+from tracker.messages import ladder_text
 from tracker.results import (
     DeadlineAdded,
     DeadlineChanged,
@@ -109,12 +110,11 @@ def _(result: DeadlineAdded, lang: str = "nl", tz: ZoneInfo | None = None) -> st
         text = f"Deadline #{x.id} toegevoegd aan {d.code}: {x.title} · {when}"
         if result.past:
             return text + " (ligt in het verleden: vastgelegd, geen herinneringen)"
-        ladder = ", ".join(map(str, result.offsets)) or "geen"
-        return text + f" · herinneringen {ladder} dagen vooraf"
+        return text + f" · {ladder_text(result.offsets, lang)}"
     text = f"Deadline #{x.id} added to {d.code}: {x.title} · {when}"
     if result.past:
         return text + " (in the past: recorded, no reminders)"
-    return text + f" · reminders {', '.join(map(str, result.offsets)) or 'none'} days before"
+    return text + f" · {ladder_text(result.offsets, lang)}"
 
 
 @render_text.register
@@ -128,8 +128,11 @@ def _(result: DeadlineChanged, lang: str = "nl", tz: ZoneInfo | None = None) -> 
     if result.what == "moved":
         return (f"#{x.id} {x.title}: verzet naar {format_date(x.due_date, lang)}." if nl
                 else f"#{x.id} {x.title}: moved to {format_date(x.due_date, lang)}.")
-    return (f"#{x.id}: herinneringen {x.offsets or '—'} dagen vooraf." if nl
-            else f"#{x.id}: reminders {x.offsets or '—'} days before.")
+    return f"#{x.id}: {ladder_text(_offsets(x.offsets), lang)}."
+
+
+def _offsets(stored: str | None) -> tuple[int, ...]:
+    return tuple(int(p) for p in (stored or "").split(",") if p.strip().isdigit())
 
 
 @render_text.register

@@ -11,6 +11,7 @@ from bot.render.message import Message
 from bot.render.mrkdwn import escape_user_text
 from tracker.dates import format_date, format_relative_days
 from tracker.labels import due_label, kind_label
+from tracker.messages import ladder_text
 from tracker.results import DeadlineAdded, DeadlineChanged, DeadlineList
 from tracker.services.deadlines import Upcoming
 
@@ -91,8 +92,7 @@ def render_deadline_added(result: DeadlineAdded, *, today: date, lang: str = "nl
         note = _t(lang, ":warning: Deze datum ligt in het verleden: vastgelegd, geen herinneringen.",
                   ":warning: This date is in the past: recorded, no reminders.")
     else:
-        ladder = ", ".join(map(str, result.offsets)) or _t(lang, "geen", "none")
-        note = _t(lang, f"Herinneringen {ladder} dagen vooraf.", f"Reminders {ladder} days before.")
+        note = ladder_text(result.offsets, lang).capitalize() + "."
     fallback = _t(lang, f"Deadline #{x.id} toegevoegd aan {d.code}: {x.title} · {when}",
                   f"Deadline #{x.id} added to {d.code}: {x.title} · {when}")
     return Message(fallback, [*sections(text), context(note)])
@@ -120,7 +120,6 @@ def render_deadline_changed(result: DeadlineChanged, *, lang: str = "nl") -> Mes
             text += _t(lang, "\n:warning: Die datum ligt in het verleden; geen herinneringen.",
                        "\n:warning: That date is in the past; no reminders.")
     else:
-        ladder = (x.offsets or "").replace(",", ", ") or _t(lang, "geen", "none")
-        text = _t(lang, f":bell: {head}: herinneringen {ladder} dagen vooraf.",
-                  f":bell: {head}: reminders {ladder} days before.")
+        offsets = tuple(int(p) for p in (x.offsets or "").split(",") if p.strip().isdigit())
+        text = f":bell: {head}: {ladder_text(offsets, lang)}."
     return Message(text, sections(text))
