@@ -161,8 +161,10 @@ def import_csv(session: Session, payload: str, *, now: datetime, actor: str | No
             due_time = time.fromisoformat(row["due_time"]) if row.get("due_time") else None
             offsets = parse_offsets(row["offsets"]) if row.get("offsets") else None
         except (ValueError, LobbyError) as exc:
-            reason = exc.nl if isinstance(exc, LobbyError) else str(exc)
-            raise InvalidInput(f"Regel {number}: {reason}", f"Line {number}: {reason}") from exc
+            from tracker.messages import explain_value_error
+
+            nl, en = (exc.nl, exc.en) if isinstance(exc, LobbyError) else explain_value_error(exc)
+            raise InvalidInput(f"Regel {number}: {nl}", f"Line {number}: {en}") from exc
         key = (dossier.id, fold(row["title"] or ""), due)
         if key in existing:
             continue
