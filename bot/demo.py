@@ -12,7 +12,7 @@ import argparse
 import sys
 import threading
 import time as wallclock
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # `register` runs on every `lobby` call: the rest is imported
 DEMO_DB = "lobby-demo.db"
 TZ = ZoneInfo("Europe/Amsterdam")
 START = datetime(2023, 9, 1, 8, 0, tzinfo=TZ)
-END = datetime(2024, 1, 2, 0, 0, tzinfo=TZ)  # after the digest of 1 January, before 2 Jan's agenda
+END = datetime(2024, 1, 3, 0, 0, tzinfo=TZ)  # the end of 2 January 2024 (its agenda included)
 CHANNEL = "#regio-zwolle-lobby"
 DIGEST_CHANNEL = "#bestuur-regio-zwolle"
 
@@ -47,6 +47,9 @@ class ReplayNotifier:
         self.posted: dict[str, str] = {}
         self.counts: dict[str, int] = {}
         self._lock = threading.Lock()
+        from bot.render.as_text import Style
+
+        self.style = Style(tty=_is_tty(out), lang=settings.lobby_language)
 
     def post(self, channel: str, item: Item) -> PostResult:
         """Print the rendered blocks (a digest's thread replies under the first message)."""
@@ -64,7 +67,8 @@ class ReplayNotifier:
                     if number:
                         print("  ↳ " + ("in thread" if lang == "en" else "in de draad"),
                               file=self.out)
-                    print(blocks_to_text(message.blocks) or message.text, file=self.out)
+                    print(blocks_to_text(message.blocks, self.style) or message.text,
+                          file=self.out)
             except BrokenPipeError as exc:
                 raise OutputClosed from exc
             ts = f"{self.now.timestamp():.6f}"
@@ -79,6 +83,13 @@ class ReplayNotifier:
     def notify_admins(self, admins: frozenset[str], text: str) -> int:
         """The demo has no admins to tell."""
         return 0
+
+
+def _is_tty(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def demo_settings(url: str, lang: str = "nl") -> Settings:
@@ -135,20 +146,55 @@ def run(args: argparse.Namespace) -> int:
         from bot.console import run_console
 
         return int(run_console(args.today, sys.stdin, sys.stdout, lang=args.lang) or 0)
+    if args.today is not None:
+        from tracker.cli import UsageError
+        from tracker.messages import text
+
+        raise UsageError(text("demo_today_needs_interactive", args.lang)
+                         + " Voorbeeld: lobby demo --interactive --today 2023-10-01"
+                         if args.lang == "nl" else
+                         text("demo_today_needs_interactive", args.lang)
+                         + " Example: lobby demo --interactive --today 2023-10-01")
     from bot.render.as_text import RULE
 
     started = wallclock.monotonic()
+    last_day = (END - timedelta(days=1)).date()
     print(f"Lobbytracker demo: {DEMO_DB}, Regio Zwolle 2023, "
-          f"{START:%Y-%m-%d} → {END:%Y-%m-%d} (Europe/Amsterdam)")
+          f"{START:%Y-%m-%d} → {last_day:%Y-%m-%d} (Europe/Amsterdam)")
     try:
         notifier = replay(lang=args.lang)
     except OutputClosed:
         _silence_stdout()
         return 0
-    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(notifier.counts.items()))
-    print(f"\n{RULE}\n{sum(notifier.counts.values())} messages ({counts}) in "
-          f"{wallclock.monotonic() - started:.1f} s")
+    print(f"\n{RULE}\n{summary_line(notifier.counts, wallclock.monotonic() - started, args.lang)}")
     return 0
+
+
+# What each kind of message is called in the final line.
+KIND_NAMES = {"nl": {"reminder": ("herinnering", "herinneringen"),
+                     "agenda": ("weekagenda", "weekagenda's"),
+                     "digest": ("digest", "digests"),
+                     "overdue": ("herinnering verlopen", "herinneringen verlopen"),
+                     "confirm": ("bevestigingsvraag", "bevestigingsvragen"),
+                     "team": ("teamactie (gesimuleerd)", "teamacties (gesimuleerd)")},
+              "en": {"reminder": ("reminder", "reminders"), "agenda": ("agenda", "agendas"),
+                     "digest": ("digest", "digests"), "overdue": ("overdue nudge", "overdue nudges"),
+                     "confirm": ("confirmation request", "confirmation requests"),
+                     "team": ("team action (simulated)", "team actions (simulated)")}}
+
+
+def summary_line(counts: dict[str, int], seconds: float, lang: str) -> str:
+    """The demo's last line, in its language: `98 berichten (26 weekagenda's, …) in 4,2 s`."""
+    names = KIND_NAMES["en" if lang == "en" else "nl"]
+    parts = []
+    for kind, n in sorted(counts.items()):
+        singular, plural = names.get(kind, (kind, kind))
+        parts.append(f"{n} {singular if n == 1 else plural}")
+    total = sum(v for k, v in counts.items() if k != "team")
+    if lang == "en":
+        return f"{total} messages ({', '.join(parts)}) in {seconds:.1f} s"
+    shown = f"{seconds:.1f}".replace(".", ",")
+    return f"{total} {'bericht' if total == 1 else 'berichten'} ({', '.join(parts)}) in {shown} s"
 
 
 def _silence_stdout() -> None:
