@@ -76,6 +76,21 @@ class ReplayNotifier:
             self.counts[item.kind] = self.counts.get(item.kind, 0) + 1
             return PostResult(ts=ts)
 
+    def team(self, line: str) -> None:
+        """Print what the simulated team did, under its moment."""
+        from bot.render.as_text import RULE, mrkdwn_to_text
+        from tracker.dates import format_datetime
+
+        lang = self.settings.lobby_language
+        stamp = format_datetime(self.now, self.settings.tz, lang)
+        who = "team" if lang == "en" else "het team"
+        try:
+            print(f"\n{RULE}\n{stamp} · {who}\n{RULE}\n{mrkdwn_to_text(line, self.style)}",
+                  file=self.out)
+        except BrokenPipeError as exc:
+            raise OutputClosed from exc
+        self.counts["team"] = self.counts.get("team", 0) + 1
+
     def find_posted(self, channel: str, key: str) -> str | None:
         """Keys this replay printed."""
         return self.posted.get(key)
@@ -110,8 +125,11 @@ def fresh_database(directory: Path) -> str:
 
 
 def replay(*, out: TextIO | None = None, directory: Path | None = None,
-           start: datetime = START, end: datetime = END, lang: str = "nl") -> ReplayNotifier:
-    """Seed the dataset as of `start` and run the real tick at every due moment before `end`."""
+           start: datetime = START, end: datetime = END, lang: str = "nl",
+           team: bool = True) -> ReplayNotifier:
+    """Seed the dataset as of `start` and run the real tick at every due moment before `end`;
+    in between, the simulated team acts (bot/demo_team.py) unless `team` is False."""
+    from bot.demo_team import describe, team_actions
     from tracker.db import make_engine, session_scope
     from tracker.migrate import upgrade
     from tracker.scheduling.plan import next_moment
@@ -126,10 +144,17 @@ def replay(*, out: TextIO | None = None, directory: Path | None = None,
         with session_scope(engine) as session:
             seed_dataset(session=session, now=start, tz=settings.tz)
         notifier = ReplayNotifier(settings, out or sys.stdout)
+        actions = [a for a in team_actions() if start <= a.at < end] if team else []
         moment = start
         while True:
             with session_scope(engine) as session:
                 following = next_moment(session=session, settings=settings, after=moment)
+            if actions and (following is None or actions[0].at <= following):
+                action = actions.pop(0)
+                moment = notifier.now = action.at
+                with session_scope(engine) as session:
+                    notifier.team(describe(action.act(session, action.at), lang))
+                continue
             if following is None or following >= end:
                 break
             moment = notifier.now = following
