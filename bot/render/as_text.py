@@ -33,10 +33,9 @@ _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 _CHANNEL = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>")
 _SPECIAL = re.compile(r"<!([a-z]+)(?:\^[A-Z0-9]+)?(?:\|([^>]*))?>")
 _LINK = re.compile(r"<([^|>]+)\|([^>]*)>|<((?:https?|mailto):[^>]+)>")
-_EMOJI = {":large_green_circle:": "🟢", ":large_orange_circle:": "🟠", ":red_circle:": "🔴",
-          ":warning:": "⚠", ":white_check_mark:": "✔", ":calendar:": "📅", ":memo:": "📝",
-          ":bell:": "🔔", ":hourglass:": "⏳", ":house:": "🏠", ":x:": "✖",
-          ":information_source:": "ℹ"}
+# Slack's names the `emoji` package does not know (it calls them large_*_circle otherwise).
+_EMOJI = {":large_green_circle:": "🟢", ":large_orange_circle:": "🟠",
+          ":large_yellow_circle:": "🟡", ":large_blue_circle:": "🔵"}
 
 
 _CODE_BLOCK = re.compile(r"```(.*?)```", re.DOTALL)
