@@ -14,9 +14,7 @@ changes is over (`bot.debounce`), so a row of clicks builds the tab once, not pe
 thread for every request, also when there is nothing to send (about 1 ms a command).
 
 Unit of work: the global middleware opens one session per request (`context["session"]`);
-`transactional` commits it when the listener succeeded and rolls it back on any error — before
-the ack is returned and before the outbox is sent (Bolt for Python runs listeners after the
-middleware chain, so the middleware itself cannot see the outcome).
+`bot.unit_of_work.transactional` commits or rolls it back around each listener.
 
 One error path: `handle_error` turns domain errors into short replies in LOBBY_LANGUAGE
 (ephemeral reply for commands, `response_action: errors` for modals, an ephemeral
@@ -47,11 +45,11 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from bot import idempotency
 from bot.debounce import Debouncer
 from bot.signature import RequestSigning
+from bot.unit_of_work import Committed, RequestSession, rollback, send_outbox
 from tracker.app import utc_now
 from tracker.errors import LobbyError
 from tracker.settings import Settings
@@ -133,29 +131,6 @@ class Deps:
             while len(self.seen_events) > 5000:
                 self.seen_events.popitem(last=False)
             return True
-
-
-class RequestSession(Session):
-    """The request's session; lazy listeners get None in its place (they open their own)."""
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> None:
-        return None
-
-
-idempotency.install(RequestSession)
-
-
-class Committed:
-    """Set once the request's transaction is committed or rolled back; lazy work waits for it."""
-
-    def __init__(self) -> None:
-        self.event = threading.Event()
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Committed:
-        return self
-
-    def wait(self, timeout: float = 10.0) -> bool:
-        return self.event.wait(timeout)
 
 
 def make_client(settings: Settings, *, token: str | None = None) -> WebClient:
@@ -256,86 +231,12 @@ def _request_scope(deps: Deps) -> Callable[..., Any]:
     return request_scope
 
 
-def transactional(listener: Callable[..., None]) -> Callable[..., None]:
-    """Run `listener` in the request's unit of work: commit on success, roll back on any error.
-
-    Bolt passes the listener's own arguments (it unwraps to read them), so every wrapped
-    listener declares `context`.
-    """
-    @functools.wraps(listener)
-    def run(**kwargs: Any) -> None:
-        context: BoltContext = kwargs["context"]
-        session: Session = context["session"]
-        claims = session.info.get("claims")
-        try:
-            listener(**kwargs)
-            if context.get("failed"):
-                session.rollback()
-            else:
-                if claims is not None:
-                    if claims.always:
-                        idempotency.claim(session, claims)
-                    idempotency.remember_answer(session, claims, context.ack.response)
-                session.commit()
-        except idempotency.AlreadyHandled as handled:
-            # A duplicate of a request that is (or just was) handled: undo, send nothing,
-            # answer what the first one answered.
-            _rollback(session)
-            context["outbox"] = []
-            log.info("duplicate request (%s already handled): nothing changed",
-                     handled.key.split(":")[0])
-            context.ack.response = idempotency.answer_of_first(session, claims)
-        except BaseException:
-            _rollback(session)
-            raise  # handle_error answers, and sends its own outbox
-        finally:
-            try:
-                session.close()
-            except Exception:  # a lost connection: the pool discards it
-                log.warning("closing the request's session failed", exc_info=True)
-            context["committed"].event.set()
-        send_outbox(context)
-    return run
-
-
-def send_outbox(context: BoltContext) -> None:
-    """Hand the request's queued Slack calls to the worker pool (once, after the commit);
-    App Home refreshes after a change wait for the user's burst of changes to end."""
-    items = context.get("outbox")
-    if not items or context.get("outbox_sent"):
-        return
-    context["outbox_sent"] = True
-    from bot.listeners.outbox import deliver
-
-    deps: Deps = context["deps"]
-    calls = []
-    for item in items:
-        if item.get("op") == "refresh_home" and deps.home_refresh is not None:
-            deps.home_refresh.touch(item["user"])
-        else:
-            calls.append(item)
-    if not calls:
-        return
-    pool = deps.digest_pool if any(i.get("op") == "digest" for i in calls) else deps.outbox_pool
-    deps.submit(pool, deliver, calls, deps=deps, client=context.client, respond=context.respond)
-
-
 def _publish_home(deps: Deps, client: WebClient, user_id: str) -> None:
     """Queue the republishing of `user_id`'s App Home (the debounced refresh's action)."""
     from bot.listeners.outbox import deliver
 
     deps.submit(deps.outbox_pool, deliver, [{"op": "publish_home", "user": user_id}],
                 deps=deps, client=client, respond=None)
-
-
-def _rollback(session: Session | None) -> None:
-    """Roll back; a connection that is gone (database down) has nothing left to roll back."""
-    if session is None:
-        return
-    try:
-        session.rollback()
-    except Exception:
-        log.warning("rollback failed (connection lost?)", exc_info=True)
 
 
 def database_unavailable(error: BaseException) -> bool:
@@ -376,7 +277,7 @@ def handle_error(error: Exception, body: dict[str, Any], context: BoltContext,
     from bot.render.results import render_error
 
     context["failed"] = True
-    _rollback(context.get("session"))
+    rollback(context.get("session"))
     deps: Deps | None = context.get("deps")
     lang = deps.lang if deps else "nl"
     text, error_id = error_reply_text(error, lang)

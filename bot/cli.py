@@ -16,7 +16,20 @@ def _serve(args: argparse.Namespace) -> int:
     from bot import logsafe
 
     logsafe.install()  # no response_url, token or signature in any line; one line per record
-    return serve(settings_from_env(), scheduler=not args.no_scheduler, host=args.host)
+    settings = settings_from_env()
+    logging.getLogger("lobby.serve").info("%s", sources_line(settings))
+    return serve(settings, scheduler=not args.no_scheduler, host=args.host)
+
+
+def sources_line(settings: object) -> str:
+    """`database: sqlite:////…/lobby.db; .env: /srv/lobby/.env` (no password): the first log line."""
+    from sqlalchemy.engine import make_url
+
+    from tracker.settings import env_file
+
+    url = make_url(settings.database_url).render_as_string(hide_password=True)  # type: ignore[attr-defined]
+    chosen = env_file()
+    return f"database: {url}; .env: {chosen if chosen else 'none (environment only)'}"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,3 +39,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        help="run the Slack app only (another process runs the scheduler)")
     serve.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on")
     serve.set_defaults(func=_serve)
+
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest for HTTP mode or "
+                                               "Socket Mode")
+    mode = manifest.add_mutually_exclusive_group()
+    mode.add_argument("--http", metavar="BASE_URL",
+                      help="HTTP mode: request URLs under BASE_URL (https://…), Socket Mode off")
+    mode.add_argument("--socket", action="store_true",
+                      help="Socket Mode: no request URLs (the default; what manifest.yaml holds)")
+    manifest.set_defaults(func=_manifest)
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    from bot.manifest import manifest_command
+
+    return manifest_command(args)

@@ -14,7 +14,7 @@ from bot.app import Deps, error_reply_text
 from bot.listeners.commands import run_slash_command
 from bot.listeners.digest import make_digest, preview_message
 from bot.listeners.events import home_view
-from bot.render.as_text import blocks_to_text, view_to_text
+from bot.render.as_text import PLAIN, Style, blocks_to_text, view_to_text
 from bot.render.digest import render_digest
 from tracker.db import make_engine, session_scope
 from tracker.migrate import upgrade
@@ -49,6 +49,7 @@ def run_console(today: date | None, stdin: TextIO, stdout: TextIO, *,
                 seed_at = min(datetime.combine(*SEED_AT, tzinfo=tz), now)
                 seed_dataset(session=session, now=seed_at, tz=tz)
             deps = Deps(settings, engine, clock=lambda: now)
+            style = Style(tty=_is_tty(stdout), lang=lang)
             _print(stdout, _t(lang, f"Lobbytracker-console · vandaag is {today:%Y-%m-%d} · "
                                     "typ /lobby help, /home of quit",
                               f"Lobbytracker console · today is {today:%Y-%m-%d} · "
@@ -60,13 +61,20 @@ def run_console(today: date | None, stdin: TextIO, stdout: TextIO, *,
                 if line.lower() in QUIT:
                     break
                 _print(stdout, f"> {line}")
-                _print(stdout, answer(line, deps=deps, now=now))
+                _print(stdout, answer(line, deps=deps, now=now, style=style))
         finally:
             engine.dispose()
     return 0
 
 
-def answer(line: str, *, deps: Deps, now: datetime) -> str:
+def _is_tty(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def answer(line: str, *, deps: Deps, now: datetime, style: Style = PLAIN) -> str:
     """The console's reply to one typed line, as text."""
     lang = deps.lang
     if not line.startswith("/"):
@@ -77,13 +85,13 @@ def answer(line: str, *, deps: Deps, now: datetime) -> str:
         with session_scope(deps.engine) as session:
             if command.lower() == "/home":
                 return view_to_text(home_view(session=session, user_id=CONSOLE_USER, deps=deps,
-                                              now=now))
+                                              now=now), style)
             reply = run_slash_command(command.lower(), text, user_id=CONSOLE_USER,
                                       session=session, deps=deps, now=now)
-            parts = [blocks_to_text(reply.message.blocks)] if reply.message else []
+            parts = [blocks_to_text(reply.message.blocks, style)] if reply.message else []
             for item in reply.outbox:
                 if item["op"] == "open_view":
-                    parts.append(view_to_text(item["view"]))
+                    parts.append(view_to_text(item["view"], style))
                     parts.append(_t(lang, "(In Slack opent dit formulier; geef hier de argumenten "
                                           "op de opdrachtregel.)",
                                     "(In Slack this form opens; here, give the arguments on the "
@@ -92,13 +100,17 @@ def answer(line: str, *, deps: Deps, now: datetime) -> str:
                     digest = make_digest(session=session, period=item["period"], deps=deps,
                                          now=now)
                     if item["post"] and not digest.is_empty:
-                        parts += [blocks_to_text(m.blocks) for m in render_digest(digest, lang=lang)]
+                        parts += [blocks_to_text(m.blocks, style)
+                                  for m in render_digest(digest, lang=lang)]
                     else:
-                        parts.append(blocks_to_text(preview_message(digest, lang).blocks))
+                        parts.append(blocks_to_text(preview_message(digest, lang).blocks, style))
             return "\n".join(parts)
     except Exception as exc:
         text_, error_id = error_reply_text(exc, lang)
-        return f"⚠ {text_}" + (f"\n({type(exc).__name__}: {exc})" if error_id else "")
+        from bot.render.as_text import mrkdwn_to_text
+
+        shown = mrkdwn_to_text(text_, style)
+        return f"⚠ {shown}" + (f"\n({type(exc).__name__}: {exc})" if error_id else "")
 
 
 def _print(stdout: TextIO, text: str) -> None:

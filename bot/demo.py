@@ -12,7 +12,7 @@ import argparse
 import sys
 import threading
 import time as wallclock
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
@@ -24,8 +24,7 @@ if TYPE_CHECKING:  # `register` runs on every `lobby` call: the rest is imported
 DEMO_DB = "lobby-demo.db"
 TZ = ZoneInfo("Europe/Amsterdam")
 START = datetime(2023, 9, 1, 8, 0, tzinfo=TZ)
-# The end of 2 January: the half-year digest goes out on the first working day of the year.
-END = datetime(2024, 1, 3, 0, 0, tzinfo=TZ)
+END = datetime(2024, 1, 3, 0, 0, tzinfo=TZ)  # the end of 2 January 2024 (its agenda included)
 CHANNEL = "#regio-zwolle-lobby"
 DIGEST_CHANNEL = "#bestuur-regio-zwolle"
 
@@ -49,6 +48,9 @@ class ReplayNotifier:
         self.counts: dict[str, int] = {}  # items by kind
         self.messages = 0  # messages printed (a bundle of reminders is one)
         self._lock = threading.Lock()
+        from bot.render.as_text import Style
+
+        self.style = Style(tty=_is_tty(out), lang=settings.lobby_language)
 
     def post(self, channel: str, item: Item) -> PostResult:
         """Print the rendered blocks (a digest's thread replies under the first message)."""
@@ -66,7 +68,8 @@ class ReplayNotifier:
                     if number:
                         print("  ↳ " + ("in thread" if lang == "en" else "in de draad"),
                               file=self.out)
-                    print(blocks_to_text(message.blocks) or message.text, file=self.out)
+                    print(blocks_to_text(message.blocks, self.style) or message.text,
+                          file=self.out)
             except BrokenPipeError as exc:
                 raise OutputClosed from exc
             ts = f"{self.now.timestamp():.6f}"
@@ -92,7 +95,7 @@ class ReplayNotifier:
                     if number:
                         print("  ↳ " + ("in thread" if lang == "en" else "in de draad"),
                               file=self.out)
-                    print(blocks_to_text(message.blocks) or message.text, file=self.out)
+                    print(blocks_to_text(message.blocks, self.style) or message.text, file=self.out)
             except BrokenPipeError as exc:
                 raise OutputClosed from exc
             for item in items:
@@ -101,6 +104,21 @@ class ReplayNotifier:
             self.messages += 1
             return [PostResult(ts=ts) for _ in items]
 
+    def team(self, line: str) -> None:
+        """Print what the simulated team did, under its moment."""
+        from bot.render.as_text import RULE, mrkdwn_to_text
+        from tracker.dates import format_datetime
+
+        lang = self.settings.lobby_language
+        stamp = format_datetime(self.now, self.settings.tz, lang)
+        who = "team" if lang == "en" else "het team"
+        try:
+            print(f"\n{RULE}\n{stamp} · {who}\n{RULE}\n{mrkdwn_to_text(line, self.style)}",
+                  file=self.out)
+        except BrokenPipeError as exc:
+            raise OutputClosed from exc
+        self.counts["team"] = self.counts.get("team", 0) + 1
+
     def find_posted(self, channel: str, key: str) -> str | None:
         """Keys this replay printed."""
         return self.posted.get(key)
@@ -108,6 +126,13 @@ class ReplayNotifier:
     def notify_admins(self, admins: frozenset[str], text: str) -> int:
         """The demo has no admins to tell."""
         return 0
+
+
+def _is_tty(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def demo_settings(url: str, lang: str = "nl") -> Settings:
@@ -128,8 +153,11 @@ def fresh_database(directory: Path) -> str:
 
 
 def replay(*, out: TextIO | None = None, directory: Path | None = None,
-           start: datetime = START, end: datetime = END, lang: str = "nl") -> ReplayNotifier:
-    """Seed the dataset as of `start` and run the real tick at every due moment before `end`."""
+           start: datetime = START, end: datetime = END, lang: str = "nl",
+           team: bool = True) -> ReplayNotifier:
+    """Seed the dataset as of `start` and run the real tick at every due moment before `end`;
+    in between, the simulated team acts (bot/demo_team.py) unless `team` is False."""
+    from bot.demo_team import describe, team_actions
     from tracker.db import make_engine, session_scope
     from tracker.migrate import upgrade
     from tracker.scheduling.plan import next_moment
@@ -144,10 +172,17 @@ def replay(*, out: TextIO | None = None, directory: Path | None = None,
         with session_scope(engine) as session:
             seed_dataset(session=session, now=start, tz=settings.tz)
         notifier = ReplayNotifier(settings, out or sys.stdout)
+        actions = [a for a in team_actions() if start <= a.at < end] if team else []
         moment = start
         while True:
             with session_scope(engine) as session:
                 following = next_moment(session=session, settings=settings, after=moment)
+            if actions and (following is None or actions[0].at <= following):
+                action = actions.pop(0)
+                moment = notifier.now = action.at
+                with session_scope(engine) as session:
+                    notifier.team(describe(action.act(session, action.at), lang))
+                continue
             if following is None or following >= end:
                 break
             moment = notifier.now = following
@@ -164,36 +199,65 @@ def run(args: argparse.Namespace) -> int:
         from bot.console import run_console
 
         return int(run_console(args.today, sys.stdin, sys.stdout, lang=args.lang) or 0)
+    if args.today is not None:
+        from tracker.cli import UsageError
+        from tracker.messages import text
+
+        raise UsageError(text("demo_today_needs_interactive", args.lang)
+                         + " Voorbeeld: lobby demo --interactive --today 2023-10-01"
+                         if args.lang == "nl" else
+                         text("demo_today_needs_interactive", args.lang)
+                         + " Example: lobby demo --interactive --today 2023-10-01")
     from bot.render.as_text import RULE
 
     started = wallclock.monotonic()
+    last_day = (END - timedelta(days=1)).date()
     print(f"Lobbytracker demo: {DEMO_DB}, Regio Zwolle 2023, "
-          f"{START:%Y-%m-%d} → {END:%Y-%m-%d} (Europe/Amsterdam)")
+          f"{START:%Y-%m-%d} → {last_day:%Y-%m-%d} (Europe/Amsterdam)")
     try:
         notifier = replay(lang=args.lang)
     except OutputClosed:
         _silence_stdout()
         return 0
-    print(f"\n{RULE}\n{summary_line(notifier, wallclock.monotonic() - started, args.lang)}")
+    last = summary_line(notifier.counts, wallclock.monotonic() - started, args.lang,
+                        messages=notifier.messages)
+    print(f"\n{RULE}\n{last}")
     return 0
 
 
-KIND_WORDS = {"nl": {"reminder": "herinneringen", "snooze": "herinneringen op verzoek",
-                     "overdue": "verlopen acties", "agenda": "weekagenda's",
-                     "digest": "halfjaardigest", "cleanup": "opruimlijsten"},
-              "en": {"reminder": "reminders", "snooze": "snoozed reminders",
-                     "overdue": "overdue actions", "agenda": "weekly agendas",
-                     "digest": "half-year digest", "cleanup": "clean-up lists"}}
+# What each kind of message is called in the final line.
+KIND_NAMES = {"nl": {"reminder": ("herinnering", "herinneringen"),
+                     "agenda": ("weekagenda", "weekagenda's"),
+                     "digest": ("halfjaarrapportage", "halfjaarrapportages"),
+                     "overdue": ("verlopen actie", "verlopen acties"),
+                     "confirm": ("bevestigingsvraag", "bevestigingsvragen"),
+                     "snooze": ("herinnering op verzoek", "herinneringen op verzoek"),
+                     "cleanup": ("opruimlijst", "opruimlijsten"),
+                     "team": ("teamactie (gesimuleerd)", "teamacties (gesimuleerd)")},
+              "en": {"reminder": ("reminder", "reminders"), "agenda": ("agenda", "agendas"),
+                     "digest": ("digest", "digests"), "overdue": ("overdue nudge", "overdue nudges"),
+                     "confirm": ("confirmation request", "confirmation requests"),
+                     "snooze": ("snoozed reminder", "snoozed reminders"),
+                     "cleanup": ("clean-up list", "clean-up lists"),
+                     "team": ("team action (simulated)", "team actions (simulated)")}}
 
 
-def summary_line(notifier: ReplayNotifier, seconds: float, lang: str | None) -> str:
-    """"98 berichten (61 herinneringen, …) in 2,3 s": messages, then what they held."""
-    lang = "en" if lang == "en" else "nl"
-    words = KIND_WORDS[lang]
-    counts = ", ".join(f"{n} {words.get(kind, kind)}" for kind, n in sorted(notifier.counts.items()))
+def summary_line(counts: dict[str, int], seconds: float, lang: str | None, *,
+                 messages: int | None = None) -> str:
+    """The demo's last line, in its language: `98 berichten (26 weekagenda's, …) in 4,2 s`.
+
+    `messages` counts what was posted (a bundle of reminders is one message); by default
+    every item counts as one."""
+    names = KIND_NAMES["en" if lang == "en" else "nl"]
+    parts = []
+    for kind, n in sorted(counts.items()):
+        singular, plural = names.get(kind, (kind, kind))
+        parts.append(f"{n} {singular if n == 1 else plural}")
+    total = messages if messages is not None else sum(v for k, v in counts.items() if k != "team")
     if lang == "en":
-        return f"{notifier.messages} messages ({counts}) in {seconds:.1f} s"
-    return f"{notifier.messages} berichten ({counts}) in {seconds:.1f} s".replace(".", ",")
+        return f"{total} messages ({', '.join(parts)}) in {seconds:.1f} s"
+    shown = f"{seconds:.1f}".replace(".", ",")
+    return f"{total} {'bericht' if total == 1 else 'berichten'} ({', '.join(parts)}) in {shown} s"
 
 
 def _silence_stdout() -> None:

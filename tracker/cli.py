@@ -43,13 +43,30 @@ def settings_from_env() -> Settings:
     """The settings, or a UsageError naming what is wrong."""
     from pydantic import ValidationError
 
-    from tracker.settings import load_settings
+    from tracker.settings import ENV_FILE_VARIABLE, env_file, load_settings
 
+    chosen = env_file()
+    if chosen is not None and not chosen.is_file():
+        raise UsageError(f"{ENV_FILE_VARIABLE} wijst naar ‘{chosen}’, maar dat bestand bestaat "
+                         f"niet: maak het aan of haal {ENV_FILE_VARIABLE} weg."
+                         if _language() == "nl" else
+                         f"{ENV_FILE_VARIABLE} points at ‘{chosen}’, which does not exist: create "
+                         f"it or unset {ENV_FILE_VARIABLE}.")
     try:
         return load_settings()
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise UsageError(f"Ongeldige instellingen / invalid settings: {problems}") from exc
+        raise UsageError(settings_problem(exc)) from exc
+
+
+def settings_problem(exc: Exception) -> str:
+    """One line naming every setting that is wrong (from pydantic's ValidationError)."""
+    from tracker.settings import describe_problems
+
+    lang = _language()
+    problems = "; ".join(describe_problems(exc, lang))
+    return (f"Ongeldige instelling: {problems}. Pas de omgeving of .env aan (zie .env.example)."
+            if lang == "nl" else
+            f"Invalid setting: {problems}. Fix the environment or .env (see .env.example).")
 
 
 def open_runtime(args: argparse.Namespace | None = None, *, check_schema: bool = True) -> Runtime:
@@ -97,23 +114,41 @@ def seed_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def shell_words(words: Sequence[str]) -> str:
+    """The argv words as the grammar's text: a word the shell kept together (`"zwolle meppel"`)
+    is quoted again, so it stays one <ref>."""
+    return " ".join(f'"{w}"' if (" " in w.strip() and '"' not in w) else w for w in words)
+
+
 def slash_command(args: argparse.Namespace) -> int:
     """`lobby dossier|deadline|programma|team …`: the Slack grammar, answered as text."""
     from tracker.app import utc_now
-    from tracker.commands import parse_command
+    from tracker.commands import EXAMPLES, parse_command
     from tracker.db import session_scope
+    from tracker.errors import cli_example
     from tracker.execute import execute
     from tracker.render_text import render_text
+    from tracker.results import ModalRequested
     from tracker.services.members import CLI_ACTOR
 
+    settings = settings_from_env()
+    now = utc_now()
+    parsed = parse_command(args.slash, shell_words(args.prefix + args.words), now=now,
+                           tz=settings.tz)
+    if parsed.action.endswith("_modal"):  # Slack opens a form here; a shell needs the words
+        area, action = parsed.area, parsed.action.removesuffix("_modal")
+        example = cli_example(EXAMPLES[(area, action)])
+        raise UsageError(f"`lobby {area} {action}` heeft argumenten nodig (het formulier bestaat "
+                         f"alleen in Slack). Voorbeeld: {example}"
+                         if settings.lobby_language == "nl" else
+                         f"`lobby {area} {action}` needs arguments (the form exists only in "
+                         f"Slack). Example: {example}")
     runtime = open_runtime(args)
-    settings = runtime.settings
     try:
-        now = utc_now()
         with session_scope(runtime.engine) as session:
-            parsed = parse_command(args.slash, " ".join(args.prefix + args.words), now=now,
-                                   tz=settings.tz)
             result = execute(parsed, session=session, now=now, actor=CLI_ACTOR, settings=settings)
+            if isinstance(result, ModalRequested):  # `/dossier edit N35`: a form only
+                raise UsageError(render_text(result, settings.lobby_language, settings.tz))
             print(render_text(result, settings.lobby_language, settings.tz))
     finally:
         runtime.close()
@@ -172,20 +207,32 @@ def _plugins() -> list[Callable[[Any], None]]:
                                              key=lambda e: e.name)]
 
 
+# Exit codes (DESIGN "Install and run").
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_DATABASE = 0, 1, 2, 3
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `lobby` console script."""
+    """Entry point of the `lobby` console script: every outcome is an exit code and at most one
+    line on stderr; an unexpected error prints an error id and logs its traceback."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    from tracker.errors import LobbyError
+    args = parser.parse_args(argv)  # wrong usage: argparse prints it and exits 2
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from tracker.errors import DatabaseUnavailable, LobbyError
 
     try:
+        check_output_paths(args)
         return int(args.func(args) or 0)
     except UsageError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+        return _fail(str(exc), EXIT_USAGE)
+    except DatabaseUnavailable as exc:
+        return _fail(exc.message(_language()), EXIT_DATABASE)
     except LobbyError as exc:
-        print(exc.message(_language()), file=sys.stderr)
-        return 1
+        return _fail(exc.message(_language(), surface="cli"), EXIT_REFUSED)
+    except SQLAlchemyError as exc:  # the database went away while the command ran
+        from tracker.app import unreachable
+
+        return _fail(unreachable(_database_url(), exc).message(_language()), EXIT_DATABASE)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `lobby export json | head`: the reader has what it wanted
@@ -193,13 +240,86 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a file named on the command line that cannot be read or written
+        if exc.filename is None:
+            return _unexpected(exc)
+        return _fail(_file_problem(exc), EXIT_USAGE)
+    except Exception as exc:
+        return _unexpected(exc)
+
+
+def _fail(message: str, code: int) -> int:
+    print(" ".join(message.split()), file=sys.stderr)
+    return code
+
+
+def check_output_paths(args: argparse.Namespace) -> None:
+    """`-o FILE` / `--chart FILE` into a directory that does not exist: say so before any work."""
+    from pathlib import Path
+
+    for option in ("output", "chart"):
+        value = getattr(args, option, None)
+        if isinstance(value, str) and value and value != "-":
+            parent = Path(value).expanduser().parent
+            if not parent.is_dir():
+                raise UsageError(
+                    f"Kan ‘{value}’ niet schrijven: de map ‘{parent}’ bestaat niet. Maak hem aan "
+                    f"(mkdir -p {parent}) of kies een ander pad."
+                    if _language() == "nl" else
+                    f"Cannot write ‘{value}’: the directory ‘{parent}’ does not exist. Create it "
+                    f"(mkdir -p {parent}) or choose another path.")
+
+
+def _file_problem(exc: OSError) -> str:
+    reason = {2: ("bestaat niet", "does not exist"), 13: ("geen toegang", "permission denied"),
+              21: ("is een map", "is a directory"), 20: ("een deel van het pad is geen map",
+                                                         "part of the path is not a directory")}
+    nl, en = reason.get(exc.errno or 0, (exc.strerror or "", exc.strerror or ""))
+    return (f"Bestand ‘{exc.filename}’: {nl}." if _language() == "nl"
+            else f"File ‘{exc.filename}’: {en}.")
+
+
+def _unexpected(exc: BaseException) -> int:
+    """One line with an error id; the traceback goes to the log file."""
+    import logging
+    import uuid
+
+    from tracker.settings import log_file
+
+    error_id = uuid.uuid4().hex[:8]
+    where = "the log"
+    try:
+        path = log_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger = logging.getLogger("lobby.cli")
+        logger.addHandler(handler)
+        logger.propagate = False
+        logger.error("error %s in `lobby %s`", error_id, " ".join(sys.argv[1:]),
+                     exc_info=(type(exc), exc, exc.__traceback__))
+        handler.close()
+        logger.removeHandler(handler)
+        where = str(path)
+    except OSError:
+        pass
+    return _fail(f"Onverwachte fout (fout-id {error_id}); de details staan in {where}. "
+                 if _language() == "nl" else
+                 f"Unexpected error (error id {error_id}); the details are in {where}.", EXIT_REFUSED)
 
 
 def _language() -> str:
+    import os
+
+    lang = os.environ.get("LOBBY_LANGUAGE", "").strip().lower()
+    return lang if lang in ("nl", "en") else "nl"
+
+
+def _database_url() -> str:
     try:
-        return settings_from_env().lobby_language
-    except UsageError:
-        return "nl"
+        return settings_from_env().database_url
+    except Exception:
+        return "sqlite://"
 
 
 if __name__ == "__main__":

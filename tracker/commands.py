@@ -17,6 +17,7 @@ from tracker.dates import parse_horizon, parse_period, parse_when
 from tracker.dates.core import Unreadable
 from tracker.dates.when import WeekdayMismatch
 from tracker.errors import InvalidInput
+from tracker.messages import closest, pair
 from tracker.services.deadlines import parse_offsets
 from tracker.services.dossiers import RAG_WORDS
 from tracker.services.members import parse_role
@@ -59,7 +60,7 @@ EXAMPLES = {
     ("dossier", "new"): "/dossier new N35 N35 Wijthmen–Nijverdal",
     ("dossier", "status"): "/dossier status N35 rood MIRT-brief pauzeert het project",
     ("dossier", "note"): "/dossier note N35 Gesprek met de gedeputeerde gevoerd",
-    ("dossier", "owner"): "/dossier owner N35 @Anna",
+    ("dossier", "owner"): "/dossier owner N35 @U0123ABCD",
     ("dossier", "channel"): "/dossier channel N35 #lobby-n35",
     ("dossier", "edit"): "/dossier edit N35",
     ("dossier", "archive"): "/dossier archive N35",
@@ -76,8 +77,9 @@ EXAMPLES = {
     ("digest", "show"): "/digest 2023H1",
     ("digest", "post"): "/digest post 2023H1",
     ("team", "list"): "/lobby team list",
-    ("team", "add"): "/lobby team add @Anna editor",
-    ("team", "remove"): "/lobby team remove @Anna",
+    # A user id works on every surface (Slack turns a picked @name into one; a shell cannot).
+    ("team", "add"): "/lobby team add @U0123ABCD editor",
+    ("team", "remove"): "/lobby team remove @U0123ABCD",
 }
 
 USER_RE = re.compile(r"^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,20})$")
@@ -132,8 +134,11 @@ def parse_command(command: str, text: str, *, now: datetime, tz: ZoneInfo) -> Co
                            example="/lobby help")
     slash = (command or "/lobby").strip().lower()
     if slash not in SLASH_AREAS:
-        raise InvalidInput(f"Onbekende opdracht {slash}.", f"Unknown command {slash}.",
-                           example="/lobby help")
+        near = closest(slash, SLASH_AREAS)
+        if near is not None:
+            raise InvalidInput(*pair("unknown_command", slash=slash),
+                               example=f"{near} {text}".strip(), suggest=True)
+        raise InvalidInput(*pair("unknown_command", slash=slash), example="/lobby help")
     area = SLASH_AREAS[slash]
     rest = text
     if area is None:
@@ -142,10 +147,11 @@ def parse_command(command: str, text: str, *, now: datetime, tz: ZoneInfo) -> Co
             return Command("help", "help", {"topic": None})
         area = AREA_WORDS.get(head.lower())
         if area is None:
-            raise InvalidInput(f"Onbekend onderdeel ‘{head}’. Kies dossier, deadline, programma, "
-                               "digest of team.",
-                               f"Unknown part ‘{head}’. Choose dossier, deadline, programma, "
-                               "digest or team.", example="/lobby help")
+            near = closest(head, AREA_WORDS)
+            if near is not None:
+                raise InvalidInput(*pair("unknown_part", word=head),
+                                   example=f"/lobby {near} {rest}".strip(), suggest=True)
+            raise InvalidInput(*pair("unknown_part", word=head), example="/lobby help")
         if area == "help":
             topic = AREA_WORDS.get(rest.strip().lower())
             return Command("help", "help", {"topic": topic})
@@ -238,11 +244,13 @@ def _unquote(text: str) -> str:
 
 
 def _parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> Command:
-    action, rest, _explicit = _split_action("deadline", text, "list")
+    action, rest, explicit = _split_action("deadline", text, "list")
     if action == "help":
         return Command("help", "help", {"topic": "deadline"})
     if action == "list":
-        return _parse_deadline_list(rest, now, tz)
+        listed = _parse_deadline_list(rest, now, tz)
+        listed.args["explicit"] = explicit
+        return listed
     if action == "add":
         if not rest:
             return Command("deadline", "add_modal")
@@ -324,11 +332,12 @@ def _parse_deadline_add_words(rest: str, now: datetime, tz: ZoneInfo) -> Command
             title = " ".join(tokens[size:])
             break
         if when is None:
-            raise InvalidInput(
-                f"Ik kan geen datum lezen in ‘{' '.join(tokens[:MAX_WHEN_TOKENS])}’. "
-                + (error.nl if error else ""),
-                f"I cannot read a date in ‘{' '.join(tokens[:MAX_WHEN_TOKENS])}’. "
-                + (error.en if error else ""), example=EXAMPLES[("deadline", "add")])
+            if error is not None and not isinstance(error, Unreadable):  # "31 februari …"
+                raise InvalidInput(error.nl, error.en, example=EXAMPLES[("deadline", "add")])
+            shown = " ".join(tokens[:MAX_WHEN_TOKENS])
+            shown = shown if len(shown) <= 40 else shown[:39] + "…"
+            raise InvalidInput(*pair("no_date_in", text=shown),
+                               example=EXAMPLES[("deadline", "add")])
     if not title:
         raise _fail("deadline", "add", "De titel van de deadline ontbreekt.",
                     "The deadline's title is missing.")
@@ -376,7 +385,7 @@ def _parse_team(text: str, now: datetime, tz: ZoneInfo) -> Command:
         return Command("team", "list")
     match = USER_RE.match(tokens[0]) if tokens else None
     if not match:
-        raise _fail("team", action, "Noem een Slack-gebruiker met @.", "Name a Slack user with @.")
+        raise InvalidInput(*pair("user_needed"), example=EXAMPLES.get(("team", action)))
     user = match.group(1) or match.group(2)
     if action == "remove":
         if len(tokens) != 1:

@@ -6,19 +6,50 @@ from __future__ import annotations
 class LobbyError(Exception):
     """Base of every error a user may see; the message is safe to show in Slack."""
 
-    def __init__(self, nl: str, en: str | None = None, *, example: str | None = None) -> None:
+    def __init__(self, nl: str, en: str | None = None, *, example: str | None = None,
+                 suggest: bool = False) -> None:
         super().__init__(nl)
         self.nl = nl
         self.en = en or nl
         self.example = example
+        self.suggest = suggest  # the example is what the user probably meant: "Bedoelt u …?"
 
-    def message(self, lang: str = "nl") -> str:
-        """The message in `lang` ('nl' or 'en'), with the example when there is one."""
+    def message(self, lang: str = "nl", surface: str = "slack") -> str:
+        """The message in `lang` ('nl' or 'en'), with the example when there is one, written
+        for `surface`: 'slack' (the slash command, in code style) or 'cli' (one line, the
+        `lobby` command a shell user types)."""
         text = self.en if lang == "en" else self.nl
         if self.example:
+            shown = cli_example(self.example) if surface == "cli" else f"`{self.example}`"
+            if self.suggest:
+                label = "Did you mean" if lang == "en" else "Bedoelt u"
+                return f"{text} {label} {shown}?" if surface == "cli" else \
+                    f"{text}\n{label} {shown}?"
             label = "Example" if lang == "en" else "Voorbeeld"
-            text = f"{text}\n{label}: `{self.example}`"
+            if surface == "cli":
+                return f"{text} {label}: {shown}"
+            text = f"{text}\n{label}: {shown}"
         return text
+
+
+# How the slash commands are typed on the command line (`lobby dossier show N35`).
+_CLI_PREFIXES = (("/lobby help", "lobby --help"), ("/lobby team", "lobby team"),
+                 ("/dossier", "lobby dossier"), ("/deadline", "lobby deadline"),
+                 ("/programma", "lobby programma"), ("/digest post", "lobby digest --post CHANNEL --period"),
+                 ("/digest", "lobby digest --period"), ("/lobby", "lobby"))
+
+
+def cli_example(example: str) -> str:
+    """A Slack-syntax example (`/deadline add N35 …`) as the `lobby` command line that does the
+    same; words a shell would split are quoted."""
+    for slash, cli in _CLI_PREFIXES:
+        if example == slash or example.startswith(slash + " "):
+            rest = example[len(slash):].split()
+            if not rest:
+                cli = cli.removesuffix(" --period")
+            words = [f"'{w}'" if w.startswith("#") else w for w in rest]
+            return " ".join([cli, *words])
+    return example
 
 
 class InvalidInput(LobbyError):
@@ -49,3 +80,7 @@ class Forbidden(LobbyError):
 
 class Conflict(LobbyError):
     """Someone else changed the record in the meantime (optimistic version check)."""
+
+
+class DatabaseUnavailable(LobbyError):
+    """The database cannot be reached or opened (exit code 3 on the command line)."""

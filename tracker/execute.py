@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from tracker.commands import Command
-from tracker.errors import InvalidInput
+from tracker.commands import ACTIONS, Command
+from tracker.errors import InvalidInput, NotFound
+from tracker.messages import closest, pair
 from tracker.models import Dossier, Role
 from tracker.results import (
     DeadlineAdded,
@@ -70,9 +71,25 @@ def _help(args: Args, c: Ctx) -> Result:
     return HelpResult(args.get("topic"))
 
 
+def _misspelt_action(area: str, text: str, what: tuple[str, str]) -> InvalidInput | None:
+    """`/dossier sho N35` found nothing: if `sho` is close to an action, suggest it."""
+    head, _, rest = text.partition(" ")
+    near = closest(head, ACTIONS[area])
+    if near is None:
+        return None
+    slash = {"team": "/lobby team"}.get(area, f"/{area}")
+    return InvalidInput(*pair("not_an_action", what=what[0], what_en=what[1], text=text,
+                              word=head),
+                        example=f"{slash} {near} {rest}".strip(), suggest=True)
+
+
 def _dossier_list(args: Args, c: Ctx) -> Result:
     filter_text = args.get("filter", "")
     found, total = ds.page_dossiers(session=c.session, filter_text=filter_text)
+    if total == 0 and filter_text and not args.get("explicit"):
+        misspelt = _misspelt_action("dossier", filter_text, ("dossiers", "dossiers"))
+        if misspelt is not None:
+            raise misspelt
     if total == 1 and filter_text and not args.get("explicit"):
         dossier = c.session.get(Dossier, found[0].id)
         assert dossier is not None  # just listed, in the same transaction
@@ -96,6 +113,16 @@ def _dossier_new(args: Args, c: Ctx) -> Result:
 def _dossier_status(args: Args, c: Ctx) -> Result:
     dossier = resolve_dossier(c.session, args["ref"])
     before = dossier.rag
+    if before == args["rag"]:
+        from tracker.dates import format_date
+        from tracker.labels import rag_label
+
+        lang = c.settings.lobby_language
+        since = (format_date(dossier.rag_since.astimezone(c.settings.tz).date(), lang)
+                 if dossier.rag_since else "?")
+        raise InvalidInput(
+            *pair("same_status", code=dossier.code, rag=rag_label(before, "nl"), since=since),
+            example=f"/dossier note {dossier.code} {args['reason']}")
     ds.set_status(session=c.session, now=c.now, actor=c.actor, dossier=dossier, rag=args["rag"],
                   reason=args["reason"])
     return DossierChanged(dossier, "status", before=before)
@@ -140,10 +167,38 @@ def _deadline_add_modal(args: Args, c: Ctx) -> Result:
 
 
 def _deadline_list(args: Args, c: Ctx) -> Result:
-    dossier = resolve_dossier(c.session, args["ref"]) if args.get("ref") else None
+    dossier = _list_dossier(args, c) if args.get("ref") else None
     items, total = dl.upcoming_page(session=c.session, now=c.now, tz=c.settings.tz,
                                     until=args["until"], dossier=dossier, limit=DEADLINE_LIST_LIMIT)
     return DeadlineList(items, args["until"], dossier, args.get("horizon", ""), total)
+
+
+def _list_dossier(args: Args, c: Ctx) -> ds.Dossier:
+    """The dossier of `/deadline list <ref> [horizon]`; when <ref> names none, say what was
+    probably meant: a misspelt action (`lsit N35`) or a horizon that did not parse
+    (`N35 2027`: the dossier is N35, `2027` is no horizon)."""
+    ref = args["ref"]
+    try:
+        return resolve_dossier(c.session, ref)
+    except NotFound:
+        tokens = ref.split()
+        misspelt = _misspelt_action("deadline", ref, ("dossier", "dossier")) \
+            if not args.get("explicit") else None
+        if misspelt is not None:
+            raise misspelt from None
+        for size in (1, 2):
+            if len(tokens) > size:
+                try:
+                    dossier = resolve_dossier(c.session, " ".join(tokens[:-size]))
+                except (NotFound, InvalidInput):
+                    continue
+                horizon = " ".join(tokens[-size:])
+                year = int(horizon) if horizon.isdigit() and len(horizon) == 4 else \
+                    c.now.astimezone(c.settings.tz).year
+                raise InvalidInput(*pair("unreadable_horizon", text=horizon, ref=dossier.code,
+                                         year=year),
+                                   example=f"/deadline list {dossier.code} 60d") from None
+        raise
 
 
 def _deadline_add(args: Args, c: Ctx) -> Result:

@@ -12,12 +12,12 @@ from sqlalchemy.engine import Engine
 
 import migrations
 from tracker.db import is_sqlite
-from tracker.errors import LobbyError
+from tracker.errors import DatabaseUnavailable
 
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
 
 
-class SchemaBehind(LobbyError):
+class SchemaBehind(DatabaseUnavailable):
     """The database schema is older than the code; `lobby db upgrade` fixes it."""
 
 

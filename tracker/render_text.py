@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from tracker.dates import format_date, format_datetime
 from tracker.labels import due_label, help_text, line_label, programme_status_label, rag_label
+from tracker.messages import ladder_text
 from tracker.results import (
     DeadlineAdded,
     DeadlineChanged,
@@ -127,12 +128,11 @@ def _(result: DeadlineAdded, lang: str = "nl", tz: ZoneInfo | None = None) -> st
         text = f"Deadline #{x.id} toegevoegd aan {d.code}: {x.title} · {when}"
         if result.past:
             return text + " (ligt in het verleden: vastgelegd, geen herinneringen)"
-        ladder = ", ".join(map(str, result.offsets)) or "geen"
-        return text + f" · herinneringen {ladder} dagen vooraf"
+        return text + f" · {ladder_text(result.offsets, lang)}"
     text = f"Deadline #{x.id} added to {d.code}: {x.title} · {when}"
     if result.past:
         return text + " (in the past: recorded, no reminders)"
-    return text + f" · reminders {', '.join(map(str, result.offsets)) or 'none'} days before"
+    return text + f" · {ladder_text(result.offsets, lang)}"
 
 
 @render_text.register
@@ -150,8 +150,11 @@ def _(result: DeadlineChanged, lang: str = "nl", tz: ZoneInfo | None = None) -> 
         at = format_datetime(x.snooze_until, tz, lang)
         return (f"#{x.id} {x.title}: nog een herinnering op {at}; de datum blijft." if nl
                 else f"#{x.id} {x.title}: one more reminder on {at}; the date stays.")
-    return (f"#{x.id}: herinneringen {x.offsets or '—'} dagen vooraf." if nl
-            else f"#{x.id}: reminders {x.offsets or '—'} days before.")
+    return f"#{x.id}: {ladder_text(_offsets(x.offsets), lang)}."
+
+
+def _offsets(stored: str | None) -> tuple[int, ...]:
+    return tuple(int(p) for p in (stored or "").split(",") if p.strip().isdigit())
 
 
 @render_text.register

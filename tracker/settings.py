@@ -2,15 +2,99 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import time
 from functools import cached_property
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_DATABASE_URL = "sqlite:///lobby.db"
+APP_NAME = "lobbytracker"
+ENV_FILE_VARIABLE = "LOBBY_ENV_FILE"
+
+
+def data_dir() -> Path:
+    """The user's data directory for Lobbytracker (on Linux ~/.local/share/lobbytracker)."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def log_file() -> Path:
+    """Where the CLI writes tracebacks of unexpected errors (the user's log directory)."""
+    from platformdirs import user_log_path
+
+    return user_log_path(APP_NAME, appauthor=False) / "lobby.log"
+
+
+def default_database_url() -> str:
+    """`lobby.db` in the user's data directory: the same database from any working directory."""
+    return f"sqlite:///{data_dir() / 'lobby.db'}"
+
+
+def env_file() -> Path | None:
+    """The `.env` in use: LOBBY_ENV_FILE when set, else `.env` in the working directory if any."""
+    chosen = os.environ.get(ENV_FILE_VARIABLE, "").strip()
+    if chosen:
+        return Path(chosen).expanduser()
+    local = Path(".env")
+    return local.resolve() if local.is_file() else None
+
+
+class SettingProblem(ValueError):
+    """A setting that is wrong, said in Dutch and English (pydantic keeps it in the error's ctx)."""
+
+    def __init__(self, nl: str, en: str) -> None:
+        super().__init__(en)
+        self.nl, self.en = nl, en
+
+
+def normalise_database_url(value: str) -> str:
+    """The URL as SQLAlchemy needs it; ValueError saying what is wrong and what to write.
+
+    `postgresql://` and `postgres://` mean psycopg 3, the driver installed with the package
+    (SQLAlchemy would otherwise ask for psycopg2)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    value = value.strip()
+    example = "sqlite:////pad/naar/lobby.db, postgresql://user:pw@host:5432/lobby"
+    if not value:
+        raise SettingProblem(
+            f"DATABASE_URL is leeg; laat hem weg voor de standaarddatabase of schrijf {example}",
+            f"DATABASE_URL is empty; leave it out for the default database or write {example}")
+    for plain in ("postgresql://", "postgres://"):
+        if value.startswith(plain):
+            value = "postgresql+psycopg://" + value[len(plain):]
+    try:
+        url = make_url(value)
+    except ArgumentError as exc:
+        shown = _hide_password(value)
+        raise SettingProblem(f"DATABASE_URL ‘{shown}’ is geen database-URL; schrijf {example}",
+                             f"DATABASE_URL ‘{shown}’ is not a database URL; write {example}"
+                             ) from exc
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise SettingProblem(
+            f"DATABASE_URL: database ‘{url.get_backend_name()}’ wordt niet ondersteund; "
+            "gebruik sqlite of postgresql",
+            f"DATABASE_URL: database ‘{url.get_backend_name()}’ is not supported; "
+            "use sqlite or postgresql")
+    try:
+        url.get_dialect().import_dbapi()
+    except (NoSuchModuleError, ImportError) as exc:
+        raise SettingProblem(
+            f"DATABASE_URL: driver ‘{url.drivername}’ is niet geïnstalleerd; schrijf "
+            "postgresql:// of postgresql+psycopg:// (psycopg 3) of sqlite:///",
+            f"DATABASE_URL: driver ‘{url.drivername}’ is not installed; write postgresql:// or "
+            "postgresql+psycopg:// (psycopg 3) or sqlite:///") from exc
+    return value
+
+
+def _hide_password(value: str) -> str:
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", value)
 
 
 class Settings(BaseSettings):
@@ -18,7 +102,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    database_url: str = Field(DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    database_url: str = Field(default_factory=default_database_url, alias="DATABASE_URL")
     slack_bot_token: str | None = Field(None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = Field(None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(None, alias="SLACK_APP_TOKEN")
@@ -33,13 +117,21 @@ class Settings(BaseSettings):
     lobby_working_hours: str = Field("08:00-18:00", alias="LOBBY_WORKING_HOURS")
     lobby_calendar_token: str | None = Field(None, alias="LOBBY_CALENDAR_TOKEN")
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return normalise_database_url(value)
+
     @field_validator("lobby_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise SettingProblem(f"LOBBY_TIMEZONE: onbekende tijdzone ‘{value}’; bijvoorbeeld "
+                                 "Europe/Amsterdam",
+                                 f"LOBBY_TIMEZONE: unknown time zone ‘{value}’; for example "
+                                 "Europe/Amsterdam") from exc
         return value
 
     @field_validator("lobby_language")
@@ -47,14 +139,16 @@ class Settings(BaseSettings):
     def _known_language(cls, value: str) -> str:
         value = value.strip().lower()
         if value not in ("nl", "en"):
-            raise ValueError("LOBBY_LANGUAGE must be 'nl' or 'en'")
+            raise SettingProblem("LOBBY_LANGUAGE moet nl of en zijn",
+                                 "LOBBY_LANGUAGE must be nl or en")
         return value
 
     @field_validator("lobby_reminder_time")
     @classmethod
     def _clock_time(cls, value: str) -> str:
         if not re.fullmatch(r"([01]?\d|2[0-3])[:.][0-5]\d", value.strip()):
-            raise ValueError("LOBBY_REMINDER_TIME must look like 09:00")
+            raise SettingProblem("LOBBY_REMINDER_TIME moet een tijd zijn zoals 09:00",
+                                 "LOBBY_REMINDER_TIME must be a time like 09:00")
         return value.strip().replace(".", ":")
 
     @field_validator("lobby_working_hours")
@@ -93,5 +187,23 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Settings from the environment and `.env`, with explicit overrides (tests, demo)."""
+    """Settings from the environment and `.env` (see `env_file`), with explicit overrides (tests,
+    demo; `_env_file=None` reads no file)."""
+    if "_env_file" not in overrides:
+        overrides["_env_file"] = env_file()
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def describe_problems(exc: Exception, lang: str = "nl") -> list[str]:
+    """Each wrong setting of a pydantic ValidationError as one sentence in `lang`."""
+    lines = []
+    for error in getattr(exc, "errors", list)():
+        problem = (error.get("ctx") or {}).get("error")
+        if isinstance(problem, SettingProblem):
+            lines.append(problem.nl if lang == "nl" else problem.en)
+            continue
+        name = ".".join(map(str, error.get("loc", ()))).upper()
+        value = error.get("input")
+        lines.append(f"{name}: ‘{value}’ is geen geldige waarde" if lang == "nl"
+                     else f"{name}: ‘{value}’ is not a valid value")
+    return lines or [str(exc)]

@@ -18,7 +18,6 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk.models.blocks import Block
 
-from bot.app import transactional
 from bot.ids import ActionId
 from bot.listeners.views import modal_for
 from bot.render.dossiers import render_dossier_card, render_dossier_list
@@ -27,6 +26,7 @@ from bot.render.limits import context as context_block
 from bot.render.message import Message
 from bot.render.mrkdwn import escape_user_text
 from bot.render.results import render_notice, render_result
+from bot.unit_of_work import transactional
 from tracker.dates import format_date, format_datetime, parse_period
 from tracker.errors import InvalidInput
 from tracker.models import Deadline, DeadlineStatus, Dossier, Role

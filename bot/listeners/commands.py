@@ -13,10 +13,10 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from sqlmodel import Session
 
-from bot.app import transactional
 from bot.listeners.views import modal_for
 from bot.render.message import Message
 from bot.render.results import render_notice, render_result
+from bot.unit_of_work import transactional
 from tracker.commands import SLASH_AREAS, parse_command
 from tracker.execute import execute
 from tracker.results import DigestRequested, ModalRequested

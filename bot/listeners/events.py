@@ -10,8 +10,8 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
-from bot.app import transactional
 from bot.render.home import HomeData, render_home
+from bot.unit_of_work import transactional
 from tracker.services import deadlines as dl
 from tracker.services import dossiers as ds
 from tracker.services import reminders as rm

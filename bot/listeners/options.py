@@ -7,11 +7,11 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.app import transactional
 from bot.ids import ActionId
 from bot.render.limits import MAX_SELECT_OPTIONS
 from bot.render.message import block_json
 from bot.render.modals import dossier_option
+from bot.unit_of_work import transactional
 from tracker.services import dossiers as ds
 from tracker.services.refs import MAX_REF
 

@@ -1,4 +1,4 @@
-"""Slack calls made after the ack, on a worker thread (`bot.app.send_outbox`).
+"""Slack calls made after the ack, on a worker thread (`bot.unit_of_work.send_outbox`).
 
 Listeners append operations to `context["outbox"]`; `deliver` runs them once the request's
 transaction is committed. Each operation is a small dict: `respond` (a response_url message), `update` (chat.update),

@@ -14,7 +14,6 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk.models.views import View
 from sqlmodel import Session
 
-from bot.app import transactional
 from bot.ids import CallbackId
 from bot.render.dossiers import render_dossier_changed
 from bot.render.message import block_json
@@ -25,6 +24,7 @@ from bot.render.modals import (
     render_status_modal,
 )
 from bot.render.results import render_result
+from bot.unit_of_work import transactional
 from tracker.errors import InvalidInput
 from tracker.models import Dossier, Role
 from tracker.results import DeadlineAdded, DossierChanged, ModalRequested

@@ -22,6 +22,7 @@ from bot.render.message import Message
 from bot.render.mrkdwn import escape_user_text
 from tracker.dates import format_date, format_datetime, format_relative_days
 from tracker.labels import due_label, kind_label
+from tracker.messages import ladder_text
 from tracker.results import DeadlineAdded, DeadlineChanged, DeadlineExists, DeadlineList
 from tracker.services.deadlines import Upcoming
 
@@ -99,8 +100,7 @@ def render_deadline_added(result: DeadlineAdded, *, today: date, lang: str = "nl
         note = _t(lang, ":warning: Deze datum ligt in het verleden: vastgelegd, geen herinneringen.",
                   ":warning: This date is in the past: recorded, no reminders.")
     else:
-        ladder = ", ".join(map(str, result.offsets)) or _t(lang, "geen", "none")
-        note = _t(lang, f"Herinneringen {ladder} dagen vooraf.", f"Reminders {ladder} days before.")
+        note = ladder_text(result.offsets, lang).capitalize() + "."
     fallback = _t(lang, f"Deadline #{x.id} toegevoegd aan {d.code}: {title} · {when}",
                   f"Deadline #{x.id} added to {d.code}: {title} · {when}")
     return Message(fallback, [*sections(text), context(note)])
@@ -147,7 +147,6 @@ def render_deadline_changed(result: DeadlineChanged, *, lang: str = "nl",
         text = _t(lang, f":alarm_clock: {head}: nog een herinnering op *{at}*; de datum blijft.",
                   f":alarm_clock: {head}: one more reminder on *{at}*; the date stays.")
     else:
-        ladder = (x.offsets or "").replace(",", ", ") or _t(lang, "geen", "none")
-        text = _t(lang, f":bell: {head}: herinneringen {ladder} dagen vooraf.",
-                  f":bell: {head}: reminders {ladder} days before.")
+        offsets = tuple(int(p) for p in (x.offsets or "").split(",") if p.strip().isdigit())
+        text = f":bell: {head}: {ladder_text(offsets, lang)}."
     return Message(text, sections(text))

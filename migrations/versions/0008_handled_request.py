@@ -1,7 +1,7 @@
 """handled_request: requests that changed something, remembered for Slack's replay window
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-01 22:10:00
 
 A replayed signed request, a form submitted twice and a burst of clicks on "Plaats in kanaal"
@@ -17,7 +17,7 @@ from alembic import op
 from tracker.models import UTCDateTime
 
 revision: str = '0008'
-down_revision: str | None = '0005'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,4 +1,5 @@
-"""manifest.yaml installs: it matches Slack's JSON Schema and the rules Slack enforces on top."""
+"""The manifests install: manifest.yaml (Socket Mode) and `lobby manifest --http/--socket` match
+Slack's JSON Schema and the rules Slack enforces on top, and come from one source (bot/manifest.py)."""
 
 from __future__ import annotations
 
@@ -110,13 +111,21 @@ def test_app_identity_is_dutch_and_named_lobbytracker(manifest: dict[str, Any]) 
     assert " en " in info["description"]  # written in Dutch for the team
 
 
+def http_manifest() -> dict[str, Any]:
+    from bot.manifest import build_manifest
+
+    return build_manifest(base_url="https://lobby.example.org")
+
+
 def test_slash_commands_match_the_design(manifest: dict[str, Any]) -> None:
     commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
+    http = {c["command"]: c for c in http_manifest()["features"]["slash_commands"]}
 
-    assert set(commands) == COMMANDS
+    assert set(commands) == COMMANDS == set(http)
     for command in commands.values():
         assert command["should_escape"] is True, command["command"]
-        assert command["url"] == EVENTS_URL, command["command"]
+        assert "url" not in command, command["command"]  # Socket Mode: no URLs
+        assert http[command["command"]]["url"] == EVENTS_URL, command["command"]
         assert command["usage_hint"], command["command"]
     # The hints show the grammar of DESIGN.md in the team's language.
     assert "status N35 groen|oranje|rood" in commands["/dossier"]["usage_hint"]
@@ -141,12 +150,72 @@ def test_surfaces_and_settings(manifest: dict[str, Any]) -> None:
     assert settings["socket_mode_enabled"] is True
     assert settings["org_deploy_enabled"] is False
     assert settings["token_rotation_enabled"] is False
+    assert settings["interactivity"] == {"is_enabled": True}
+    assert settings["event_subscriptions"] == {"bot_events": ["app_home_opened"]}
+    assert home["home_tab_enabled"] is True
+    assert home["messages_tab_enabled"] is True
+
+
+def test_http_manifest_has_every_url_and_socket_mode_off(schema: dict[str, Any]) -> None:
+    http = http_manifest()
+    settings = http["settings"]
+
+    assert manifest_problems(http, schema) == []
+    assert settings["socket_mode_enabled"] is False
     assert settings["interactivity"] == {"is_enabled": True, "request_url": EVENTS_URL,
                                          "message_menu_options_url": EVENTS_URL}
     assert settings["event_subscriptions"]["request_url"] == EVENTS_URL
     assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
-    assert home["home_tab_enabled"] is True
-    assert home["messages_tab_enabled"] is True
+
+
+def test_repo_manifest_is_the_generated_socket_mode_one(manifest: dict[str, Any]) -> None:
+    from bot.manifest import build_manifest, render_yaml
+
+    assert manifest == build_manifest()
+    assert MANIFEST.read_text(encoding="utf-8") == render_yaml(build_manifest()), (
+        "manifest.yaml is stale: run `python -m bot.manifest`")
+
+
+@pytest.mark.parametrize(("argv", "mode"), [
+    (["manifest"], "socket"), (["manifest", "--socket"], "socket"),
+    (["manifest", "--http", "https://lobby.example.org/"], "http"),
+    (["manifest", "--http", "https://example.org/team/lobby"], "prefix")])
+def test_lobby_manifest_prints_a_valid_manifest_for_the_mode(
+        argv: list[str], mode: str, schema: dict[str, Any],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from tracker.cli import main
+
+    assert main(argv) == 0
+    printed = yaml.safe_load(capsys.readouterr().out)
+    assert manifest_problems(printed, schema) == []
+    urls = {c.get("url") for c in printed["features"]["slash_commands"]}
+    urls.add(printed["settings"]["interactivity"].get("request_url"))
+    urls.add(printed["settings"]["event_subscriptions"].get("request_url"))
+    expected = {"socket": {None}, "http": {EVENTS_URL},
+                "prefix": {"https://example.org/team/lobby/slack/events"}}[mode]
+    assert urls == expected
+    assert printed["settings"]["socket_mode_enabled"] is (mode == "socket")
+
+
+@pytest.mark.parametrize("base", ["lobby.example.org", "http://lobby.example.org", "https://",
+                                  "https://x.org/?a=1"])
+def test_lobby_manifest_refuses_what_slack_would(base: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from tracker.cli import main
+
+    assert main(["manifest", "--http", base]) == 2
+    err = capsys.readouterr().err
+    assert "lobby manifest --http https://" in err and len(err.strip().splitlines()) == 1
+
+
+def test_descriptions_promise_only_what_the_app_does(manifest: dict[str, Any]) -> None:
+    text = MANIFEST.read_text(encoding="utf-8")
+    long = manifest["display_information"]["long_description"]
+
+    assert "dag(en)" not in long and "herinnert eigenaren" not in long
+    assert "hangt af van de soort" in long and "kanaal" in long
+    assert "28, 14, 7, 3 en 1 dag" in long  # DESIGN's defaults for a submission
+    assert "Markdown" not in text and "PDF" not in text
 
 
 def _set_command(name: str) -> Any:

@@ -171,7 +171,7 @@ def test_serve_sigterm_with_requests_in_flight(serve: tuple[subprocess.Popen[byt
                                                slack_double: SlackDouble, tmp_path: Path) -> None:
     process, base = serve
     commands = ["status N35 groen Alles weer op schema", "note N35 Brief aan de minister",
-                "status ZWM oranje Nieuwe planning"]
+                "status ZWM rood Nieuwe planning"]
     answers: dict[str, tuple[int, str]] = {}
 
     def send(command_text: str) -> None:
@@ -209,7 +209,7 @@ def test_serve_sigterm_with_requests_in_flight(serve: tuple[subprocess.Popen[byt
         assert "niet bereikbaar" not in reply and ":warning:" not in json.loads(reply)["text"]
     team.expire_all()
     rag = dict(team.exec(select(Dossier.code, Dossier.rag)).all())
-    assert (rag["N35"], rag["ZWM"]) == ("green", "amber")
+    assert (rag["N35"], rag["ZWM"]) == ("green", "red")  # ZWM was amber: a real change
     # The changer's Home tab is republished once for the three (a burst), also when the
     # process stops before the burst's second of quiet is over.
     assert [c.params["user_id"] for c in slack_double.calls_to("views.publish")] == [EDITOR], log

@@ -33,8 +33,10 @@ def test_seed_show_and_change_through_the_grammar(cli_env, capsys):
     code, out, _ = run(capsys, "dossier", "show", "N35")
     assert code == 0
     assert "N35 Wijthmen–Nijverdal" in out and "Status: rood" in out and "Kamerdebat MIRT" in out
-    code, out, _ = run(capsys, "dossier", "status", "zwolle", "meppel", "oranje", "Gesprek", "gepland")
-    assert code == 0 and "ZWM" in out and "oranje" in out
+    code, out, err = run(capsys, "dossier", "status", "zwolle", "meppel", "oranje", "Gesprek", "gepland")
+    assert code == 1 and "ZWM staat al op oranje" in err  # the same status: nothing to change
+    code, out, _ = run(capsys, "dossier", "status", "zwolle", "meppel", "rood", "Gesprek", "gepland")
+    assert code == 0 and "ZWM: status oranje → rood" in out
     code, out, _ = run(capsys, "deadline", "add", "N35", "20", "nov", "2030", "Werkbezoek")
     assert code == 0 and "wo 20 nov 2030" in out and "#" in out
 
@@ -66,9 +68,9 @@ def test_doctor_reports_one_line_per_check(cli_env, capsys):
     code, out, _ = run(capsys, "doctor")
     lines = out.strip().splitlines()
     assert any(line.startswith("ok   database") for line in lines)
-    assert any("migrations" in line for line in lines)
-    assert any(line.startswith("FAIL settings") for line in lines)  # no Slack tokens here
-    assert code == 1
+    assert any(line.startswith("ok   migraties") for line in lines)
+    assert any(line.startswith("FAIL instellingen") for line in lines)  # no Slack tokens here
+    assert code == 2  # wrong settings (DESIGN's exit codes)
 
 
 def test_lobby_works_from_any_directory(tmp_path):

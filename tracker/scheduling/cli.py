@@ -29,10 +29,15 @@ LABELS = {
 
 
 def parse_now(text: str, tz: ZoneInfo) -> datetime:
-    """ISO 8601 with an offset or Z, or a naive time read in `tz`; ValueError when unreadable."""
+    """ISO 8601 with an offset or Z, or a naive time read in `tz`; ValueError when unreadable
+    or outside the years every entry path accepts (2000–2100)."""
     from datetime import datetime
 
+    from tracker.dates import MAX_YEAR, MIN_YEAR
+
     moment = datetime.fromisoformat(text.strip())
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise ValueError(f"year {moment.year} outside {MIN_YEAR}–{MAX_YEAR}")
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
 
 
@@ -83,39 +88,114 @@ def _remind(args: argparse.Namespace) -> int:
     try:
         now = parse_now(args.now, settings.tz) if args.now else utc_now()
     except ValueError as exc:
-        raise UsageError(f"--now: ‘{args.now}’ is geen ISO 8601-tijdstip / not an ISO 8601 "
-                         "instant (e.g. 2023-11-20T08:30 or 2023-11-20T07:30:00Z)") from exc
+        raise UsageError(
+            f"--now: ‘{args.now}’ is geen ISO 8601-tijdstip in 2000–2100. Voorbeeld: lobby remind "
+            "--now 2023-11-20T08:30" if lang == "nl" else
+            f"--now: ‘{args.now}’ is not an ISO 8601 instant in 2000–2100. Example: lobby remind "
+            "--now 2023-11-20T08:30") from exc
     notifier = None if args.dry_run else load_notifier(settings)
+    runtime = Runtime.open(settings)  # unreachable or behind: DatabaseUnavailable, exit 3
     try:
-        runtime = Runtime.open(settings)
-    except SQLAlchemyError as exc:
-        print(f"database niet bereikbaar / database unreachable: {type(exc).__name__}: {exc}"[:500])
-        return 1
-    try:
+        homeless: list[str] = []
+        if not settings.lobby_default_channel:
+            with session_scope(runtime.engine) as session:
+                homeless = channelless_dossiers(session)
         if notifier is None:
             with session_scope(runtime.engine) as session:
                 plan = plan_tick(session=session, settings=settings, now=now)
             for item in plan.post:
                 print(f"{LABELS[lang]['due']:<17} {item.channel:<14} {describe(item, lang)}")
             for skip in plan.skip:
-                print(f"{LABELS[lang]['skipped']:<17} {skip.channel:<14} {skip.key}  [{skip.reason}]")
-            print(f"dry run: {len(plan.post)} te versturen / due, {len(plan.skip)} over te slaan / "
-                  "to skip; nothing posted or recorded")
+                print(f"{LABELS[lang]['skipped']:<17} {skip.channel:<14} "
+                      f"{describe_skip(skip, lang, settings.tz)}")
+            print(f"proefdraai: {len(plan.post)} te versturen, {len(plan.skip)} over te slaan; "
+                  "niets geplaatst of vastgelegd" if lang == "nl" else
+                  f"dry run: {len(plan.post)} due, {len(plan.skip)} to skip; nothing posted or "
+                  "recorded")
+            if homeless:
+                print(no_default_channel_hint(homeless, lang))
             return 0
         clock = running_clock(now) if args.now else utc_now
         with stop_on_signals() as stop:
             report = run_tick(engine=runtime.engine, settings=settings,
                               notifier=Stopping(notifier, stop), now=now, clock=clock)
     except SQLAlchemyError as exc:
-        print(f"tick kon niet draaien / tick could not run: {type(exc).__name__}: {exc}"[:500])
-        return 1
+        from tracker.app import unreachable
+
+        raise unreachable(settings.database_url, exc) from exc
     finally:
         runtime.close()
     print_report(report, lang)
+    if homeless:
+        print(no_default_channel_hint(homeless, lang))
     if stop.is_set():
         print("gestopt na een signaal / stopped by a signal: wat nog niet verzonden is, verstuurt "
               "de volgende tick / the next tick sends the rest")
     return 0
+
+
+# Why the planner skips a ledger row (its stored reasons are English keys), in words.
+SKIP_REASONS = {
+    "deadline passed before it could be sent": ("de deadline was al voorbij voordat de "
+                                                "herinnering kon worden verstuurd",
+                                                "the deadline passed before it could be sent"),
+    "overdue nudge: its working day passed during downtime": (
+        "herinnering over een verlopen deadline: de werkdag ervan ging voorbij terwijl de bot "
+        "uit stond", "overdue nudge: its working day passed during downtime"),
+    "no longer due (done, cancelled, moved or past)": (
+        "niet meer nodig (afgerond, geannuleerd, verzet of voorbij)",
+        "no longer due (done, cancelled, moved or past)"),
+    "empty: nothing to post": ("leeg: niets te melden", "empty: nothing to post"),
+}
+KIND_WORDS = {"reminder": ("herinnering", "reminder"), "agenda": ("weekagenda", "weekly agenda"),
+              "digest": ("halfjaardigest", "half-year digest"),
+              "overdue": ("herinnering verlopen deadline", "overdue nudge")}
+
+
+def describe_skip(skip: object, lang: str, tz: ZoneInfo) -> str:
+    """`herinnering bij deadline #43 (wo 2 dec 2026 09:00): de deadline was al voorbij …`."""
+    from tracker.dates import format_date
+
+    nl = lang == "nl"
+    kind = str(getattr(skip, "kind", ""))
+    words = KIND_WORDS.get(kind, (kind, kind))
+    what = words[0] if nl else words[1]
+    deadline_id = getattr(skip, "deadline_id", None)
+    if deadline_id is not None:
+        what += f" {'bij deadline' if nl else 'for deadline'} #{deadline_id}"
+    due_at = getattr(skip, "due_at", None)
+    if due_at is not None:
+        local = due_at.astimezone(tz)
+        what += f" ({format_date(local.date(), lang)} {local:%H:%M})"
+    reason = str(getattr(skip, "reason", ""))
+    said = SKIP_REASONS.get(reason, (reason, reason))
+    return f"{what}: {said[0] if nl else said[1]}"
+
+
+def channelless_dossiers(session: object) -> list[str]:
+    """Codes of open dossiers without a channel of their own (their reminders need
+    LOBBY_DEFAULT_CHANNEL)."""
+    from sqlmodel import select
+
+    from tracker.models import Dossier, Phase
+
+    rows = session.exec(select(Dossier.code, Dossier.phase).where(  # type: ignore[attr-defined]
+        Dossier.channel.is_(None)))  # type: ignore[union-attr]
+    return sorted(code for code, phase in rows if phase != Phase.CLOSED.value)
+
+
+def no_default_channel_hint(codes: list[str], lang: str) -> str:
+    """Why nothing is due for the example dossiers, and how to change that."""
+    shown = ", ".join(codes[:6]) + (", …" if len(codes) > 6 else "")
+    if lang == "nl":
+        return (f"Let op: LOBBY_DEFAULT_CHANNEL is niet gezet, dus de herinneringen van "
+                f"{len(codes)} dossiers zonder eigen kanaal ({shown}) kunnen nergens heen. "
+                "Zet LOBBY_DEFAULT_CHANNEL=C0123ABCD in .env, of geef een dossier een kanaal: "
+                f"lobby dossier channel {codes[0]} '#kanaal'.")
+    return (f"Note: LOBBY_DEFAULT_CHANNEL is not set, so the reminders of {len(codes)} dossiers "
+            f"without a channel of their own ({shown}) have nowhere to go. Set "
+            "LOBBY_DEFAULT_CHANNEL=C0123ABCD in .env, or give a dossier a channel: "
+            f"lobby dossier channel {codes[0]} '#channel'.")
 
 
 @contextlib.contextmanager

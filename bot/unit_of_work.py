@@ -1,0 +1,122 @@
+"""The unit of work of one Slack request: its session, commit or rollback, then the outbox.
+
+The global middleware (bot.app) opens one session per request (`context["session"]`);
+`transactional` commits it when the listener succeeded and rolls it back on any error — before
+the ack is returned and before the outbox is sent (Bolt for Python runs listeners after the
+middleware chain, so the middleware itself cannot see the outcome).
+
+Listeners import this module, and bot.app imports the listeners: the layers point one way
+(bot.app → bot.listeners → bot.unit_of_work), never back.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import BoltContext
+from sqlmodel import Session
+
+from bot import idempotency
+
+log = logging.getLogger("lobbytracker.slack")
+
+
+class RequestSession(Session):
+    """The request's session; lazy listeners get None in its place (they open their own)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> None:
+        return None
+
+
+idempotency.install(RequestSession)
+
+
+class Committed:
+    """Set once the request's transaction is committed or rolled back; lazy work waits for it."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Committed:
+        return self
+
+    def wait(self, timeout: float = 10.0) -> bool:
+        return self.event.wait(timeout)
+
+
+def transactional(listener: Callable[..., None]) -> Callable[..., None]:
+    """Run `listener` in the request's unit of work: commit on success, roll back on any error.
+
+    Bolt passes the listener's own arguments (it unwraps to read them), so every wrapped
+    listener declares `context`.
+    """
+    @functools.wraps(listener)
+    def run(**kwargs: Any) -> None:
+        context: BoltContext = kwargs["context"]
+        session: Session = context["session"]
+        claims = session.info.get("claims")
+        try:
+            listener(**kwargs)
+            if context.get("failed"):
+                session.rollback()
+            else:
+                if claims is not None:
+                    if claims.always:
+                        idempotency.claim(session, claims)
+                    idempotency.remember_answer(session, claims, context.ack.response)
+                session.commit()
+        except idempotency.AlreadyHandled as handled:
+            # A duplicate of a request that is (or just was) handled: undo, send nothing,
+            # answer what the first one answered.
+            rollback(session)
+            context["outbox"] = []
+            log.info("duplicate request (%s already handled): nothing changed",
+                     handled.key.split(":")[0])
+            context.ack.response = idempotency.answer_of_first(session, claims)
+        except BaseException:
+            rollback(session)
+            raise  # handle_error answers, and sends its own outbox
+        finally:
+            try:
+                session.close()
+            except Exception:  # a lost connection: the pool discards it
+                log.warning("closing the request's session failed", exc_info=True)
+            context["committed"].event.set()
+        send_outbox(context)
+    return run
+
+
+def send_outbox(context: BoltContext) -> None:
+    """Hand the request's queued Slack calls to the worker pool (once, after the commit);
+    App Home refreshes after a change wait for the user's burst of changes to end."""
+    items = context.get("outbox")
+    if not items or context.get("outbox_sent"):
+        return
+    context["outbox_sent"] = True
+    from bot.listeners.outbox import deliver
+
+    deps = context["deps"]  # bot.app.Deps
+    calls = []
+    for item in items:
+        if item.get("op") == "refresh_home" and deps.home_refresh is not None:
+            deps.home_refresh.touch(item["user"])
+        else:
+            calls.append(item)
+    if not calls:
+        return
+    pool = deps.digest_pool if any(i.get("op") == "digest" for i in calls) else deps.outbox_pool
+    deps.submit(pool, deliver, calls, deps=deps, client=context.client, respond=context.respond)
+
+
+def rollback(session: Session | None) -> None:
+    """Roll back; a connection that is gone (database down) has nothing left to roll back."""
+    if session is None:
+        return
+    try:
+        session.rollback()
+    except Exception:
+        log.warning("rollback failed (connection lost?)", exc_info=True)

@@ -1,0 +1,49 @@
+"""Refusals that say what to type, through the real Bolt app (Slack syntax) — the CLI's
+counterparts are in tests/tracker/test_first_hour.py."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from bot.render.as_text import blocks_to_text
+from tests.bot.conftest import reply
+from tests.bot.listeners.test_commands import snapshot
+
+
+def said(response) -> str:
+    return blocks_to_text(reply(response)["blocks"])
+
+
+@pytest.mark.parametrize(("command", "text", "expected"), [
+    ("/dossier", "sho N35", "Bedoelt u /dossier show N35?"),
+    ("/deadline", "lsit N35", "Bedoelt u /deadline list N35?"),
+    ("/lobby", "dosier show N35", "Bedoelt u /lobby dossier show N35?"),
+    ("/deadline", "list N35 2027", "Ik kan ‘2027’ niet als periode lezen"),
+    ("/deadline", "nieuw N35 blabla Test i", "Ik kan geen datum lezen in ‘blabla Test i’"),
+    ("/dossier", "status ZWM oranje nog steeds oranje", "ZWM staat al op oranje"),
+    ("/lobby", "team add @anna editor", "/lobby team add @U0123ABCD editor"),
+])
+def test_refusals_say_what_was_meant(team: Session, slash, command: str, text: str,
+                                     expected: str) -> None:
+    before = snapshot(team)
+    shown = said(slash(command, text))
+    assert expected in shown
+    assert "lobby deadline" not in shown and "lobby dossier" not in shown.replace("/lobby", "")
+    assert snapshot(team) == before  # nothing changed
+
+
+def test_no_sentence_said_twice(team: Session, slash) -> None:
+    shown = said(slash("/deadline", "nieuw N35 blabla Test i"))
+    assert shown.count("blabla Test i") == 1 and "niet als datum lezen" not in shown
+
+
+def test_an_unknown_horizon_is_not_an_unknown_dossier(team: Session, slash) -> None:
+    shown = said(slash("/deadline", "list N35 2027"))
+    assert "Geen dossier gevonden" not in shown
+    assert "/deadline list N35 60d" in shown
+
+
+def test_reminders_none_in_words(team: Session, slash) -> None:
+    shown = said(slash("/deadline", "herinner 19 geen"))
+    assert "geen herinneringen" in shown and "herinneringen geen" not in shown
