@@ -23,6 +23,10 @@ KINDS = {
     "meeting": ("overleg", "meeting"), "election": ("verkiezing", "election"),
     "commitment": ("toezegging", "commitment"), "other": ("overig", "other"),
 }
+DEADLINE_STATUS = {
+    "open": ("open", "open"), "done": ("afgerond", "done"),
+    "missed": ("niet gehaald", "missed"), "cancelled": ("geannuleerd", "cancelled"),
+}
 
 
 def _pick(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
@@ -50,6 +54,11 @@ def programme_status_label(status: str, lang: str = "nl") -> str:
 def phase_label(phase: str, lang: str = "nl") -> str:
     """"paused" → "gepauzeerd"."""
     return _pick(PHASES, phase, lang)
+
+
+def deadline_status_label(status: str, lang: str = "nl") -> str:
+    """"missed" → "niet gehaald"."""
+    return _pick(DEADLINE_STATUS, status, lang)
 
 
 def kind_label(kind: str, lang: str = "nl") -> str:

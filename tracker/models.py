@@ -95,6 +95,7 @@ class Qualifier(StrEnum):
 class DeadlineStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
+    MISSED = "missed"        # somebody said it was not achieved (never inferred from the date)
     CANCELLED = "cancelled"
 
 

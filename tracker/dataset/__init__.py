@@ -37,7 +37,7 @@ HISTORY_KINDS = ("rag", "note")
 DEADLINE_KINDS = ("debate", "visit", "submission", "decision", "meeting", "election", "commitment",
                   "other")
 MILESTONE_ROLES = ("event", "action")
-DEADLINE_STATUSES = ("open", "done", "cancelled")
+DEADLINE_STATUSES = ("open", "done", "missed", "cancelled")
 PROGRAMME_STATUSES = ("on-track", "at-risk", "delayed", "paused", "done")
 SECTIONS = ("inkomsten", "lasten", "saldo")
 
