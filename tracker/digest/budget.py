@@ -159,17 +159,26 @@ def find_checks(budget: Budget | None, indicators: tuple[IndicatorDigest, ...]
                                      float(row.amounts.values()[i] or 0),
                                      float(row.computed.values()[i] or 0), "total",
                                      _correction(section, row, column), row.note))
+        fixed = {c.table.split(" ", 1)[-1]: c for c in out if c.correction is not None}
         for row in budget.stated_surplus:
             for column in row.mismatches:
                 i = COLUMNS.index(column)
                 assert row.computed is not None
                 stated_totals = budget.stated_balance.values()[i] if budget.stated_balance \
                     else None
+                corrected = None
+                if any(f.column == column for f in fixed.values()):
+                    sides = []
+                    for section in budget.sections[:2]:
+                        fix = fixed.get(section.name)
+                        sides.append(fix.stated if fix is not None and fix.column == column
+                                     else float(section.line_total.values()[i] or 0))
+                    corrected = sides[0] - sides[1] if len(sides) == 2 else None
                 out.append(Check(f"{table} saldo", row.name, column,
                                  float(row.amounts.values()[i] or 0),
                                  float(row.computed.values()[i] or 0), "balance", None,
                                  row.note, None if stated_totals is None
-                                 else float(stated_totals)))
+                                 else float(stated_totals), corrected))
     for series in indicators:
         if series.flagged:
             out.append(Check("indicatoren", series.name, "total", float(series.stated_total or 0),

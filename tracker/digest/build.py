@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from tracker.dates import Period, format_date
 from tracker.dates.core import local_today
 from tracker.dates.periods import half_year, iso_week, month, quarter
+from tracker.dates.vocab import month_name
 from tracker.digest.budget import find_checks, load_budget, load_indicators
 from tracker.digest.history import (
     Later,
@@ -32,6 +33,7 @@ from tracker.digest.model import (
     UpcomingDeadline,
 )
 from tracker.digest.texts import load_key_figures, load_texts
+from tracker.errors import InvalidInput
 from tracker.models import Deadline, DeadlineStatus, Dossier, Event, Line, Phase, Programme
 from tracker.roles import is_action
 from tracker.seed import DATASET_ACTOR
@@ -95,11 +97,19 @@ def _utc(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
 
-class PeriodNotStarted(ValueError):
+class PeriodNotStarted(InvalidInput):
     """The period lies wholly in the future: there is nothing to report yet."""
 
     def __init__(self, period: Period, today: date) -> None:
-        super().__init__(f"{period.key} has not begun (today is {today.isoformat()})")
+        start = f"{period.start.day} {month_name(period.start.month, 'nl')} {period.start.year}"
+        start_en = (f"{period.start.day} {month_name(period.start.month, 'en').capitalize()} "
+                    f"{period.start.year}")
+        super().__init__(
+            f"{period.label('nl').capitalize()} is nog niet begonnen (begint {start}); "
+            "een rapportage kan pas over een periode die loopt of voorbij is.",
+            f"The {period.label('en')} has not begun yet (it starts {start_en}); a digest "
+            "covers a period that is running or over.",
+            example="lobby digest --period 2023H2")
         self.period, self.today = period, today
 
 

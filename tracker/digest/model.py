@@ -372,6 +372,7 @@ class Check:
     correction: Correction | None = None  # the one correction that makes it add up
     note: str = ""
     printed_totals: float | None = None   # balance: what the printed totals give
+    corrected: float | None = None        # balance: the lines after the corrections found
 
 
 @dataclass(frozen=True)
