@@ -32,7 +32,7 @@ from tracker.dates import Period
 class Reason(StrEnum):
     """Why an item is in the digest (the value is the Dutch phrase; `reason_label` translates)."""
 
-    STATUS_CHANGED = "status gewijzigd"
+    STATUS_CHANGED = "status gewijzigd in de periode"
     NOTE = "notitie"
     DEADLINE_ADDED = "mijlpaal toegevoegd"
     DEADLINE_MOVED = "mijlpaal verzet"
@@ -42,13 +42,13 @@ class Reason(StrEnum):
     DEADLINE_MISSED = "niet gehaald"               # an action somebody reported as missed
     DEADLINE_CANCELLED = "geannuleerd"
     ARCHIVED = "dossier gearchiveerd"
-    PROGRAMME_STATUS = "programmastatus gewijzigd"
+    PROGRAMME_STATUS = "programmastatus gewijzigd in de periode"
     NEXT_PERIOD = "gepland in de volgende periode"
     TOTAL_MISMATCH = "gedrukt totaal klopt niet met de regels"
 
 
 REASON_EN = {
-    Reason.STATUS_CHANGED: "status changed",
+    Reason.STATUS_CHANGED: "status changed in the period",
     Reason.NOTE: "note",
     Reason.DEADLINE_ADDED: "milestone added",
     Reason.DEADLINE_MOVED: "milestone moved",
@@ -58,7 +58,7 @@ REASON_EN = {
     Reason.DEADLINE_MISSED: "missed",
     Reason.DEADLINE_CANCELLED: "cancelled",
     Reason.ARCHIVED: "dossier archived",
-    Reason.PROGRAMME_STATUS: "programme status changed",
+    Reason.PROGRAMME_STATUS: "programme status changed in the period",
     Reason.NEXT_PERIOD: "planned for the next period",
     Reason.TOTAL_MISMATCH: "stated total does not add up",
 }
