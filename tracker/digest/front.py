@@ -187,7 +187,7 @@ def front_page(digest: Digest, lang: str = "nl") -> list[tuple[str, list[Phrase]
     label = digest.period.label(lang)
     if digest.is_empty:
         brought.append((f"Nothing changed in the {label}." if en
-                        else f"In {label} is niets gewijzigd.",))
+                        else f"Niets gewijzigd in {label}.",))
     else:
         brought.append((f"{label[:1].upper()}{label[1:]}: ", *count_phrase(digest, lang), "."))
     changes = [(d, i) for d, i in digest.items if i.reason is Reason.STATUS_CHANGED]
