@@ -18,6 +18,9 @@ class ActionId(StrEnum):
     CHANGE_STATUS = "change_status"            # "Status wijzigen" → status modal
     ADD_DEADLINE = "add_deadline"              # "Deadline toevoegen" → add-deadline modal
     DOSSIER_SEARCH = "dossier_search"          # add-deadline form, > 100 dossiers: search as you type
+    CONFIRM_DONE = "confirm_done"              # confirmation round: "Afgerond"
+    CONFIRM_MISSED = "confirm_missed"          # confirmation round: "Niet gehaald"
+    CONFIRM_MOVE = "confirm_move"              # confirmation round: "Verzetten…" (date picker)
 
 
 class CallbackId(StrEnum):

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     lobby_admins: str = Field("", alias="LOBBY_ADMINS")
     lobby_reminder_time: str = Field("09:00", alias="LOBBY_REMINDER_TIME")
     lobby_calendar_token: str | None = Field(None, alias="LOBBY_CALENDAR_TOKEN")
+    # working days before a half-year digest that owners are asked to confirm (0: no round)
+    lobby_confirm_days: int = Field(5, ge=0, le=60, alias="LOBBY_CONFIRM_DAYS")
 
     @field_validator("lobby_timezone")
     @classmethod

@@ -5,6 +5,7 @@ and 03:00 local is moved to 03:00, so nothing lands in (or is doubled by) a DST 
 Ledger keys, one per (what, occurrence, channel):
     reminder:{deadline}:{occurrence}:{offset}:{channel}    overdue:{deadline}:{due}:{channel}
     agenda:{iso-week}:{channel}                            digest:{period}:{channel}
+    confirm:{period}:{owner}:{channel}  (tracker.scheduling.confirm)
 """
 
 from __future__ import annotations
@@ -267,6 +268,8 @@ def plan_tick(*, session: Session, settings: Settings, now: datetime) -> Plan:
                                          due=deadline.due_date))
     _plan_agenda(plan, session, settings, now)
     _plan_digest(plan, session, settings, now)
+    from tracker.scheduling.confirm import plan_confirmations  # the round before the digest
+    plan_confirmations(plan, session, settings, now)
     plan.post.sort(key=lambda item: (item.due_at, item.key))
     return plan
 
@@ -384,6 +387,9 @@ def item_for_row(*, session: Session, settings: Settings, row: Delivery,
             return None
         return build_digest_item(session=session, settings=settings, now=now, key=row.key,
                                  channel=row.channel, due_at=row.due_at)
+    from tracker.scheduling import confirm
+    if row.kind == confirm.KIND:
+        return confirm.item_for_row(session=session, settings=settings, row=row, now=now)
     return None
 
 
@@ -410,6 +416,9 @@ def next_moment(*, session: Session, settings: Settings, after: datetime) -> dat
             if (moment := local_moment(day, AGENDA_TIME, settings)) > after:
                 moments.append(moment)
                 break
+    from tracker.scheduling import confirm
+    if (round_at := confirm.next_moment(settings, after)) is not None:
+        moments.append(round_at)
     if settings.lobby_digest_channel:
         for half in _following_halves(start):
             if (moment := local_moment(half, DIGEST_TIME, settings)) > after:
