@@ -49,10 +49,11 @@ def _actions(entry: ConfirmEntry, lang: str) -> ActionsBlock:
 def render_confirm(item: ConfirmRound, *, lang: str = "nl") -> Message:
     """"Wilt u uw open acties van het tweede halfjaar 2023 bevestigen?" with a line per action."""
     period = item.period.label(lang)
+    about = f"het {period}" if period.startswith(("eerste", "tweede")) else period
     digest_on = day(item.digest_day, lang)
     title = _t(lang, f"Bevestigingsronde {period}", f"Confirmation round {period}")
     intro = _t(lang,
-               f"Op {digest_on} verschijnt de halfjaarrapportage over {period}. Deze acties staan "
+               f"Op {digest_on} verschijnt de halfjaarrapportage over {about}. Deze acties staan "
                "nog open. Wilt u per actie aangeven of zij zijn afgerond, niet zijn gehaald of "
                "een nieuwe datum krijgen? Wat niet is afgemeld, staat in de rapportage als "
                "‘niet afgemeld’.",

@@ -28,7 +28,7 @@ def test_lobby_demo_replays_to_the_half_year_digest(tmp_path: Path, monkeypatch,
     assert debate == sorted(debate)
     assert "Agenda week 47" in out and "[1 dag later]" in out
     digest_at = out.index("ma 1 jan 2024 09:00 · #bestuur-regio-zwolle")
-    assert out.index("Digest tweede halfjaar 2023") > digest_at
+    assert out.index("Halfjaarrapportage tweede halfjaar 2023") > digest_at
     assert out.rfind(" · #regio-zwolle-lobby\n") < digest_at  # the digest is the last message
     assert (tmp_path / "lobby-demo.db").stat().st_size > 10_000  # recreated, not the old file
 
