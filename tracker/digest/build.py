@@ -34,12 +34,21 @@ from tracker.digest.model import (
 )
 from tracker.digest.texts import load_key_figures, load_texts
 from tracker.errors import InvalidInput
-from tracker.models import Deadline, DeadlineStatus, Dossier, Event, Line, Phase, Programme
-from tracker.roles import is_action
+from tracker.models import (
+    Deadline,
+    DeadlineStatus,
+    Dossier,
+    Event,
+    Line,
+    MilestoneRole,
+    Phase,
+    Programme,
+)
 from tracker.seed import DATASET_ACTOR
 from tracker.services.common import EventKind
 
 LINE_ORDER = tuple(line.value for line in Line)
+ACTION = MilestoneRole.ACTION.value  # only actions are "afgerond", "niet afgemeld", "niet gehaald"
 _KEY = re.compile(r"^(\d{4})(?:H([12])|Q([1-4])|-(\d{2})|W(\d{2}))$")
 _DOSSIER_EVENTS = {
     EventKind.STATUS.value: Reason.STATUS_CHANGED,
@@ -155,6 +164,7 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
     ).all()
     offsets: dict[str, timedelta] = {}
     programme_status = Reason.PROGRAMME_STATUS  # hoisted
+    new_deadlines = later.new_deadlines
     for at, ev_kind, actor, dossier_id, deadline_id, programme_id, before, after, text, approx, \
             precision in event_rows:
         if actor == DATASET_ACTOR and ev_kind in _LOAD_ARTEFACTS:
@@ -169,14 +179,15 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
             day = at.astimezone(tz).date()
         if programme_id is not None:
             programme_items[programme_id].append(Item(
-                programme_status, day, text or "", before, after, bool(approx),
-                precision=precision or "day"))
+                programme_status, day, text or "", before, after, bool(approx), None, None,
+                precision or "day"))
             continue
-        if dossier_id is None or (deadline_id is not None and deadline_id in later.new_deadlines):
+        if dossier_id is None or (new_deadlines and deadline_id in new_deadlines):
             continue
+        # positional: keyword arguments make a NamedTuple noticeably slower at this volume
         item = Item(_DOSSIER_EVENTS[ev_kind], day, text or "", before, after, bool(approx),
-                    deadline_id, precision=precision or "day")
-        if ev_kind in _CLOSING and deadline_id is not None:
+                    deadline_id, None, precision or "day")
+        if deadline_id is not None and ev_kind in _CLOSING:
             closed_in_events.append((dossier_id, deadline_id, item))
         else:
             items[dossier_id].append(item)
@@ -260,10 +271,7 @@ def _milestones(session: Session, period: Period, nxt: Period, cutoff: date, lat
             due_time = time.fromisoformat(hhmm) if hhmm else None
         if not period.start <= due < nxt.end:
             continue
-        action = is_action(role)
-        who = owner or owners.get(dossier_id)
-        common = {"approximate": bool(approx), "deadline_id": dl_id, "kind": dl_kind,
-                  "precision": precision, "role": role, "owner": who, "qualifier": qualifier}
+        action = role == ACTION
         reason: Reason | None = None
         if due < period.end:
             if status == DeadlineStatus.DONE.value:
@@ -275,7 +283,9 @@ def _milestones(session: Session, period: Period, nxt: Period, cutoff: date, lat
             elif due < cutoff:
                 reason = Reason.NOT_REPORTED if action else Reason.EVENT_HELD
         if reason is not None:
-            items[dossier_id].append(Item(reason, due, title, **common))
+            items[dossier_id].append(Item(reason, due, title, None, None, bool(approx), dl_id,
+                                          dl_kind, precision, role,
+                                          owner or owners.get(dossier_id), qualifier))
             told.add(dl_id)
         elif status == DeadlineStatus.OPEN.value and due >= nxt.start:
             upcoming.append(UpcomingDeadline(

@@ -93,6 +93,7 @@ def span(d: date, precision: str, lang: str = "nl") -> str:
     return day(d, lang)
 
 
+@cache
 def when(d: date, lang: str = "nl", *, precision: str = "day", approximate: bool = False,
          qualifier: str = "", milestone: bool = False) -> str:
     """A date as precisely as it is known; a milestone's due date through `due_label`."""
@@ -110,10 +111,9 @@ def when(d: date, lang: str = "nl", *, precision: str = "day", approximate: bool
 
 
 def item_when(item: Item, lang: str = "nl") -> str:
-    """When an item happened, as precisely as known."""
+    """When an item happened, as precisely as known (cached: dates repeat)."""
     return when(item.at, lang, precision=item.precision, approximate=item.approximate,
-                qualifier=item.qualifier, milestone=item.deadline_id is not None
-                and item.kind is not None)
+                qualifier=item.qualifier, milestone=item.kind is not None)
 
 
 @cache
