@@ -197,6 +197,9 @@ def front_page(digest: Digest, lang: str = "nl") -> list[tuple[str, list[Phrase]
         rest = len(changes) - MAX_NOTABLE
         brought.append((f"…and {rest} more status changes (below, per line)" if en else
                         f"…en nog {rest} statuswijzigingen (hieronder, per lijn)",))
+    if changes:
+        brought.append(("The colours are the team's own assessment." if en else
+                        "De kleuren zijn de beoordeling van het team zelf.",))
     open_ends = len(digest.not_reported)
     if open_ends:
         brought.append(((f"{open_ends} actions past due were not reported done or missed; "
