@@ -19,6 +19,7 @@ from tracker.digest.budget import find_checks, load_budget, load_indicators
 from tracker.digest.history import (
     Later,
     changes_after,
+    field_at_end,
     parse_when,
     programme_notes_at_end,
     rag_at_end,
@@ -147,7 +148,8 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
     ).order_by(col(Dossier.id))).all()
     codes = {row[0]: row[1] for row in dossier_rows}
     lines_of = {row[0]: row[3] for row in dossier_rows}
-    owners = {row[0]: row[13] for row in dossier_rows}
+    owners = {row[0]: field_at_end(later, row[0], "owner", row[13]) if later.fields else row[13]
+              for row in dossier_rows}
 
     items: dict[int, list[Item]] = defaultdict(list)
     programme_items: dict[int, list[Item]] = defaultdict(list)
@@ -210,6 +212,12 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
          goal, funding_note, owner) in dossier_rows:
         if d_id in later.new_dossiers:
             continue
+        if later.fields:  # edited since the period's end: the values as they were then
+            title, line, summary, goal, funding_note, needed, secured, owner, phase = (
+                field_at_end(later, d_id, name, value) for name, value in (
+                    ("title", title), ("line", line), ("summary", summary), ("goal", goal),
+                    ("funding_note", funding_note), ("funding_needed", needed),
+                    ("funding_secured", secured), ("owner", owner), ("phase", phase)))
         if d_id in later.archived:
             phase = Phase.ACTIVE.value
         found = items.get(d_id, [])

@@ -18,6 +18,7 @@ from tracker.seed import DATASET_ACTOR
 from tracker.services.common import EventKind
 
 _LATER = (EventKind.STATUS, EventKind.PROGRAMME_STATUS, EventKind.ARCHIVED,
+          EventKind.DOSSIER_UPDATED, EventKind.OWNER,
           EventKind.DEADLINE_MOVED, EventKind.DEADLINE_DONE, EventKind.DEADLINE_CANCELLED,
           EventKind.DEADLINE_MISSED, EventKind.DOSSIER_CREATED, EventKind.DEADLINE_ADDED)
 _CLOSING = frozenset({EventKind.DEADLINE_DONE.value, EventKind.DEADLINE_CANCELLED.value,
@@ -34,6 +35,8 @@ class Later:
     deadline_status: dict[int, str] = field(default_factory=dict)   # deadline → status
     deadline_due: dict[int, str] = field(default_factory=dict)      # deadline → "YYYY-MM-DD[ HH:MM]"
     new_dossiers: set[int] = field(default_factory=set)             # created after the end
+    # (dossier, field) → the value before its first later edit (None: it was empty)
+    fields: dict[tuple[int, str], str | None] = field(default_factory=dict)
     new_deadlines: set[int] = field(default_factory=set)
 
     @property
@@ -47,11 +50,17 @@ def changes_after(session: Session, end: datetime) -> Later:
     later = Later()
     rows = session.exec(select(
         Event.kind, Event.actor, Event.dossier_id, Event.deadline_id, Event.programme_id,
-        Event.before,
+        Event.before, Event.text,
     ).where(col(Event.at) >= end, col(Event.kind).in_([k.value for k in _LATER]))
      .order_by(col(Event.at), col(Event.id))).all()
-    for kind, actor, dossier_id, deadline_id, programme_id, before in rows:
-        if kind == EventKind.PROGRAMME_STATUS.value:
+    for kind, actor, dossier_id, deadline_id, programme_id, before, text in rows:
+        if kind == EventKind.DOSSIER_UPDATED.value:
+            if dossier_id is not None and text:
+                later.fields.setdefault((dossier_id, text), before)
+        elif kind == EventKind.OWNER.value:
+            if dossier_id is not None:
+                later.fields.setdefault((dossier_id, "owner"), before)
+        elif kind == EventKind.PROGRAMME_STATUS.value:
             if programme_id is not None and before:
                 later.programme.setdefault(programme_id, before)
         elif kind == EventKind.STATUS.value:
@@ -118,3 +127,20 @@ def programme_notes_at_end(session: Session, later: Later, end: datetime) -> dic
 def parse_when(value: str) -> tuple[date, str | None]:
     """"2023-11-20 14:00" → (date, "14:00")."""
     return date.fromisoformat(value[:10]), (value[11:16] or None) if len(value) > 10 else None
+
+
+_AMOUNTS = frozenset({"funding_needed", "funding_secured"})
+_OPTIONAL = frozenset({"owner", "channel"})  # None when empty
+
+
+def field_at_end(later: Later, dossier_id: int, name: str, now_value: object) -> object:
+    """A dossier field as it was at the period's end: its value before the first later edit."""
+    key = (dossier_id, name)
+    if key not in later.fields:
+        return now_value
+    before = later.fields[key]
+    if name in _AMOUNTS:
+        return int(before) if before not in (None, "") else None
+    if before is None:
+        return None if name in _OPTIONAL else ""
+    return before
