@@ -19,6 +19,9 @@ class ActionId(StrEnum):
     ADD_DEADLINE = "add_deadline"              # "Deadline toevoegen" → add-deadline modal
     DOSSIER_SEARCH = "dossier_search"          # add-deadline form, > 100 dossiers: search as you type
     DEADLINE_ADD_ANYWAY = "deadline_add_anyway"  # "Toch toevoegen" after "bestaat al als #19"
+    CONFIRM_DONE = "confirm_done"              # confirmation round: "Afgerond"
+    CONFIRM_MISSED = "confirm_missed"          # confirmation round: "Niet gehaald"
+    CONFIRM_MOVE = "confirm_move"              # confirmation round: "Verzetten…" (date picker)
 
 
 class CallbackId(StrEnum):

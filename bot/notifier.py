@@ -35,6 +35,7 @@ from bot.render.reminders import (
     render_overdue,
     render_reminder,
 )
+from tracker.scheduling.confirm import ConfirmRound
 from tracker.scheduling.items import (
     EVENT_TYPE,
     Agenda,
@@ -78,6 +79,10 @@ def render_item(item: Item, lang: str = "nl") -> list[Message]:
         from bot.render.digest import render_digest
 
         return [Message(m.text, list(m.blocks)) for m in render_digest(item.digest, lang)]
+    if isinstance(item, ConfirmRound):
+        from bot.render.confirm import render_confirm
+
+        return [render_confirm(item, lang=lang)]
     raise TypeError(f"no renderer for {type(item).__name__}")
 
 

@@ -28,6 +28,10 @@ KINDS = {
     "meeting": ("overleg", "meeting"), "election": ("verkiezing", "election"),
     "commitment": ("toezegging", "commitment"), "other": ("overig", "other"),
 }
+DEADLINE_STATUS = {
+    "open": ("open", "open"), "done": ("afgerond", "done"),
+    "missed": ("niet gehaald", "missed"), "cancelled": ("geannuleerd", "cancelled"),
+}
 
 
 def _pick(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
@@ -55,6 +59,11 @@ def programme_status_label(status: str, lang: str = "nl") -> str:
 def phase_label(phase: str, lang: str = "nl") -> str:
     """"paused" → "gepauzeerd"."""
     return _pick(PHASES, phase, lang)
+
+
+def deadline_status_label(status: str, lang: str = "nl") -> str:
+    """"missed" → "niet gehaald"."""
+    return _pick(DEADLINE_STATUS, status, lang)
 
 
 def kind_label(kind: str, lang: str = "nl") -> str:
@@ -150,7 +159,8 @@ def help_text(topic: str | None, lang: str = "nl") -> str:
 
 
 def due_label(item: Any, approximate: bool | str = "nl", lang: str | None = None, *,
-              on: date | None = None, weekday: bool = True, year: bool = True) -> str:
+              on: date | None = None, weekday: bool = True, year: bool = True,
+              written_out: bool = False) -> str:
     """A deadline's date the way it was typed, on every surface: "ma 20 nov 2023 14:00",
     "uiterlijk 1 okt 2023", "voorjaar 2024", "op z'n vroegst eind 2024".
 
@@ -170,4 +180,5 @@ def due_label(item: Any, approximate: bool | str = "nl", lang: str | None = None
     if qualifier == "" and precision == "day" and getattr(item, "approximate", False):
         qualifier = "uiterlijk"  # a record from before precision was kept
     return due_words(on or item.due_date, getattr(item, "due_time", None), precision, qualifier,
-                     getattr(item, "due_part", None) or "", lang, weekday=weekday, year=year)
+                     getattr(item, "due_part", None) or "", lang, weekday=weekday, year=year,
+                     written_out=written_out)

@@ -95,6 +95,7 @@ class Qualifier(StrEnum):
 class DeadlineStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
+    MISSED = "missed"        # somebody said it was not achieved (never inferred from the date)
     CANCELLED = "cancelled"
 
 
@@ -250,6 +251,8 @@ class Event(SQLModel, table=True):
     after: str | None = Field(default=None, max_length=2000)
     text: str = Field(default="", max_length=5000)
     approximate: bool = False
+    # how precisely `at` is known (a Precision value): "voorjaar 2023" is a season, not 15 May
+    precision: str = Field(default="day", max_length=10)
 
 
 class Delivery(SQLModel, table=True):
@@ -315,6 +318,9 @@ class IndicatorSeries(SQLModel, table=True):
     stated_total: float | None = None
     note: str = Field(default="", max_length=2000)
     source: str = Field(default="", max_length=2000)
+    # the comparison the data allows: a monthly average of another year ("140 in 2022")
+    baseline: float | None = None
+    baseline_label: str = Field(default="", max_length=200)
 
 
 class Indicator(SQLModel, table=True):
@@ -341,3 +347,33 @@ class HandledRequest(SQLModel, table=True):
     status: int = 200
     content_type: str = Field(default="", max_length=100)
     body: str = ""
+
+
+class KeyFigure(SQLModel, table=True):
+    """A key figure of a year (kerncijfer) as the report states it: "ruim 660 jongeren bereikt"."""
+
+    __table_args__ = (UniqueConstraint("year", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    key: str = Field(max_length=80)
+    label: str = Field(max_length=300)
+    value: float | None = None
+    text: str = Field(default="", max_length=200)  # a figure that is no number: "200–250"
+    unit: str = Field(default="aantal", max_length=20)  # aantal | eur | pct | datum | tekst
+    qualifier: str = Field(default="", max_length=20)  # "ruim", "meer dan", "bijna", "minimaal"
+    line: str | None = Field(default=None, max_length=40)
+    position: int = 0
+    source: str = Field(default="", max_length=2000)
+
+
+class ReportText(SQLModel, table=True):
+    """The report's own words for a period: kernboodschap, goals, results, outlook, risks."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=10, index=True)  # "2023H1"
+    section: str = Field(max_length=20)  # kernboodschap | doelen | resultaten | vooruitblik | risico | besluit
+    line: str | None = Field(default=None, max_length=40)
+    position: int = 0
+    text: str = Field(max_length=4000)
+    source: str = Field(default="", max_length=2000)

@@ -17,8 +17,10 @@ from tracker.models import (
     Event,
     Indicator,
     IndicatorSeries,
+    KeyFigure,
     Programme,
     Qualifier,
+    ReportText,
 )
 from tracker.roles import default_role
 from tracker.services.common import EventKind
@@ -37,11 +39,12 @@ class SeedReport:
     events: int = 0
     budget_lines: int = 0
     indicators: int = 0
+    texts: int = 0  # key figures and the report's own texts
 
     def total(self) -> int:
         """Records added in all."""
         return (self.dossiers + self.deadlines + self.programmes + self.events
-                + self.budget_lines + self.indicators)
+                + self.budget_lines + self.indicators + self.texts)
 
 
 def _instant(day: date, tz: ZoneInfo) -> datetime:
@@ -75,6 +78,7 @@ def seed_dataset(*, session: Session, now: datetime, tz: ZoneInfo,
     report.events += programme_events
     report.budget_lines += _seed_budget(session, data)
     report.indicators += _seed_indicators(session, data)
+    report.texts += _seed_texts(session, data)
     session.flush()
     return report
 
@@ -100,7 +104,8 @@ def _history_event(entry: dict[str, Any], dossier_id: int | None, programme_id: 
     return Event(at=_instant(entry["at"], tz), actor=DATASET_ACTOR, kind=kind.value,
                  dossier_id=dossier_id, programme_id=programme_id, before=entry.get("before"),
                  after=entry.get("after"), text=entry.get("text") or "",
-                 approximate=bool(entry.get("approximate")))
+                 approximate=bool(entry.get("approximate")),
+                 precision=entry.get("precision") or "day")
 
 
 def _seed_deadlines(session: Session, data: dict[str, Any], dossiers: dict[str, Dossier],
@@ -189,12 +194,38 @@ def _seed_indicators(session: Session, data: dict[str, Any]) -> int:
         row = IndicatorSeries(name=item["name"], line=item.get("line") or "economie-arbeidsmarkt",
                               unit=item.get("unit") or "aantal", year=item["year"],
                               stated_total=item.get("stated_total"), note=item.get("note") or "",
-                              source=item.get("source") or "")
+                              source=item.get("source") or "", baseline=item.get("baseline"),
+                              baseline_label=item.get("baseline_label") or "")
         session.add(row)
         session.flush()
         series[row.name] = row
         for month, value in sorted((item.get("values") or {}).items()):
             session.add(Indicator(series_id=row.id, month=date(item["year"], int(month), 1),
                                   value=value))
+            added += 1
+    return added
+
+
+def _seed_texts(session: Session, data: dict[str, Any]) -> int:
+    """The key figures (labels over `facts`) and the report's own texts, once."""
+    added = 0
+    years = {row["year"] for row in data.get("budget") or []} or {2023}
+    year = min(years)
+    figures = {(f.year, f.key) for f in session.exec(select(KeyFigure))}
+    for position, item in enumerate(data.get("key_figures") or []):
+        if (year, item["fact"]) in figures:
+            continue
+        value = data["facts"][item["fact"]]
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+        session.add(KeyFigure(year=year, key=item["fact"], label=item["label"],
+                              value=number, text="" if number is not None else str(value),
+                              unit=item["unit"], qualifier=item.get("qualifier") or "",
+                              line=item.get("line"), position=position))
+        added += 1
+    if session.exec(select(ReportText).limit(1)).first() is None:
+        for position, item in enumerate(data.get("report") or []):
+            session.add(ReportText(period=item["period"], section=item["section"],
+                                   line=item.get("line"), position=position, text=item["text"],
+                                   source=item.get("source") or ""))
             added += 1
     return added

@@ -116,6 +116,8 @@ class Settings(BaseSettings):
     lobby_reminder_time: str = Field("09:00", alias="LOBBY_REMINDER_TIME")
     lobby_working_hours: str = Field("08:00-18:00", alias="LOBBY_WORKING_HOURS")
     lobby_calendar_token: str | None = Field(None, alias="LOBBY_CALENDAR_TOKEN")
+    # working days before a half-year digest that owners are asked to confirm (0: no round)
+    lobby_confirm_days: int = Field(5, ge=0, le=60, alias="LOBBY_CONFIRM_DAYS")
 
     @field_validator("database_url")
     @classmethod

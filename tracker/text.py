@@ -43,6 +43,10 @@ def format_eur(amount: int | float | None, lang: str = "nl") -> str:
         return "—"
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
+    if amount >= 1_000_000_000 and amount % 100_000_000 == 0:
+        mld = f"{amount / 1_000_000_000:.1f}".rstrip("0").rstrip(".")
+        return (f"{sign}€ {mld.replace('.', ',')} mld" if lang == "nl"
+                else f"{sign}€{mld}bn")
     if amount >= 1_000_000 and amount % 100_000 == 0:
         mln = amount / 1_000_000
         number = f"{mln:.1f}".rstrip("0").rstrip(".")

@@ -83,6 +83,9 @@ def _stale(deadline: Deadline | None, value: dict[str, Any], lang: str) -> str |
     if deadline.status == DeadlineStatus.CANCELLED.value:
         return _t(lang, f"{title} is geannuleerd; er is niets gewijzigd.",
                   f"{title} was cancelled; nothing was changed.")
+    if deadline.status == DeadlineStatus.MISSED.value:
+        return _t(lang, f"{title} is al als niet gehaald gemeld; er is niets gewijzigd.",
+                  f"{title} was already reported as missed; nothing was changed.")
     due = _text(value.get("due"))
     if (due and due != deadline.due_date.isoformat()) or record_id(value.get("version")) != deadline.version:
         when = format_date(deadline.due_date, lang)
@@ -284,6 +287,80 @@ def handle_digest_post(ack: Ack, body: dict[str, Any], context: BoltContext) -> 
     context["outbox"].append({"op": "digest", "period": period, "post": True, "channel": channel})
 
 
+def _confirmed_line(context: BoltContext, body: dict[str, Any], note: str, user_id: str) -> None:
+    """The confirmation message as it was, only the answered action's buttons replaced by what
+    was done and by whom (the other actions keep theirs)."""
+    message = body.get("message") or {}
+    answered = body["actions"][0].get("block_id")
+    blocks: list[Block] = []
+    for raw in message.get("blocks") or []:
+        if raw.get("type") == "actions" and raw.get("block_id") == answered:
+            blocks.append(context_block(note))
+        elif (block := Block.parse(raw)) is not None:
+            blocks.append(block)
+    if blocks:
+        _respond(context, Message(_text(message.get("text")) or note,
+                                  blocks[:MAX_MESSAGE_BLOCKS]), replace=True)
+    else:
+        _respond(context, render_notice(note))
+    context["outbox"].append({"op": "refresh_home", "user": user_id})
+
+
+def handle_confirm_done(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Confirmation round, "Afgerond": the action was delivered."""
+    ack()
+    target = _reminder_target(body, context)
+    if target is None:
+        return
+    deadline, user_id = target
+    lang = context["deps"].lang
+    dl.complete_deadline(session=context["session"], now=context["now"], actor=user_id,
+                         deadline=deadline, expected_version=action_value(body["actions"][0])["version"])
+    _confirmed_line(context, body, _t(lang, f":white_check_mark: Afgerond, gemeld door <@{user_id}>.",
+                                      f":white_check_mark: Done, reported by <@{user_id}>."), user_id)
+
+
+def handle_confirm_missed(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Confirmation round, "Niet gehaald": somebody says the action was not achieved."""
+    ack()
+    target = _reminder_target(body, context)
+    if target is None:
+        return
+    deadline, user_id = target
+    lang = context["deps"].lang
+    dl.report_missed(session=context["session"], now=context["now"], actor=user_id,
+                     deadline=deadline, expected_version=action_value(body["actions"][0])["version"])
+    _confirmed_line(context, body, _t(lang, f":x: Niet gehaald, gemeld door <@{user_id}>.",
+                                      f":x: Missed, reported by <@{user_id}>."), user_id)
+
+
+def handle_confirm_move(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Confirmation round, "Verzetten…": the action gets the date picked."""
+    ack()
+    picked = body["actions"][0].get("selected_date")
+    if not picked:
+        return
+    try:
+        new_due = date.fromisoformat(picked)
+    except ValueError as exc:
+        raise InvalidInput("Kies een datum.", "Choose a date.") from exc
+    target = _reminder_target(body, context)
+    if target is None:
+        return
+    deadline, user_id = target
+    lang = context["deps"].lang
+    if new_due == deadline.due_date:
+        raise InvalidInput(f"Deadline #{deadline.id} staat al op die datum.",
+                           f"Deadline #{deadline.id} is already on that date.")
+    dl.move_deadline(session=context["session"], now=context["now"], actor=user_id,
+                     deadline=deadline, due=new_due, due_time=deadline.due_time,
+                     approximate=deadline.approximate,
+                     expected_version=action_value(body["actions"][0])["version"])
+    when = format_date(new_due, lang)
+    _confirmed_line(context, body, _t(lang, f":calendar: Verzet naar {when} door <@{user_id}>.",
+                                      f":calendar: Moved to {when} by <@{user_id}>."), user_id)
+
+
 def _open_modal(modal: str) -> Any:
     def handle(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
@@ -313,6 +390,9 @@ def register(app: App) -> None:
         ActionId.DOSSIER_PAGE: handle_dossier_page,
         ActionId.DIGEST_POST: handle_digest_post,
         ActionId.DEADLINE_ADD_ANYWAY: handle_deadline_add_anyway,
+        ActionId.CONFIRM_DONE: handle_confirm_done,
+        ActionId.CONFIRM_MISSED: handle_confirm_missed,
+        ActionId.CONFIRM_MOVE: handle_confirm_move,
         ActionId.CHANGE_STATUS: _open_modal("dossier_status"),
         ActionId.ADD_DEADLINE: _open_modal("deadline_add"),
         ActionId.EDIT_DOSSIER: _open_modal("dossier_edit"),

@@ -45,7 +45,7 @@ def run_slash_command(command: str, text: str, *, user_id: str | None, session: 
         return Reply(None, [{"op": "open_view", "trigger_id": trigger_id, "view": view}])
     if isinstance(result, DigestRequested):
         label = result.period.label(lang)
-        notice = (f":hourglass: Digest over {label} wordt gemaakt…" if lang == "nl"
+        notice = (f":hourglass: De rapportage over {label} wordt gemaakt…" if lang == "nl"
                   else f":hourglass: Building the digest for {label}…")
         return Reply(render_notice(notice),
                      [{"op": "digest", "period": result.period, "post": result.post,

@@ -33,7 +33,7 @@ def make_digest(*, session: Session, period: Period, deps: Any, now: datetime) -
 def empty_message(digest: Digest, lang: str) -> Message:
     """What an empty digest says (it is never posted)."""
     label = digest.period.label(lang)
-    text = _t(lang, f"Niets te melden over {label}: de digest is leeg en wordt niet geplaatst.",
+    text = _t(lang, f"Niets te melden over {label}: de rapportage is leeg en wordt niet geplaatst.",
               f"Nothing to report for {label}: the digest is empty and is not posted.")
     return Message(text, [context(text)])
 
@@ -61,10 +61,18 @@ def deliver_digest(item: dict[str, Any], *, deps: Any, client: WebClient,
                    respond: Respond) -> None:
     """Build the digest; preview it to the asker, or post it in the channel for everyone."""
     from bot.digest_post import post_digest
+    from bot.render.results import render_notice
+    from tracker.errors import LobbyError
 
     lang = deps.lang
-    with session_scope(deps.engine) as session:
-        digest = make_digest(session=session, period=item["period"], deps=deps, now=deps.clock())
+    try:
+        with session_scope(deps.engine) as session:
+            digest = make_digest(session=session, period=item["period"], deps=deps,
+                                 now=deps.clock())
+    except LobbyError as exc:  # a period that has not begun: say so, post nothing
+        respond(**render_notice(":information_source: " + exc.message(lang)).payload(),
+                replace_original=False)
+        return
     if not item["post"]:
         respond(**preview_message(digest, lang).payload(), replace_original=False)
         return

@@ -35,7 +35,7 @@ def test_lobby_demo_replays_to_the_half_year_digest(tmp_path: Path, monkeypatch,
     # New Year's Day is a holiday: the digest comes on the first working day.
     assert "ma 1 jan 2024" not in out
     digest_at = out.index("di 2 jan 2024 09:00 · #bestuur-regio-zwolle")
-    assert out.index("Digest tweede halfjaar 2023") > digest_at
+    assert out.index("Halfjaarrapportage tweede halfjaar 2023") > digest_at
     assert "di 2 jan 2024 09:00 · #regio-zwolle-lobby" in out  # to the end of 2 January
     assert (tmp_path / "lobby-demo.db").stat().st_size > 10_000  # recreated, not the old file
     assert re.search(r"\n\d+ berichten \(\d+ [a-z' ()]+(, \d+ [a-z' ()]+)*\) in \d+,\d s\n$", out)

@@ -54,14 +54,17 @@ def test_half_year_digest_fits_and_validates(h1: Digest) -> None:
         assert payload["text"]
     blocks = all_blocks(messages)
     headers = [b["text"]["text"] for b in blocks if b["type"] == "header"]
-    assert headers[:4] == ["Digest eerste halfjaar 2023", "Economie en arbeidsmarkt",
-                           "Ruimtelijke ontwikkeling", "Public affairs"]
+    assert headers[:4] == ["Halfjaarrapportage eerste halfjaar 2023", "Economie en arbeidsmarkt",
+                           "Ruimtelijke ontwikkeling", "Public Affairs en Communicatie"]
     text = "\n".join(b["text"]["text"] for b in blocks if b["type"] == "section")
-    assert "N35: oranje → rood op 23 jun 2023: MIRT-brief" in text
+    assert "N35: oranje → rood op 23 juni 2023: MIRT-brief" in text
     assert "tekort € 40 mln" in text and "Indienen aanvraag Regio Deal 5e tranche" in text
-    assert "Mobiliteitstransitie — stilgelegd" in text
+    assert "*Mobiliteitstransitie* — stilgelegd: Basisprogrammaplan opgesteld in Q1" in text
     assert "Totaal lasten !" in text  # the flagged total in the budget table
-    assert messages[0].payload()["text"].startswith("Digest eerste halfjaar 2023: 2 statuswijzigingen")
+    assert "Bijlage: controle van de cijfers" in text and "€ 226.713" in text
+    assert "(beoordeling van het team)" in text
+    assert messages[0].payload()["text"].startswith(
+        "Halfjaarrapportage eerste halfjaar 2023: 2 statuswijzigingen")
 
 
 def test_big_digest_continues_in_thread_within_limits() -> None:
@@ -78,7 +81,7 @@ def test_big_digest_continues_in_thread_within_limits() -> None:
                 assert len(block["text"]["text"]) <= 150
     assert "(1/" in messages[0].payload()["blocks"][-1]["elements"][0]["text"]
     shown = "\n".join(b["text"]["text"] for b in all_blocks(messages) if b["type"] == "section")
-    assert all(f"*D{i}*" in shown for i in range(100))  # nobody dropped, only continued
+    assert all(f"*D{i} — Dossier {i}*" in shown for i in range(100))  # nobody dropped
 
 
 def test_user_text_is_escaped() -> None:

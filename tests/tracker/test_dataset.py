@@ -262,7 +262,7 @@ def test_stated_totals_that_add_up_and_those_that_do_not(data: dict[str, Any]) -
     # The printed income total is right only with the restantbudget as 1.280.230.
     assert 2_230_000 + budget_row(data, "Verwacht restantbudget")["werkelijk"] == 3_510_230
     for name in ("Totaal inkomsten", "Totaal lasten"):
-        assert "klopt niet" in budget_row(data, name)["note"]
+        assert "klopt niet" in budget_row(data, name)["source_note"]
 
 
 def test_surpluses(data: dict[str, Any]) -> None:
@@ -280,10 +280,19 @@ def test_where_the_two_actuals_tables_disagree_the_note_says_so(data: dict[str, 
     for name, printed in REPORT_TABLE3_WERKELIJK.items():
         row = budget_row(data, name)
         if row["werkelijk"] != printed:
-            assert nl_euro(printed) in row["note"], name
+            assert nl_euro(printed) in row["source_note"], name
     assert budget_row(data, "Public Affairs")["werkelijk"] == 83_465
     assert sum(REPORT_TABLE3_WERKELIJK.values()) == 2_528_589
-    assert "2.528.589" in budget_row(data, "Totaal lasten")["note"]
+    assert "2.528.589" in budget_row(data, "Totaal lasten")["source_note"]
+
+
+def test_budget_notes_are_the_reports_own_explanations(data: dict[str, Any]) -> None:
+    # The report explains the H1 figures: contributions collected in Q4, Kennispoort paid for
+    # the whole year, vacancies; those are the notes the digest shows.
+    assert "laatste kwartaal" in budget_row(data, "Bijdragen door gemeenten")["note"]
+    assert "Kennispoort" in budget_row(data, "Programma Economie")["note"]
+    assert "vacatures" in budget_row(data, "Regio Zwolle Bureau")["note"]
+    assert budget_row(data, "Totaal lasten")["note"] is None
 
 
 # --- indicators and facts ---------------------------------------------------------------------
@@ -308,7 +317,10 @@ def test_headline_facts(data: dict[str, Any]) -> None:
     assert (facts["kwz_project_cost_min"], facts["kwz_project_cost_max"]) == (
         200_000_000, 225_000_000)
     assert dossier(data, "KWZ")["funding_secured"] == facts["kwz_market_contribution"] == 26_500_000
-    assert dossier(data, "ZTM")["funding_secured"] == facts["ztm_reserved"] == 30_000_000
+    # Reserved is not committed: ZTM's € 30 mln lives in the funding note, in the source's words.
+    assert dossier(data, "ZTM")["funding_secured"] is None
+    assert facts["ztm_reserved"] == 30_000_000
+    assert "€ 30 mln gereserveerd" in dossier(data, "ZTM")["funding_note"]
 
 
 def test_dutch_text_keeps_its_diacritics(data: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -57,7 +58,7 @@ def world(session: Session) -> Session:
                   due=date(2023, 11, 27))
     complete_deadline(session=session, now=at(2023, 10, 30), actor="U1", deadline=bid)
     cancel_deadline(session=session, now=at(2023, 9, 1), actor="U1", deadline=gone)
-    del visit  # stays open: missed on 28 Sep
+    del visit  # stays open: an event, so it took place on 28 Sep
     plan = Programme(name="Mobiliteitstransitie", name_folded="mobiliteitstransitie",
                      line="ruimtelijke-ontwikkeling", status="on-track", updated_at=t0)
     session.add(plan)
@@ -97,7 +98,9 @@ def test_second_half_items_and_their_reasons(world: Session) -> None:
     rd5 = {i.reason: i for i in items_of(d, "RD5")}
     assert rd5[Reason.MILESTONE_REACHED].text == "Indienen aanvraag"
     assert rd5[Reason.MILESTONE_REACHED].at == date(2023, 10, 31)
-    assert rd5[Reason.DEADLINE_MISSED].text == "Werkbezoek"
+    # a visit is an event in the world: nobody cancelled it, so it took place (never "missed")
+    assert rd5[Reason.EVENT_HELD].text == "Werkbezoek"
+    assert Reason.DEADLINE_MISSED not in rd5 and Reason.NOT_REPORTED not in rd5
     # reached once, not once for its due date and again for its "done" event
     assert sum(1 for i in items_of(d, "RD5") if i.reason is Reason.MILESTONE_REACHED) == 1
 
@@ -197,3 +200,112 @@ def test_naive_now_refused(world: Session) -> None:
     with pytest.raises(ValueError, match="aware"):
         build_digest(session=world, period=parse_period("2023H1", now=at(2024, 1, 2), tz=AMS),
                      now=datetime(2024, 1, 2), tz=AMS)  # noqa: DTZ001
+
+
+# --- true to its period ------------------------------------------------------------------------
+
+def _renderings(d):  # type: ignore[no-untyped-def]
+    from tracker.digest.markdown import render_markdown
+    from tracker.digest.serialize import render_json
+    from tracker.digest.text import render_text
+
+    return render_markdown(d), render_text(d), render_json(d), render_markdown(d, "en")
+
+
+def test_a_later_change_never_alters_a_past_digest(world: Session) -> None:
+    from sqlmodel import select
+
+    from tracker.models import Deadline, Dossier, Programme
+
+    before = _renderings(digest(world, "H2 2023", now=at(2024, 1, 2)))
+    n35 = world.exec(select(Dossier).where(Dossier.code == "N35")).one()
+    today = at(2026, 12, 1)
+    set_status(session=world, now=today, actor="U2", dossier=n35, rag="green", reason="Geld gevonden")
+    from tracker.services.dossiers import set_owner, update_dossier
+
+    update_dossier(session=world, now=today, actor="U2", dossier=n35, title="N35 hernoemd",
+                   summary="Nieuwe samenvatting", funding_needed=5_000_000)
+    set_owner(session=world, now=today, actor="U2", dossier=n35, owner="U0NIEUW")
+    add_note(session=world, now=today, actor="U2", dossier=n35, text="Nieuwe notitie")
+    debate = world.exec(select(Deadline).where(Deadline.title == "Kamerdebat MIRT")).one()
+    move_deadline(session=world, now=today, actor="U2", deadline=debate, due=date(2027, 2, 1))
+    cabinet = world.exec(select(Deadline).where(Deadline.title == "Kabinetsbesluit")).one()
+    complete_deadline(session=world, now=today, actor="U2", deadline=cabinet)
+    plan = world.exec(select(Programme)).one()
+    set_programme_status(session=world, now=today, actor="U2", programme=plan, status="done",
+                         note="Klaar")
+    newer = create_dossier(session=world, now=today, actor="U2", code="NEW", title="Nieuw dossier",
+                           line="public-affairs")
+    add_deadline(session=world, now=today, actor="U2", dossier=newer, title="Later toegevoegd",
+                 due=date(2024, 2, 1), kind="submission")
+    archive_dossier(session=world, now=today, actor="U2",
+                    dossier=world.exec(select(Dossier).where(Dossier.code == "EU")).one())
+    world.commit()
+    # built on another day, after all those changes: the same bytes in every format
+    after = _renderings(digest(world, "H2 2023", now=at(2026, 12, 2)))
+    for old, new in zip(before, after, strict=True):
+        assert new == old, "\n".join(difflib.unified_diff(old.splitlines(), new.splitlines(),
+                                                            lineterm="", n=1))
+    d = digest(world, "H2 2023", now=at(2026, 12, 2))
+    by_code = {x.code: x for x in d.dossiers}
+    assert by_code["N35"].rag == "red" and "NEW" not in by_code and by_code["EU"].phase == "active"
+    assert (by_code["N35"].title, by_code["N35"].summary, by_code["N35"].funding_needed,
+            by_code["N35"].owner) == ("N35 Wijthmen–Nijverdal", "", None, None)
+    assert d.programmes[0].status == "paused" and d.programmes[0].note == "Kwartiermaker vertrokken"
+    assert [u.title for u in d.upcoming] == ["Kabinetsbesluit"]
+
+
+def test_the_current_period_says_stand_per(world: Session) -> None:
+    from tracker.digest.markdown import render_markdown
+
+    d = digest(world, "halfjaar", now=at(2023, 11, 15))
+    assert d.current and d.as_of == date(2023, 11, 15)
+    assert "(stand per 15 november 2023)" in render_markdown(d)
+    past = digest(world, "H1 2023", now=at(2023, 11, 15))
+    assert not past.current and "stand per" not in render_markdown(past)
+
+
+@pytest.mark.parametrize("text", ["2031Q2", "2024H1", "2024-01"])
+def test_a_period_that_has_not_begun_is_refused(world: Session, text: str) -> None:
+    from tracker.digest.build import PeriodNotStarted
+
+    with pytest.raises(PeriodNotStarted) as caught:
+        digest(world, text, now=at(2023, 12, 31))
+    assert "nog niet begonnen" in caught.value.message("nl")
+    assert "has not begun" in caught.value.message("en")
+
+
+# --- events and actions ------------------------------------------------------------------------
+
+def test_actions_past_due_are_not_reported_with_their_owner_until_someone_says(world: Session
+                                                                              ) -> None:
+    from sqlmodel import select
+
+    from tracker.models import Dossier
+    from tracker.services.deadlines import report_missed
+
+    rd5 = world.exec(select(Dossier).where(Dossier.code == "RD5")).one()
+    t0 = at(2023, 7, 1)
+    plan = add_deadline(session=world, now=t0, actor="U1", dossier=rd5, title="Lobbyplan",
+                        due=date(2023, 9, 1), kind="other", owner="U7")
+    letter = add_deadline(session=world, now=t0, actor="U1", dossier=rd5, title="Brief",
+                          due=date(2023, 9, 5), kind="submission")
+    world.commit()
+    d = digest(world, "H2 2023")
+    found = {i.text: i for _, i in d.items}
+    assert found["Lobbyplan"].reason is Reason.NOT_REPORTED and found["Lobbyplan"].owner == "U7"
+    assert found["Brief"].reason is Reason.NOT_REPORTED and found["Brief"].owner is None
+    assert [i.text for _, i in d.not_reported] == ["Lobbyplan", "Brief"]
+    report_missed(session=world, now=at(2023, 12, 20), actor="U7", deadline=plan)
+    complete_deadline(session=world, now=at(2023, 12, 20), actor="U1", deadline=letter)
+    world.commit()
+    d = digest(world, "H2 2023")
+    found = {i.text: i for _, i in d.items}
+    assert found["Lobbyplan"].reason is Reason.DEADLINE_MISSED  # somebody said so
+    assert found["Brief"].reason is Reason.MILESTONE_REACHED
+    from tracker.digest.markdown import render_markdown
+
+    md = render_markdown(d)
+    assert "niet gehaald: Lobbyplan (eigenaar: <@U7>)" in md
+    # a milestone planned for later is never told as reached
+    assert "Kabinetsbesluit" not in {i.text for _, i in d.items}

@@ -4,6 +4,7 @@ and its renderings (Markdown, text, JSON, chart, `lobby digest`)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -39,12 +40,35 @@ def test_n35_turned_red_on_23_june_because_of_the_mirt_letter(h1: Digest) -> Non
     assert n35.line == "ruimtelijke-ontwikkeling"
 
 
-def test_zwolle_meppel_gap(h1: Digest) -> None:
+def test_zwolle_meppel_gap_in_the_sources_words(h1: Digest) -> None:
     zwm = dossier(h1, "ZWM")
     assert (zwm.funding_needed, zwm.funding_secured, zwm.funding_gap) == (
         75_000_000, 35_000_000, 40_000_000)
     md = render_markdown(h1)
-    assert "nodig € 75 mln, gedekt € 35 mln, tekort € 40 mln" in md
+    assert "nodig € 75 mln; toegezegd € 35 mln; tekort € 40 mln." in md
+    assert "gedekt" not in md
+
+
+def test_reserved_and_market_contribution_are_not_called_covered(h1: Digest) -> None:
+    md = render_markdown(h1)
+    ztm = dossier(h1, "ZTM")
+    assert ztm.funding_secured is None and "€ 30 mln gereserveerd" in ztm.funding_note
+    assert "€ 30 mln gereserveerd als bijdrage aan de elektrificatie" in md
+    kwz = dossier(h1, "KWZ")
+    assert "€ 26,5 mln" in kwz.funding_note and "€ 200 en € 225 mln" in kwz.funding_note
+    assert "tussen de € 200 en € 225 mln" in md and "in 2028 verbreed en verdiept" in md
+
+
+def test_dossier_summaries_and_goals_carry_the_reports_figures(h1: Digest) -> None:
+    md = render_markdown(h1)
+    for figure in ("50.000 woningen en 20.000 arbeidsplaatsen tot 2040", "€ 4 mld",
+                   "€ 384,6 miljoen gereserveerd", "1 van de 17 NOVEX-gebieden",
+                   "looptijd 2024 t/m 2027"):
+        assert figure in md, figure
+    assert "**Lobbydoel:**" in md and "**Samenvatting:**" in md
+    # the code is said once: "N35 — Wijthmen…", never "N35 — N35 Wijthmen…"
+    assert "#### N35 — Wijthmen–Nijverdal / Mobiliteitsfonds" in md
+    assert "N35 — N35" not in md + render_text(h1)
 
 
 def test_mobiliteitstransitie_paused_in_q2(h1: Digest) -> None:
@@ -52,8 +76,16 @@ def test_mobiliteitstransitie_paused_in_q2(h1: Digest) -> None:
     assert row.status == "paused" and row.parent == "NOVEX"
     (change,) = row.changes
     assert (change.before, change.after) == ("on-track", "paused")
-    assert date(2023, 4, 1) <= change.at < date(2023, 7, 1) and change.approximate
-    assert "Mobiliteitstransitie: op schema → stilgelegd" in render_text(h1)
+    assert change.precision == "quarter" and change.approximate
+    text = render_text(h1)
+    assert ("tweede kwartaal 2023 — programmastatus gewijzigd in de periode: op schema → "
+            "stilgelegd") in text
+
+
+def test_seasons_are_not_invented_days(h1: Digest) -> None:
+    md = render_markdown(h1)
+    assert "voorjaar 2023 — notitie: BOL voorjaar" in md
+    assert "15 mei" not in md and "ca. " not in md
 
 
 def test_regio_deal_deadline_of_31_october_in_the_next_period(h1: Digest) -> None:
@@ -61,15 +93,110 @@ def test_regio_deal_deadline_of_31_october_in_the_next_period(h1: Digest) -> Non
     bid = next(u for u in h1.upcoming if u.dossier_code == "RD5" and u.kind == "submission")
     assert bid.due_date == date(2023, 10, 31) and not bid.approximate
     assert {"Kamerdebat MIRT", "BO MIRT Noord", "BO MIRT Oost"} <= {u.title for u in h1.upcoming}
+    assert "| 28 september 2023 | NOVEX | bezoek |" in render_markdown(h1)
 
 
-def test_milestones_reached_in_the_half_year(h1: Digest) -> None:
-    reached = {(d.code, i.at) for d, i in h1.items if i.reason is Reason.MILESTONE_REACHED}
-    assert ("NOVEX", date(2023, 2, 1)) in reached            # Verstedelijkingsstrategie
-    assert ("NOVEX", date(2023, 5, 25)) in reached           # Stuurgroep NOVEX
-    assert ("N35", date(2023, 6, 23)) in reached             # MIRT-brief
-    assert not any(i.reason is Reason.DEADLINE_MISSED for _, i in h1.items)
+def test_events_took_place_and_actions_were_done(h1: Digest) -> None:
+    told = {(d.code, i.text): i.reason for d, i in h1.items if i.kind is not None}
+    held = Reason.EVENT_HELD
+    assert told[("NOVEX", "Verstedelijkingsstrategie Regio Zwolle vastgesteld en gepresenteerd")] \
+        is held
+    assert told[("N35", "MIRT-brief voorjaar 2023: nieuwe weg- en vaarwegprojecten gepauzeerd")] \
+        is held
+    assert told[("LLO", "Provinciale Statenverkiezingen")] is held
+    assert told[("LLO", "Uitvoeringsplan SUWI opgeleverd en vastgesteld")] is \
+        Reason.MILESTONE_REACHED  # the dataset marks it an action
+    assert Reason.DEADLINE_MISSED not in told.values()
     assert not any(i.reason is Reason.DEADLINE_ADDED for _, i in h1.items)  # loading is no news
+    assert "mijlpaal bereikt" not in render_markdown(h1)
+
+
+def test_second_half_events_are_not_missed_and_plans_are_not_reached(seeded: Session) -> None:
+    now = datetime(2024, 1, 2, 10, 0, tzinfo=AMS)
+    h2 = build_digest(session=seeded, period=parse_period("2023H2", now=now, tz=AMS), now=now,
+                      tz=AMS)
+    told = {i.text: i for _, i in h2.items if i.kind is not None}
+    for event in ("Tweede Kamerverkiezingen", "BO MIRT Noord", "Kamerdebat MIRT",
+                  "Reactie minister op alternatief ontwerp Kornwerderzand (verwacht)",
+                  "Einde looptijd huidige Regio Deal Regio Zwolle (2020–2023)",
+                  "Voortgangsgesprekken met alle sectortafels"):
+        assert told[event].reason is Reason.EVENT_HELD, event
+    action = told["Indienen aanvraag Regio Deal 5e tranche"]
+    assert action.reason is Reason.NOT_REPORTED and action.owner is None
+    assert not any(i.reason in (Reason.DEADLINE_MISSED, Reason.MILESTONE_REACHED)
+                   for i in told.values())
+    md = render_markdown(h2)
+    assert "gemist" not in md and not re.search(r"(^|\D)0 ", join_counts(h2))
+    assert "niet afgemeld: Indienen aanvraag Regio Deal 5e tranche (geen eigenaar)" in md
+
+
+def join_counts(d: Digest) -> str:
+    from tracker.digest.front import count_phrase
+
+    return "".join(count_phrase(d))
+
+
+def test_budget_tables_in_the_reports_own_columns(h1: Digest) -> None:
+    assert h1.budget is not None
+    rows = {r.name: r for s in h1.budget.sections for r in s.rows}
+    # verschil = begroting − werkelijk, as the report's second table
+    assert rows["Programma Economie"].difference == 207_641
+    assert rows["Totaal inkomsten"].difference == 1_569_770
+    assert rows["Totaal lasten"].difference == 1_605_231
+    assert rows["Verwacht restantbudget"].difference == -380_230
+    md = render_markdown(h1)
+    assert ("| Post | Begroting | Realisatie t/m 30 juni 2023 | Verschil | Verwacht jaartotaal "
+            "| % van de begroting |") in md
+    assert "| Programma Economie [" in md and "| € 825.000 | € 617.359 | € 207.641 | € 692.359 |" in md
+    assert "Verschil (verwacht − begroting)" not in md
+
+
+def test_spending_against_the_share_of_the_year(h1: Digest) -> None:
+    assert h1.budget is not None
+    assert h1.budget.year_share == 0.5
+    assert round(h1.budget.expense_share or 0, 4) == round(1_249_769 / 2_855_000, 4)
+    assert ("Op 30 juni 2023 is 50% van het jaar verstreken; van de begrote lasten is 44% besteed "
+            "(€ 1.249.769 van € 2.855.000).") in render_markdown(h1)
+
+
+def test_the_reports_explanations_of_the_figures_are_shown(h1: Digest) -> None:
+    for rendering in (render_markdown(h1), render_text(h1)):
+        assert "collecteren van de gemeentelijke bijdragen is in het laatste kwartaal" in rendering
+        assert "Kennispoort is voor het hele jaar al in het eerste halfjaar voldaan" in rendering
+        assert "vacatures langer openstaan" in rendering
+
+
+def test_financial_outcome_as_the_report_states_it(h1: Digest) -> None:
+    assert h1.budget is not None and h1.budget.outcome is not None
+    outcome = h1.budget.outcome
+    assert (outcome.expected, outcome.budgeted, outcome.supported) == (226_713, 275_000, False)
+    md = render_markdown(h1)
+    assert ("De verwachte jaartotalen laten een te verwachten batig saldo zien van € 226.713, zo "
+            "staat het in de rapportage (de vastgestelde begroting: € 275.000).") in md
+    # no headline figure that no line supports: the false deficit is gone from the front page
+    front = md.split("## Economie en arbeidsmarkt")[0]
+    assert "1.253.747" not in front and "€ 0" not in front
+
+
+def test_check_annex_names_both_sides_and_the_one_correction(h1: Digest) -> None:
+    checks = {(c.row, c.column): c for c in h1.checks}
+    income = checks[("Totaal inkomsten", "expected")]
+    assert (income.stated, income.computed) == (3_510_230, 1_849_770)
+    assert income.correction is not None
+    assert (income.correction.row, income.correction.needed, income.correction.stated,
+            income.correction.found_in) == ("Verwacht restantbudget", 1_280_230, -380_230,
+                                            "actual")
+    costs = checks[("Totaal lasten", "expected")]
+    assert (costs.stated, costs.computed, costs.correction) == (3_510_230, 3_103_517, None)
+    balance = checks[("Verwacht batig saldo", "expected")]
+    assert (balance.stated, balance.printed_totals, balance.corrected) == (226_713, 0, 406_713)
+    annex = render_markdown(h1).split("## Bijlage: controle van de cijfers")[1]
+    assert ("Totaal inkomsten (inkomsten, verwacht jaartotaal): gedrukt € 3.510.230; de regels "
+            "tellen op tot € 1.849.770. De tabel sluit als bij Verwacht restantbudget in de kolom "
+            "verwacht jaartotaal € 1.280.230 staat") in annex
+    assert "Geen correctie van één regel laat de tabel sluiten." in annex
+    assert "met de correctie hierboven € 406.713" in annex
+    assert "de rapportage drukt als totaal 0; de maanden tellen op tot 1.318" in annex
 
 
 def test_expected_year_totals_that_do_not_add_up_are_flagged(h1: Digest) -> None:
@@ -77,51 +204,64 @@ def test_expected_year_totals_that_do_not_add_up_are_flagged(h1: Digest) -> None
     flagged = {r.name: r for r in h1.budget.flagged}
     assert set(flagged) == {"Totaal inkomsten", "Totaal lasten", "Verwacht batig saldo"}
     assert flagged["Totaal lasten"].mismatches == ("expected",)
-    assert flagged["Totaal lasten"].amounts.expected == 3_510_230
-    assert flagged["Totaal lasten"].computed.expected == 3_103_517
-    assert flagged["Totaal inkomsten"].computed.expected == 1_849_770
-    # begroting and actual columns add up, as in the report
     assert h1.budget.stated_balance.budget == 275_000
-    md = render_markdown(h1)
-    assert "**Totaal lasten** klopt niet" in md and "€ 3.103.517" in md
+    assert "| **Totaal lasten ⚠** |" in render_markdown(h1)
 
 
-def test_expected_surplus_of_226713_is_shown_and_checked(h1: Digest) -> None:
-    # The report's "te verwachten batig saldo van € 226.713" is printed next to the table; the
-    # dataset keeps it as a "saldo" budget row and the digest says it does not follow from the lines.
-    d = h1
-    assert d.budget is not None
-    (surplus,) = d.budget.stated_surplus
-    assert surplus.amounts.expected == 226_713 and surplus.flagged
-    text = render_markdown(d)
-    assert ("Verwacht batig saldo 2023: € 226.713 volgens de rapportage; dat volgt niet uit de tabel"
-            " (€ 0 volgens de gedrukte totalen, -€ 1.253.747 volgens de regels)") in text
-
-
-def test_indicators_totals_recomputed_report_prints_zero(h1: Digest) -> None:
+def test_indicators_with_the_comparison_the_data_allows(h1: Digest) -> None:
     by_name = {s.name: s for s in h1.indicators}
-    assert by_name["Aanmeldingen ontwikkelfonds inwoners"].total == 1318
+    residents = by_name["Aanmeldingen ontwikkelfonds inwoners"]
+    assert residents.total == 1318 and residents.baseline == 140
     assert by_name["Aanvragen ontwikkelfonds werkgevers"].total == 368
     assert all(s.flagged and s.stated_total == 0 for s in h1.indicators)
-    assert "1.318 (jan–jun 2023); gedrukt totaal 0 klopt niet" in render_text(h1)
+    assert ("Aanmeldingen ontwikkelfonds inwoners: 1.318 in januari t/m juni 2023, gemiddeld 220 "
+            "per maand (gemiddeld per maand in 2022: 140)") in render_text(h1)
+
+
+def test_key_figures_from_the_dataset(h1: Digest) -> None:
+    keys = {f.key: f for f in h1.key_figures}
+    assert keys["employers_contacted_h1"].value == 1122
+    md = render_markdown(h1)
+    for line in ("- 1.122 werkgevers gesproken in Q1 en Q2", "- ruim 660 jongeren bereikt",
+                 "- € 384,6 mln door het Rijk gereserveerd", "- 22 gemeenten",
+                 "- minimaal 50.000 woningen tot 2040", "- € 4 mld te herschikken"):
+        assert line in md, line
+    assert "1122" not in md
 
 
 def test_markdown_has_the_report_shape(h1: Digest) -> None:
-    md = render_markdown(h1, chart_path="digest-2023H1.png")
+    md = render_markdown(h1, chart_path="/home/someone/tmp/digest-2023H1.png")
     headings = [line for line in md.splitlines() if line.startswith("## ")]
-    assert headings == ["## Bestuurlijke hoofdlijnen", "## Economie en arbeidsmarkt",
-                        "## Ruimtelijke ontwikkeling", "## Public affairs",
-                        "## Volgende periode: tweede halfjaar 2023", "## Begroting 2023",
-                        "## Indicatoren"]
-    assert "![Indicatoren en begrotingsuitvoering](digest-2023H1.png)" in md
-    assert "- N35: oranje → rood op 23 jun 2023: MIRT-brief" in md
-    assert "| Mobiliteitstransitie | NOVEX | stilgelegd |" in md
-    assert "| 31 okt 2023 | RD5 | indiening | Indienen aanvraag Regio Deal 5e tranche |" in md
+    assert headings == ["## Kernboodschap", "## Economie en arbeidsmarkt",
+                        "## Ruimtelijke ontwikkeling", "## Public Affairs en Communicatie",
+                        "## Volgende periode: tweede halfjaar 2023", "## Kerncijfers",
+                        "## Indicatoren", "## Financiën: begroting 2023", "## Risico's",
+                        "## Besluiten", "## Bijlage: controle van de cijfers"]
+    for sub in ("### Wat de periode bracht", "### Financieel resultaat", "### Wat volgt",
+                "### Doelen", "### Resultaten t/m 30 juni 2023", "### Toelichting en vooruitblik",
+                "### Belangenbehartiging: de lobbydossiers"):
+        assert sub in md, sub
+    assert "![Indicatoren en begrotingsuitvoering](digest-2023H1.png)" in md  # no local path
+    assert "/home/" not in md
+    assert "- N35: oranje → rood op 23 juni 2023: MIRT-brief" in md
+    assert "| Mobiliteitstransitie | NOVEX | stilgelegd | Basisprogrammaplan opgesteld in Q1" in md
+    assert "De kleur (groen, oranje, rood) is de beoordeling van het team zelf." in md
+    assert "rood (beoordeling van het team), sinds 23 juni 2023" in md
+
+
+def test_programme_notes_in_every_format(h1: Digest) -> None:
+    from bot.render.digest import render_digest
+
+    note = "Gemeente Zwolle geeft uitvoering aan dit programma."
+    slack = json.dumps([m.payload() for m in render_digest(h1)], ensure_ascii=False)
+    for rendering in (render_markdown(h1), render_text(h1), render_json(h1), slack):
+        assert note in rendering
 
 
 def test_english(h1: Digest) -> None:
     md = render_markdown(h1, "en")
-    assert "## Key points" in md and "- N35: amber → red on 23 Jun 2023: MIRT-brief" in md
+    assert "# Half-year report first half of 2023" in md
+    assert "- N35: amber → red on 23 June 2023: MIRT-brief" in md
 
 
 def test_json_is_stable_and_complete(h1: Digest) -> None:
@@ -129,10 +269,13 @@ def test_json_is_stable_and_complete(h1: Digest) -> None:
     assert first == render_json(h1)
     data = json.loads(first)["digest"]
     assert data["period"]["key"] == "2023H1" and data["is_empty"] is False
+    assert data["as_of"] == "2023-06-30" and "generated_at" not in data
     n35 = next(d for line in data["lines"] for d in line["dossiers"] if d["code"] == "N35")
     status = next(i for i in n35["items"] if i["reason_code"] == "status_changed")
     assert status["reason"] == "status gewijzigd in de periode" and status["at"] == "2023-06-23"
     assert "Totaal lasten" in data["flags"]
+    assert data["budget"]["outcome"]["expected"] == 226_713
+    assert any(c["correction"] for c in data["checks"])
 
 
 def test_chart_is_a_titled_png(h1: Digest) -> None:
@@ -151,8 +294,10 @@ def test_lobby_digest_command(seeded: Session, settings, tmp_path: Path,  # type
     chart, out = tmp_path / "c.png", tmp_path / "d.md"
     assert main(["digest", "--period", "2023H1", "--format", "markdown", "--chart", str(chart),
                  "-o", str(out)]) == 0
-    assert out.read_text(encoding="utf-8").startswith("# Digest eerste halfjaar 2023")
+    assert out.read_text(encoding="utf-8").startswith("# Halfjaarrapportage eerste halfjaar 2023")
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert main(["digest", "--period", "2023H1", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["digest"]["period"]["key"] == "2023H1"
     assert main(["digest", "--period", "2023H1", "--post", "C1"]) == 2  # no SLACK_BOT_TOKEN
+    assert main(["digest", "--period", "2031Q2"]) == 1  # not begun: refused, one line
+    assert "nog niet begonnen" in capsys.readouterr().err

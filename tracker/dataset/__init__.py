@@ -39,7 +39,7 @@ HISTORY_KINDS = ("rag", "note")
 DEADLINE_KINDS = ("debate", "visit", "submission", "decision", "meeting", "election", "commitment",
                   "other")
 MILESTONE_ROLES = ("event", "action")
-DEADLINE_STATUSES = ("open", "done", "cancelled")
+DEADLINE_STATUSES = ("open", "done", "missed", "cancelled")
 PROGRAMME_STATUSES = ("on-track", "at-risk", "delayed", "paused", "done")
 SECTIONS = ("inkomsten", "lasten", "saldo")
 
@@ -48,13 +48,15 @@ _CODE = re.compile(r"^[A-Z][A-Z0-9]*$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 # Per record: (required keys, optional keys).
-_TOP = ({"source", "dossiers", "deadlines", "programmes", "budget", "indicators", "facts"}, set())
+_TOP = ({"source", "dossiers", "deadlines", "programmes", "budget", "indicators", "facts"},
+        {"key_figures", "report"})
 _DOSSIER = (
     {"code", "title", "summary", "goal", "line", "phase", "rag", "rag_reason", "rag_since",
      "funding_needed", "funding_secured", "source", "history"},
     {"funding_note", "source_note"},
 )
-_DOSSIER_EVENT = ({"at", "kind", "text", "approximate", "source"}, {"before", "after", "source_note"})
+_DOSSIER_EVENT = ({"at", "kind", "text", "approximate", "source"},
+                  {"before", "after", "source_note", "precision"})
 _DEADLINE = (
     {"dossier", "title", "kind", "due", "time", "status", "approximate", "source"},
     {"source_note", "role", "precision", "part", "qualifier"},
@@ -63,12 +65,19 @@ _PROGRAMME = (
     {"name", "parent", "line", "dossier", "status", "note", "source"},
     {"history", "source_note"},
 )
-_PROGRAMME_EVENT = ({"at", "before", "after", "text", "approximate", "source"}, {"source_note"})
-_BUDGET = ({"year", "section", "name", "begroting", "werkelijk", "verwacht", "is_total", "note"}, set())
+_PROGRAMME_EVENT = ({"at", "before", "after", "text", "approximate", "source"},
+                    {"source_note", "precision"})
+_BUDGET = ({"year", "section", "name", "begroting", "werkelijk", "verwacht", "is_total", "note"},
+           {"source_note"})
 _INDICATOR = (
     {"name", "line", "unit", "year", "values", "stated_total", "note", "source"},
-    set(),
+    {"baseline", "baseline_label"},
 )
+_KEY_FIGURE = ({"fact", "label", "unit"}, {"qualifier", "line"})
+_REPORT_TEXT = ({"period", "section", "text", "source"}, {"line"})
+KEY_FIGURE_UNITS = ("aantal", "eur", "pct", "tekst")
+REPORT_SECTIONS = ("kernboodschap", "doelen", "resultaten", "vooruitblik", "risico", "besluit")
+_PERIOD = re.compile(r"^\d{4}(H[12]|Q[1-4])$")
 
 
 def available_datasets() -> list[str]:
@@ -206,6 +215,29 @@ class _Validator:
             self.indicator(f"indicators[{i}]", indicator)
         self.unique("indicators", ((x["name"], x["year"]) for x in indicators), "indicator")
         self.facts(data["facts"])
+        for i, figure in enumerate(data.get("key_figures") or []):
+            self.key_figure(f"key_figures[{i}]", figure, data["facts"])
+        for i, text in enumerate(data.get("report") or []):
+            self.report_text(f"report[{i}]", text)
+
+    def key_figure(self, where: str, figure: Any, facts: dict[str, Any]) -> None:
+        self.keys(where, figure, _KEY_FIGURE)
+        if figure["fact"] not in facts:
+            self.fail(where, f"fact {figure['fact']!r} is not a key under facts")
+        self.text(where, figure, "label")
+        self.enum(where, figure, "unit", KEY_FIGURE_UNITS)
+        if "line" in figure:
+            self.enum(where, figure, "line", LINES)
+
+    def report_text(self, where: str, text: Any) -> None:
+        self.keys(where, text, _REPORT_TEXT)
+        if not isinstance(text["period"], str) or not _PERIOD.match(text["period"]):
+            self.fail(where, f"period {text['period']!r} must read like 2023H1 or 2023Q3")
+        self.enum(where, text, "section", REPORT_SECTIONS)
+        self.text(where, text, "text")
+        self.text(where, text, "source")
+        if "line" in text:
+            self.enum(where, text, "line", LINES)
 
     def dossier(self, where: str, d: Any) -> None:
         self.keys(where, d, _DOSSIER)
@@ -259,6 +291,8 @@ class _Validator:
 
     def event(self, where: str, event: dict[str, Any]) -> None:
         self.date(where, event, "at")
+        if "precision" in event:
+            self.enum(where, event, "precision", PRECISIONS)
         self.text(where, event, "text")
         self.text(where, event, "source")
         self.flag(where, event, "approximate")
@@ -368,6 +402,8 @@ class _Validator:
             self.integer(where, row, key, nullable=True)
         self.flag(where, row, "is_total")
         self.text(where, row, "note", nullable=True)
+        if "source_note" in row:
+            self.text(where, row, "source_note")
 
     def indicator(self, where: str, x: Any) -> None:
         self.keys(where, x, _INDICATOR)
@@ -379,6 +415,11 @@ class _Validator:
         self.integer(where, x, "stated_total", nullable=True)
         self.text(where, x, "note", nullable=True)
         self.text(where, x, "source")
+        if "baseline" in x and (isinstance(x["baseline"], bool)
+                                or not isinstance(x["baseline"], int | float)):
+            self.fail(where, f"baseline must be a number, got {x['baseline']!r}")
+        if "baseline_label" in x:
+            self.text(where, x, "baseline_label")
         values = x["values"]
         if not isinstance(values, dict) or not values:
             self.fail(where, "values must be a non-empty mapping of month (1-12) to number")

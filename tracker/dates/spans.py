@@ -173,10 +173,17 @@ def qualifier_words(qualifier: str, lang: str = "nl") -> str:
 
 def due_words(due_date: date, due_time: time | None = None, precision: str = DAY,
               qualifier: str = "", part: str = "", lang: str = "nl", *,
-              weekday: bool = True, year: bool = True) -> str:
+              weekday: bool = True, year: bool = True, written_out: bool = False) -> str:
     """A due date the way it was typed: "ma 20 nov 2023 14:00", "uiterlijk 1 okt 2023",
-    "voorjaar 2024", "op z'n vroegst eind 2024"."""
-    if precision in ("", DAY):
+    "voorjaar 2024", "op z'n vroegst eind 2024". `written_out` is running text (reports):
+    "28 september 2023", no weekday."""
+    if precision in ("", DAY) and written_out:
+        month = month_name(due_date.month, "en" if is_english(lang) else "nl")
+        text = f"{due_date.day} {month.capitalize() if is_english(lang) else month}"
+        text += f" {due_date.year}" if year else ""
+        if due_time is not None:
+            text += f" {due_time:%H:%M}"
+    elif precision in ("", DAY):
         # "uiterlijk 1 okt 2023": a qualified day reads without its weekday, as people write it
         text = format_date(due_date, lang, weekday=weekday and not qualifier, year=year)
         if due_time is not None:

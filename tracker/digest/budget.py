@@ -19,7 +19,10 @@ from tracker.digest.model import (
     Budget,
     BudgetRow,
     BudgetSection,
+    Check,
+    Correction,
     IndicatorDigest,
+    Outcome,
     sum_amounts,
 )
 from tracker.models import BudgetLine, Indicator, IndicatorSeries
@@ -87,7 +90,100 @@ def load_budget(session: Session, year: int) -> Budget | None:
     surplus = tuple(replace(row, computed=computed, mismatches=mismatches(row.amounts, computed))
                     for row in grouped.get(SURPLUS_SECTION, ()))
     periods = {line.actual_period for line in lines if line.actual_period}
-    return Budget(year, ", ".join(sorted(periods)), sections, stated, computed, surplus)
+    actual_period = ", ".join(sorted(periods))
+    through = actual_through(year, actual_period)
+    share = (through.month / 12 if (through + timedelta(days=1)).day == 1
+             else ((through - date(year, 1, 1)).days + 1) / (date(year + 1, 1, 1)
+                                                            - date(year, 1, 1)).days) \
+        if through else None
+    outcome = None
+    if surplus:
+        row = surplus[-1]
+        outcome = Outcome(row.name, row.amounts.expected, row.amounts.budget,
+                          supported=not row.flagged, note=row.note)
+    return Budget(year, actual_period, sections, stated, computed, surplus, through, share,
+                  outcome)
+
+
+_MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+def actual_through(year: int, actual_period: str) -> date | None:
+    """"jan-jun" → 30 June of `year` (the last day the realisatie covers); None if unreadable."""
+    last = actual_period.rsplit("-", 1)[-1].strip().lower()[:3]
+    if last not in _MONTHS:
+        return None
+    month_ = _MONTHS.index(last) + 1
+    first_next = date(year + (month_ == 12), month_ % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+def _correction(section: BudgetSection, total: BudgetRow, column: str) -> Correction | None:
+    """The one line value that makes `total` add up in `column`, if one of the line's other
+    columns holds exactly the amount needed (a value put in the wrong column)."""
+    i = COLUMNS.index(column)
+    stated = total.amounts.values()[i]
+    computed = total.computed.values()[i] if total.computed else None
+    if stated is None or computed is None:
+        return None
+    found = []
+    for row in section.rows:
+        if row.is_total:
+            continue
+        value = row.amounts.values()[i]
+        if value is None:
+            continue
+        needed = stated - (computed - value)
+        for j, other in enumerate(row.amounts.values()):
+            if j != i and other == needed and other != value:
+                found.append((row, value, needed, COLUMNS[j]))
+    if len(found) != 1:
+        return None
+    row, value, needed, other = found[0]
+    return Correction(row.name, column, value, needed, other)
+
+
+def find_checks(budget: Budget | None, indicators: tuple[IndicatorDigest, ...]
+                ) -> tuple[Check, ...]:
+    """The check annex: each stated figure that its own lines do not give, both sides, and
+    where one correction makes the table add up, which one."""
+    out: list[Check] = []
+    if budget is not None:
+        table = f"{budget.year}"
+        for section in budget.sections:
+            for row in section.rows:
+                for column in row.mismatches:
+                    i = COLUMNS.index(column)
+                    assert row.computed is not None
+                    out.append(Check(f"{table} {section.name}", row.name, column,
+                                     float(row.amounts.values()[i] or 0),
+                                     float(row.computed.values()[i] or 0), "total",
+                                     _correction(section, row, column), row.note))
+        fixed = {c.table.split(" ", 1)[-1]: c for c in out if c.correction is not None}
+        for row in budget.stated_surplus:
+            for column in row.mismatches:
+                i = COLUMNS.index(column)
+                assert row.computed is not None
+                stated_totals = budget.stated_balance.values()[i] if budget.stated_balance \
+                    else None
+                corrected = None
+                if any(f.column == column for f in fixed.values()):
+                    sides = []
+                    for section in budget.sections[:2]:
+                        fix = fixed.get(section.name)
+                        sides.append(fix.stated if fix is not None and fix.column == column
+                                     else float(section.line_total.values()[i] or 0))
+                    corrected = sides[0] - sides[1] if len(sides) == 2 else None
+                out.append(Check(f"{table} saldo", row.name, column,
+                                 float(row.amounts.values()[i] or 0),
+                                 float(row.computed.values()[i] or 0), "balance", None,
+                                 row.note, None if stated_totals is None
+                                 else float(stated_totals), corrected))
+    for series in indicators:
+        if series.flagged:
+            out.append(Check("indicatoren", series.name, "total", float(series.stated_total or 0),
+                             series.total, "series", None, series.note))
+    return tuple(out)
 
 
 def load_indicators(session: Session, period: Period) -> tuple[IndicatorDigest, ...]:
@@ -111,5 +207,6 @@ def load_indicators(session: Session, period: Period) -> tuple[IndicatorDigest, 
             continue
         out.append(IndicatorDigest(s.name, s.line, s.unit, s.year, months,
                                    float(sum(v for _, v in months)), float(sum(in_period)),
-                                   s.stated_total, s.note or ""))
+                                   s.stated_total, s.note or "", s.baseline,
+                                   s.baseline_label or ""))
     return tuple(out)

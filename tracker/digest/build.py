@@ -14,7 +14,16 @@ from sqlmodel import Session, col, select
 from tracker.dates import Period, format_date
 from tracker.dates.core import local_today
 from tracker.dates.periods import half_year, iso_week, month, quarter
-from tracker.digest.budget import load_budget, load_indicators
+from tracker.dates.vocab import month_name
+from tracker.digest.budget import find_checks, load_budget, load_indicators
+from tracker.digest.history import (
+    Later,
+    changes_after,
+    field_at_end,
+    parse_when,
+    programme_notes_at_end,
+    rag_at_end,
+)
 from tracker.digest.model import (
     Digest,
     DossierDigest,
@@ -24,11 +33,23 @@ from tracker.digest.model import (
     Reason,
     UpcomingDeadline,
 )
-from tracker.models import Deadline, DeadlineStatus, Dossier, Event, Line, Phase, Programme
+from tracker.digest.texts import load_key_figures, load_texts
+from tracker.errors import InvalidInput
+from tracker.models import (
+    Deadline,
+    DeadlineStatus,
+    Dossier,
+    Event,
+    Line,
+    MilestoneRole,
+    Phase,
+    Programme,
+)
 from tracker.seed import DATASET_ACTOR
 from tracker.services.common import EventKind
 
 LINE_ORDER = tuple(line.value for line in Line)
+ACTION = MilestoneRole.ACTION.value  # only actions are "afgerond", "niet afgemeld", "niet gehaald"
 _KEY = re.compile(r"^(\d{4})(?:H([12])|Q([1-4])|-(\d{2})|W(\d{2}))$")
 _DOSSIER_EVENTS = {
     EventKind.STATUS.value: Reason.STATUS_CHANGED,
@@ -36,9 +57,12 @@ _DOSSIER_EVENTS = {
     EventKind.DEADLINE_ADDED.value: Reason.DEADLINE_ADDED,
     EventKind.DEADLINE_MOVED.value: Reason.DEADLINE_MOVED,
     EventKind.DEADLINE_DONE.value: Reason.MILESTONE_REACHED,
+    EventKind.DEADLINE_MISSED.value: Reason.DEADLINE_MISSED,
     EventKind.DEADLINE_CANCELLED.value: Reason.DEADLINE_CANCELLED,
     EventKind.ARCHIVED.value: Reason.ARCHIVED,
 }
+_CLOSING = frozenset({EventKind.DEADLINE_DONE.value, EventKind.DEADLINE_MISSED.value,
+                      EventKind.DEADLINE_CANCELLED.value})
 # Loading a dataset is not news: its "created"/"added" events carry the load time, not history.
 _LOAD_ARTEFACTS = frozenset({EventKind.DEADLINE_ADDED.value, EventKind.DOSSIER_CREATED.value})
 _ORDER = {reason: i for i, reason in enumerate(Reason)}
@@ -83,40 +107,68 @@ def _utc(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
 
+class PeriodNotStarted(InvalidInput):
+    """The period lies wholly in the future: there is nothing to report yet."""
+
+    def __init__(self, period: Period, today: date) -> None:
+        start = f"{period.start.day} {month_name(period.start.month, 'nl')} {period.start.year}"
+        start_en = (f"{period.start.day} {month_name(period.start.month, 'en').capitalize()} "
+                    f"{period.start.year}")
+        super().__init__(
+            f"{period.label('nl').capitalize()} is nog niet begonnen (begint {start}); "
+            "een rapportage kan pas over een periode die loopt of voorbij is.",
+            f"The {period.label('en')} has not begun yet (it starts {start_en}); a digest "
+            "covers a period that is running or over.",
+            example="lobby digest --period 2023H2")
+        self.period, self.today = period, today
+
+
 def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInfo) -> Digest:
-    """What changed in `period`: per execution line each dossier's status now and its items,
-    the programmes, the open deadlines of the next period, the budget and the indicators."""
+    """What `period` brought, as it stood at its end: per execution line each dossier's and
+    programme's status at the end (reconstructed from the history), the items of the period,
+    the milestones of the next period, the budget, indicators, key figures and the report's
+    own texts. A period that has not begun is refused (`PeriodNotStarted`)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     kind = period_kind(period)
     today = local_today(now, tz)
-    cutoff = min(period.end, today) if period.start <= today else period.end
+    if period.start > today:
+        raise PeriodNotStarted(period, today)
+    current = today < period.end
+    cutoff = today if current else period.end
     nxt = next_window(period, max(cutoff, period.start))
+    end_utc = _utc(period.end, tz) if not current else now
+    later = changes_after(session, end_utc)
+    statuses = rag_at_end(session, later, end_utc)
 
     dossier_rows = session.exec(select(
         Dossier.id, Dossier.code, Dossier.title, Dossier.line, Dossier.rag, Dossier.rag_reason,
         Dossier.rag_since, Dossier.phase, Dossier.funding_needed, Dossier.funding_secured,
+        Dossier.summary, Dossier.goal, Dossier.funding_note, Dossier.owner,
     ).order_by(col(Dossier.id))).all()
     codes = {row[0]: row[1] for row in dossier_rows}
     lines_of = {row[0]: row[3] for row in dossier_rows}
+    owners = {row[0]: field_at_end(later, row[0], "owner", row[13]) if later.fields else row[13]
+              for row in dossier_rows}
 
     items: dict[int, list[Item]] = defaultdict(list)
     programme_items: dict[int, list[Item]] = defaultdict(list)
-    done_in_events: set[int] = set()
+    closed_in_events: list[tuple[int, int, Item]] = []
     # Core rows, not ORM ones: a half-year of a big team is tens of thousands of events.
     connection = session.connection()
     raw_at = connection.dialect.name == "sqlite"
     at_column = type_coerce(Event.at, String) if raw_at else Event.at
     event_rows = connection.execute(select(
         at_column, Event.kind, Event.actor, Event.dossier_id, Event.deadline_id, Event.programme_id,
-        Event.before, Event.after, Event.text, Event.approximate,
-    ).where(col(Event.at) >= _utc(period.start, tz), col(Event.at) < _utc(period.end, tz),
+        Event.before, Event.after, Event.text, Event.approximate, Event.precision,
+    ).where(col(Event.at) >= _utc(period.start, tz), col(Event.at) < end_utc,
             col(Event.kind).in_([*_DOSSIER_EVENTS, EventKind.PROGRAMME_STATUS.value]))
     ).all()
     offsets: dict[str, timedelta] = {}
-    reached, programme_status = Reason.MILESTONE_REACHED, Reason.PROGRAMME_STATUS  # hoisted
-    for at, ev_kind, actor, dossier_id, deadline_id, programme_id, before, after, text, approx \
-            in event_rows:
+    programme_status = Reason.PROGRAMME_STATUS  # hoisted
+    new_deadlines = later.new_deadlines
+    for at, ev_kind, actor, dossier_id, deadline_id, programme_id, before, after, text, approx, \
+            precision in event_rows:
         if actor == DATASET_ACTOR and ev_kind in _LOAD_ARTEFACTS:
             continue
         if raw_at:  # SQLite keeps naive UTC text: parse it, and look the offset up per hour
@@ -129,80 +181,132 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
             day = at.astimezone(tz).date()
         if programme_id is not None:
             programme_items[programme_id].append(Item(
-                programme_status, day, text or "", before, after, bool(approx)))
+                programme_status, day, text or "", before, after, bool(approx), None, None,
+                precision or "day"))
             continue
-        if dossier_id is None:
+        if dossier_id is None or (new_deadlines and deadline_id in new_deadlines):
             continue
-        reason = _DOSSIER_EVENTS[ev_kind]
-        if reason is reached and deadline_id is not None:
-            done_in_events.add(deadline_id)
-        items[dossier_id].append(Item(reason, day, text or "", before, after, bool(approx),
-                                      deadline_id))
+        # positional: keyword arguments make a NamedTuple noticeably slower at this volume
+        item = Item(_DOSSIER_EVENTS[ev_kind], day, text or "", before, after, bool(approx),
+                    deadline_id, None, precision or "day")
+        if deadline_id is not None and ev_kind in _CLOSING:
+            closed_in_events.append((dossier_id, deadline_id, item))
+        else:
+            items[dossier_id].append(item)
 
-    upcoming: list[UpcomingDeadline] = []
-    deadline_rows = session.exec(select(
-        Deadline.id, Deadline.dossier_id, Deadline.title, Deadline.kind, Deadline.due_date,
-        Deadline.due_time, Deadline.approximate, Deadline.status, Deadline.precision,
-        Deadline.qualifier, Deadline.due_part,
-    ).where(col(Deadline.due_date) >= period.start, col(Deadline.due_date) < nxt.end)
-     .order_by(col(Deadline.due_date), col(Deadline.due_time), col(Deadline.id))).all()
-    in_period: set[int] = set()
-    for (dl_id, dossier_id, title, dl_kind, due, due_time, approx, status, precision, qualifier,
-         due_part) in deadline_rows:
-        if due < period.end:
-            in_period.add(dl_id)
-        if status == DeadlineStatus.DONE.value and due < period.end:
-            items[dossier_id].append(Item(Reason.MILESTONE_REACHED, due, title,
-                                          approximate=bool(approx), deadline_id=dl_id,
-                                          kind=dl_kind))
-        elif status == DeadlineStatus.OPEN.value and due < cutoff:
-            items[dossier_id].append(Item(Reason.DEADLINE_MISSED, due, title,
-                                          approximate=bool(approx), deadline_id=dl_id,
-                                          kind=dl_kind))
-        elif status == DeadlineStatus.OPEN.value and due >= nxt.start:
-            upcoming.append(UpcomingDeadline(dl_id, codes.get(dossier_id, "?"),
-                                             lines_of.get(dossier_id, ""), title, dl_kind, due,
-                                             due_time, bool(approx), precision=precision,
-                                             qualifier=qualifier, due_part=due_part))
-    # A done-event of a milestone due in the period is already "reached" by its due date.
-    duplicated = done_in_events & in_period
+    upcoming, classified = _milestones(session, period, nxt, cutoff, later, owners, codes,
+                                       lines_of, items)
+    # A milestone due in the period is told by its state at the end; a closing event of one
+    # due elsewhere (done early, say) is told on the day it happened.
+    for dossier_id, deadline_id, item in closed_in_events:
+        if deadline_id not in classified:
+            items[dossier_id].append(item)
     for found in items.values():
-        if duplicated:
-            found[:] = [i for i in found if not (
-                i.reason is Reason.MILESTONE_REACHED and i.kind is None
-                and i.deadline_id in duplicated)]
         found.sort(key=lambda i: (i.at, _ORDER[i.reason]))
 
+    next_steps: dict[str, list[UpcomingDeadline]] = defaultdict(list)
+    for u in upcoming:
+        next_steps[u.dossier_code].append(u)
     dossiers_by_line: dict[str, list[DossierDigest]] = defaultdict(list)
-    for (d_id, code, title, line, rag, rag_reason, rag_since, phase, needed, secured) \
-            in dossier_rows:
+    for (d_id, code, title, line, rag, rag_reason, rag_since, phase, needed, secured, summary,
+         goal, funding_note, owner) in dossier_rows:
+        if d_id in later.new_dossiers:
+            continue
+        if later.fields:  # edited since the period's end: the values as they were then
+            title, line, summary, goal, funding_note, needed, secured, owner, phase = (
+                field_at_end(later, d_id, name, value) for name, value in (
+                    ("title", title), ("line", line), ("summary", summary), ("goal", goal),
+                    ("funding_note", funding_note), ("funding_needed", needed),
+                    ("funding_secured", secured), ("owner", owner), ("phase", phase)))
+        if d_id in later.archived:
+            phase = Phase.ACTIVE.value
         found = items.get(d_id, [])
         if phase == Phase.CLOSED.value and not found:
             continue
+        at_end = statuses.get(d_id)
+        if at_end is not None:
+            rag, rag_reason, rag_since = at_end.rag, at_end.reason, at_end.since
         dossiers_by_line[line].append(DossierDigest(
             d_id, code, title, line, rag, rag_reason,
             rag_since.astimezone(tz).date() if rag_since else None, phase, needed, secured,
-            tuple(found)))
+            tuple(found), summary or "", goal or "", funding_note or "", owner,
+            tuple(next_steps.get(code, ()))))
 
-    programmes_by_line = _programmes(session, programme_items)
+    programmes_by_line = _programmes(session, programme_items, later, end_utc)
+    texts = load_texts(session, period)
     lines = tuple(
         LineDigest(line, tuple(dossiers_by_line.get(line, ())),
-                   tuple(programmes_by_line.get(line, ())))
+                   tuple(programmes_by_line.get(line, ())), *texts.for_line(line))
         for line in (*LINE_ORDER, *sorted((set(dossiers_by_line) | set(programmes_by_line))
                                           - set(LINE_ORDER)))
         if dossiers_by_line.get(line) or programmes_by_line.get(line))
 
     big = kind in ("half", "quarter")
+    budget = load_budget(session, period.start.year) if big else None
+    indicators = load_indicators(session, period) if big else ()
     return Digest(
         period=period, generated_at=now, tz=tz.key, lines=lines, next_period=nxt,
-        upcoming=tuple(upcoming),
-        budget=load_budget(session, period.start.year) if big else None,
-        indicators=load_indicators(session, period) if big else (),
-        kind=kind)
+        upcoming=tuple(upcoming), budget=budget, indicators=indicators, kind=kind,
+        as_of=today if current else period.end - timedelta(days=1),
+        current=current, front=texts.front,
+        key_figures=load_key_figures(session, period.start.year) if big else (),
+        risks=texts.risks, decisions=texts.decisions,
+        checks=find_checks(budget, indicators))
 
 
-def _programmes(session: Session, changes: dict[int, list[Item]]
-                ) -> dict[str, list[ProgrammeRow]]:
+def _milestones(session: Session, period: Period, nxt: Period, cutoff: date, later: Later,
+                owners: dict[int, str | None], codes: dict[int, str], lines_of: dict[int, str],
+                items: dict[int, list[Item]]) -> tuple[list[UpcomingDeadline], set[int]]:
+    """Each milestone due in the period told by its role and its state at the period's end;
+    the open ones of the next window. Returns (upcoming, ids told as items)."""
+    columns = (Deadline.id, Deadline.dossier_id, Deadline.title, Deadline.kind,
+               Deadline.due_date, Deadline.due_time, Deadline.approximate, Deadline.status,
+               Deadline.role, Deadline.owner, Deadline.precision, Deadline.qualifier,
+               Deadline.due_part)
+    in_window = (col(Deadline.due_date) >= period.start) & (col(Deadline.due_date) < nxt.end)
+    where = in_window | col(Deadline.id).in_(list(later.deadline_ids)) \
+        if later.deadline_ids else in_window
+    rows = session.exec(select(*columns).where(where)).all()
+    upcoming: list[UpcomingDeadline] = []
+    told: set[int] = set()
+    for (dl_id, dossier_id, title, dl_kind, due, due_time, approx, status, role, owner,
+         precision, qualifier, due_part) in rows:
+        if dl_id in later.new_deadlines or dossier_id in later.new_dossiers:
+            continue
+        status = later.deadline_status.get(dl_id, status)
+        moved = later.deadline_due.get(dl_id)
+        if moved:
+            due, hhmm = parse_when(moved)
+            due_time = time.fromisoformat(hhmm) if hhmm else None
+        if not period.start <= due < nxt.end:
+            continue
+        action = role == ACTION
+        reason: Reason | None = None
+        if due < period.end:
+            if status == DeadlineStatus.DONE.value:
+                reason = Reason.MILESTONE_REACHED if action else Reason.EVENT_HELD
+            elif status == DeadlineStatus.MISSED.value:
+                reason = Reason.DEADLINE_MISSED
+            elif status == DeadlineStatus.CANCELLED.value:
+                reason = Reason.DEADLINE_CANCELLED
+            elif due < cutoff:
+                reason = Reason.NOT_REPORTED if action else Reason.EVENT_HELD
+        if reason is not None:
+            items[dossier_id].append(Item(reason, due, title, None, None, bool(approx), dl_id,
+                                          dl_kind, precision, role,
+                                          owner or owners.get(dossier_id), qualifier))
+            told.add(dl_id)
+        elif status == DeadlineStatus.OPEN.value and due >= nxt.start:
+            upcoming.append(UpcomingDeadline(
+                dl_id, codes.get(dossier_id, "?"), lines_of.get(dossier_id, ""), title, dl_kind,
+                due, due_time, bool(approx), role=role, precision=precision,
+                qualifier=qualifier, due_part=due_part))
+    upcoming.sort(key=lambda u: (u.due_date, u.due_time or time(0), u.id))
+    return upcoming, told
+
+
+def _programmes(session: Session, changes: dict[int, list[Item]], later: Later,
+                end: datetime) -> dict[str, list[ProgrammeRow]]:
     rows = session.exec(select(
         Programme.id, Programme.name, Programme.parent_id, Programme.line, Programme.status,
         Programme.note).order_by(col(Programme.id))).all()
@@ -216,8 +320,11 @@ def _programmes(session: Session, changes: dict[int, list[Item]]
         ordered.extend(children.get(root[0], ()))
     seen = {row[0] for row in ordered}
     ordered.extend(row for row in rows if row[0] not in seen)  # deeper levels, if any
+    notes = programme_notes_at_end(session, later, end)
     by_line: dict[str, list[ProgrammeRow]] = defaultdict(list)
     for p_id, name, parent_id, line, status, note in ordered:
+        if p_id in later.programme:  # changed since: its status and note as they were
+            status, note = later.programme[p_id], notes.get(p_id, note)
         found = sorted(changes.get(p_id, ()), key=lambda i: i.at)
         by_line[line].append(ProgrammeRow(p_id, name, names.get(parent_id), line, status,
                                           note or "", tuple(found)))

@@ -83,7 +83,7 @@ def _budget(ax, budget: Budget, lang: str) -> None:  # type: ignore[no-untyped-d
     ax.set_yticks(range(len(rows)), names, fontsize=9)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(FuncFormatter(
-        lambda v, _: f"€ {v / 1000:,.0f}k".replace(",", "." if not en else ",")))
+        lambda v, _: f"{v / 1000:,.0f}".replace(",", "." if not en else ",")))
     ax.set_title((f"Budget execution {budget.year}: expenses per line" if en
                   else f"Begrotingsuitvoering {budget.year}: lasten per post"), loc="left")
     ax.set_xlabel("Euro (thousands)" if en else "Euro (× 1.000)")

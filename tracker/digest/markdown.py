@@ -1,25 +1,37 @@
-"""The digest as Markdown, for the written report: headings per line, tables for programmes,
-budget and indicators, and the chart as an image when given its path."""
+"""The digest as Markdown, shaped like the half-year report: front page, the execution lines
+(goals, results, outlook, programmes), the lobby dossiers under Public Affairs en
+Communicatie, key figures, indicators, the budget tables, risks, decisions, check annex."""
 
 from __future__ import annotations
 
-from tracker.dates import format_date
-from tracker.digest.model import Budget, Digest, IndicatorDigest, LineDigest
+from pathlib import PurePath
+
+from tracker.digest.front import (
+    check_phrase,
+    column_label,
+    front_page,
+    outcome_phrase,
+    spending_phrase,
+)
+from tracker.digest.model import Budget, Digest, DossierDigest, LineDigest
 from tracker.digest.words import (
     Phrase,
-    column_label,
     digest_title,
+    dossier_heading,
     funding_phrase,
-    headlines,
+    indicator_phrase,
     item_phrase,
     join,
+    key_figure,
     line_title,
-    number,
+    percent,
     period_span,
+    results_heading,
     so_far_note,
     status_phrase,
+    upcoming_phrase,
 )
-from tracker.labels import due_label, kind_label, programme_status_label
+from tracker.labels import kind_label, programme_status_label
 from tracker.text import format_eur
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
@@ -45,59 +57,63 @@ def _table(header: list[str], rows: list[list[str]], right: set[int] | None = No
 
 
 def render_markdown(digest: Digest, lang: str = "nl", *, chart_path: str | None = None) -> str:
-    """The whole digest as a Markdown document."""
+    """The whole digest as a Markdown document. A chart is linked by its file name only."""
     en = lang == "en"
     out = [f"# {digest_title(digest, lang)}", ""]
-    span = period_span(digest, lang)
     note = so_far_note(digest, lang)
-    out.append(f"_{span}{f' ({note})' if note else ''}_")
-    out.append("")
-    out += ["## " + ("Key points" if en else "Bestuurlijke hoofdlijnen"), ""]
-    out += [f"- {_md(p)}" for p in headlines(digest, lang)]
-    out.append("")
+    out += [f"_{period_span(digest, lang)}{f' ({note})' if note else ''}_", ""]
+    for n, (heading, phrases) in enumerate(front_page(digest, lang)):
+        out += [f"{'##' if n == 0 else '###'} {heading}", ""]
+        if heading in ("Kernboodschap", "In brief"):
+            out += [p for phrase in phrases for p in (_md(phrase), "")]
+        else:
+            out += [*(f"- {_md(p)}" for p in phrases), ""]
     if chart_path:
         alt = "Indicators and budget execution" if en else "Indicatoren en begrotingsuitvoering"
-        out += [f"![{alt}]({chart_path})", ""]
+        out += [f"![{alt}]({PurePath(chart_path).name})", ""]
     for line in digest.lines:
-        out += _line(line, lang)
+        out += _line(line, digest, lang)
+    if not any(line.line == "public-affairs" for line in digest.lines) and digest.dossiers:
+        out += _dossiers(digest, lang, level="##")
     if digest.upcoming:
-        out += [f"## {'Next period' if en else 'Volgende periode'}: {digest.next_period.label(lang)}",
-                ""]
-        header = (["Date", "Dossier", "Kind", "Milestone"] if en
-                  else ["Datum", "Dossier", "Soort", "Mijlpaal"])
-        rows = []
-        for d in digest.upcoming:
-            when = due_label(d, lang, weekday=False)
-            rows.append([when, md_escape(d.dossier_code), kind_label(d.kind, lang),
-                         md_escape(d.title)])
-        out += [*_table(header, rows), ""]
+        out += _upcoming(digest, lang)
+    if digest.key_figures:
+        out += [f"## {'Key figures' if en else 'Kerncijfers'}", ""]
+        out += [f"- {_md(key_figure(f, lang))}" for f in digest.key_figures]
+        out.append("")
+    if digest.indicators:
+        out += [f"## {'Indicators' if en else 'Indicatoren'}", ""]
+        out += [f"- {_md(indicator_phrase(s, lang))}" for s in digest.indicators]
+        out.append("")
     if digest.budget is not None:
         out += _budget(digest.budget, lang)
-    if digest.indicators:
-        out += _indicators(digest.indicators, lang)
+    for title_nl, title_en, texts in (("Risico's", "Risks", digest.risks),
+                                      ("Besluiten", "Decisions", digest.decisions)):
+        if texts:
+            out += [f"## {title_en if en else title_nl}", ""]
+            out += [f"- {md_escape(t)}" for t in texts]
+            out.append("")
+    if digest.checks:
+        out += [f"## {'Annex: check of the figures' if en else 'Bijlage: controle van de cijfers'}",
+                "", ("Figures of the source that do not add up, with both sides." if en else
+                     "Cijfers uit de bron die niet sluiten, met beide kanten."), ""]
+        out += [f"{n}. {_md(check_phrase(c, lang, digest.budget))}"
+                for n, c in enumerate(digest.checks, 1)]
+        out.append("")
     return "\n".join(out).rstrip() + "\n"
 
 
-def _line(line: LineDigest, lang: str) -> list[str]:
+def _line(line: LineDigest, digest: Digest, lang: str) -> list[str]:
     en = lang == "en"
     out = [f"## {line_title(line.line, lang)}", ""]
-    for dossier in line.dossiers:
-        out.append(f"### {md_escape(dossier.code)} — {md_escape(dossier.title)}")
-        out.append("")
-        out.append(f"**Status:** {_md(status_phrase(dossier, lang))}")
-        funding = funding_phrase(dossier, lang)
-        if funding:
-            out.append("")
-            out.append(f"**{'Funding' if en else 'Financiering'}:** {_md(funding)}")
-        out.append("")
-        if dossier.items:
-            out += [f"- {_md(item_phrase(i, lang))}" for i in dossier.items]
-        else:
-            out.append("_" + ("No changes in this period." if en
-                              else "Geen wijzigingen in deze periode.") + "_")
-        out.append("")
+    for heading, texts in (("Goals" if en else "Doelen", line.goals),
+                           (results_heading(digest, lang), line.results),
+                           ("Explanation and outlook" if en else "Toelichting en vooruitblik",
+                            line.outlook)):
+        if texts:
+            out += [f"### {heading}", "", *(p for t in texts for p in (md_escape(t), ""))]
     if line.programmes:
-        out += [f"### {'Programmes' if en else 'Programma’s'}", ""]
+        out += [f"### {'Programmes' if en else 'Programma' + chr(39) + 's'}", ""]
         header = (["Programme", "Part of", "Status", "Note"] if en
                   else ["Programma", "Onderdeel van", "Status", "Toelichting"])
         rows = [[md_escape(p.name), md_escape(p.parent or ""),
@@ -108,94 +124,99 @@ def _line(line: LineDigest, lang: str) -> list[str]:
         if changes:
             out += [f"- {md_escape(p.name)}: {_md(item_phrase(i, lang))}" for p, i in changes]
             out.append("")
+    if line.line == "public-affairs":
+        out += _dossiers(digest, lang, level="###")
     return out
+
+
+def _dossiers(digest: Digest, lang: str, *, level: str) -> list[str]:
+    en = lang == "en"
+    out = [f"{level} {'Lobby dossiers' if en else 'Belangenbehartiging: de lobbydossiers'}", "",
+           ("The team's own assessment (green, amber, red) is labelled so." if en else
+            "De kleur (groen, oranje, rood) is de beoordeling van het team zelf."), ""]
+    for dossier in digest.dossiers:
+        out += _dossier(dossier, lang, level + "#")
+    return out
+
+
+def _dossier(dossier: DossierDigest, lang: str, level: str) -> list[str]:
+    en = lang == "en"
+    out = [f"{level} {_md(dossier_heading(dossier))}", ""]
+    if dossier.summary:
+        out.append(f"- **{'Summary' if en else 'Samenvatting'}:** {md_escape(dossier.summary)}")
+    if dossier.goal:
+        out.append(f"- **{'Lobby goal' if en else 'Lobbydoel'}:** {md_escape(dossier.goal)}")
+    out.append(f"- **{'Status' if en else 'Stand'}:** {_md(status_phrase(dossier, lang))}")
+    funding = funding_phrase(dossier, lang)
+    if funding:
+        out.append(f"- **{'Funding' if en else 'Financiering'}:** {_md(funding)}")
+    changed = "What changed" if en else "Wat veranderde"
+    if dossier.items:
+        out.append(f"- **{changed}:**")
+        out += [f"    - {_md(item_phrase(i, lang))}" for i in dossier.items]
+    else:
+        out.append(f"- **{changed}:** " + ("nothing in this period; listed as a running dossier."
+                                           if en else "niets in deze periode; opgenomen als "
+                                                      "lopend dossier."))
+    if dossier.next_steps:
+        out.append(f"- **{'What comes next' if en else 'Wat volgt'}:**")
+        out += [f"    - {_md(upcoming_phrase(u, lang, with_code=False))}"
+                for u in dossier.next_steps]
+    out.append("")
+    return out
+
+
+def _upcoming(digest: Digest, lang: str) -> list[str]:
+    en = lang == "en"
+    out = [f"## {'Next period' if en else 'Volgende periode'}: {digest.next_period.label(lang)}",
+           ""]
+    header = (["Date", "Dossier", "Kind", "Milestone"] if en
+              else ["Datum", "Dossier", "Soort", "Mijlpaal"])
+    rows = []
+    for d in digest.upcoming:
+        when_ = join(upcoming_phrase(d, lang)).split(" · ", 1)[0]
+        rows.append([when_, md_escape(d.dossier_code), kind_label(d.kind, lang),
+                     md_escape(d.title)])
+    return [*out, *_table(header, rows), ""]
 
 
 def _budget(budget: Budget, lang: str) -> list[str]:
     en = lang == "en"
-    actual = f"{column_label('actual', lang)} {budget.actual_period}".strip()
-    out = [f"## {'Budget' if en else 'Begroting'} {budget.year}", ""]
-    header = ["Post" if not en else "Line", column_label("budget", lang).capitalize(),
-              actual.capitalize(), column_label("expected", lang).capitalize(),
-              "Difference (expected − budget)" if en else "Verschil (verwacht − begroting)"]
-    notes: list[str] = []
+    out = [f"## {'Finances' if en else 'Financiën'}: {'budget' if en else 'begroting'} "
+           f"{budget.year}", ""]
+    header = ["Line" if en else "Post",
+              *(column_label(c, lang, budget).capitalize()
+                for c in ("budget", "actual", "difference", "expected", "spent"))]
+    notes: list[tuple[str, str]] = []
     for section in budget.sections:
         out += [f"### {section.name.capitalize()}", ""]
         rows = []
         for row in section.rows:
             name = md_escape(row.name)
-            cells = [format_eur(v, lang) for v in row.amounts.values()]
-            diff = format_eur(row.difference, lang) if row.difference is not None else "—"
-            if row.is_total:
-                name, cells, diff = f"**{name}**", [f"**{c}**" for c in cells], f"**{diff}**"
+            cells = [format_eur(row.amounts.budget, lang), format_eur(row.amounts.actual, lang),
+                     format_eur(row.difference, lang), format_eur(row.amounts.expected, lang),
+                     percent(row.spent_share, lang) if row.spent_share is not None else "—"]
+            if row.note:
+                notes.append((row.name, row.note))
+                name += f" [{len(notes)}]"
             if row.flagged:
-                notes.append(row.name)
-                name += f" ⚠ [{len(notes)}]"
-                for col in row.mismatches:
-                    i = ("budget", "actual", "expected").index(col)
-                    cells[i] += " ⚠"
-            rows.append([name, *cells, diff])
-        out += [*_table(header, rows, right={1, 2, 3, 4}), ""]
-    flagged = [r for r in budget.flagged if r not in budget.stated_surplus]
-    for n, row in enumerate(flagged, 1):
-        parts = []
-        for col in row.mismatches:
-            stated = format_eur(getattr(row.amounts, col), lang)
-            computed = format_eur(getattr(row.computed, col), lang)
-            parts.append(f"{column_label(col, lang)}: " + (
-                f"stated {stated}, the lines add up to {computed}" if en
-                else f"gedrukt {stated}, de regels tellen op tot {computed}"))
-        out.append(f"⚠ [{n}] **{md_escape(row.name)}** "
-                   + ("does not add up — " if en else "klopt niet — ") + "; ".join(parts) + ".")
-        if row.note:
-            out.append(f"  {md_escape(row.note)}")
-        out.append("")
-    stated, computed = budget.stated_balance, budget.computed_balance
-    out.append(f"**{'Balance' if en else 'Saldo'}** (" + (
-        "income minus expenses" if en else "inkomsten min lasten") + "):")
+                name += " ⚠"
+            if row.is_total:
+                name, cells = f"**{name}**", [f"**{c}**" for c in cells]
+            rows.append([name, *cells])
+        out += [*_table(header, rows, right={1, 2, 3, 4, 5}), ""]
+    out.append("Difference = budget − actual; ⚠ = does not add up, see the annex." if en else
+                "Verschil = begroting − realisatie; ⚠ = sluit niet, zie de bijlage.")
     out.append("")
-    header = ["", column_label("budget", lang).capitalize(), actual.capitalize(),
-              column_label("expected", lang).capitalize()]
-    rows = []
-    if stated is not None:
-        rows.append(["stated totals" if en else "volgens de gedrukte totalen",
-                     *(format_eur(v, lang) for v in stated.values())])
-    rows.append(["from the lines" if en else "volgens de regels",
-                 *(format_eur(v, lang) for v in computed.values())])
+    for phrase in (spending_phrase(budget, lang), outcome_phrase(budget, lang)):
+        if phrase:
+            out += [_md(phrase), ""]
     for row in budget.stated_surplus:
-        rows.append([md_escape(row.name) + (" ⚠" if row.flagged else ""),
-                     *(format_eur(v, lang) for v in row.amounts.values())])
-    out += [*_table(header, rows, right={1, 2, 3}), ""]
+        if row.note:
+            notes.append((row.name, row.note))
+    if notes:
+        out += [f"**{'Explanation' if en else 'Toelichting'}**", ""]
+        out += [f"{n}. {md_escape(name)}: {md_escape(text)}"
+                for n, (name, text) in enumerate(notes, 1)]
+        out.append("")
     return out
-
-
-def _indicators(series: tuple[IndicatorDigest, ...], lang: str) -> list[str]:
-    en = lang == "en"
-    months = sorted({m for s in series for m, _ in s.months})
-    out = [f"## {'Indicators' if en else 'Indicatoren'}", ""]
-    header = ["Series" if en else "Reeks",
-              *(format_date(m, lang, weekday=False, year=False).split(" ")[-1] for m in months),
-              "Total" if en else "Totaal", "Stated total" if en else "Gedrukt totaal"]
-    rows = []
-    for s in series:
-        values = dict(s.months)
-        stated = "—" if s.stated_total is None else _num(s.stated_total, lang)
-        if s.flagged:
-            stated += " ⚠"
-        rows.append([md_escape(s.name), *(_num(values[m], lang) if m in values else "—"
-                                          for m in months),
-                     f"**{_num(s.total, lang)}**", stated])
-    out += [*_table(header, rows, right=set(range(1, len(header)))), ""]
-    for s in series:
-        if s.flagged:
-            out.append("⚠ " + md_escape(s.name) + ": " + (
-                f"the report states a total of {_num(s.stated_total or 0, lang)}; "
-                f"the months add up to {_num(s.total, lang)}." if en else
-                f"de rapportage drukt als totaal {_num(s.stated_total or 0, lang)}; "
-                f"de maanden tellen op tot {_num(s.total, lang)}."))
-            out.append("")
-    return out
-
-
-def _num(value: float, lang: str) -> str:
-    return number(value, lang)

@@ -1,4 +1,22 @@
-"""The digest as plain data: what changed in a period, per execution line, and why each item is there."""
+"""The digest as plain data: the single source every renderer (Markdown, text, JSON, Block Kit,
+DOCX, PDF, canvas) reads. Every figure is computed here or in the builder, never in a renderer.
+
+Sections of a `Digest`, in the order of the half-year report:
+- `period`, `as_of` (last day covered; "stand per" when `current`), `kind`
+- `front`: the kernboodschap — the report's own words (`ReportText`) for the period, if any;
+  the renderers add the counts (`counts`), the financial outcome (`budget.outcome`) and what
+  follows (`upcoming`)
+- `lines`: per execution line (`LineDigest`) its goals, results, outlook (the report's words),
+  dossiers (`DossierDigest`: status at the period's end, summary, goal, funding picture, items)
+  and programmes (`ProgrammeRow`: status and note at the period's end). The lobby dossiers sit
+  under the public-affairs line ("Public Affairs en Communicatie").
+- `upcoming`: open milestones of the next period
+- `key_figures`, `indicators` (with the comparison the data allows)
+- `budget`: the report's tables (begroting, realisatie t/m de periode, verschil = begroting −
+  realisatie, verwacht jaartotaal), the share of the year elapsed, the notes and the outcome
+- `risks`, `decisions`: the report's words
+- `checks`: the check annex — every figure of the source that does not add up, both sides
+"""
 
 from __future__ import annotations
 
@@ -16,28 +34,32 @@ class Reason(StrEnum):
 
     STATUS_CHANGED = "status gewijzigd in de periode"
     NOTE = "notitie"
-    DEADLINE_ADDED = "deadline toegevoegd"
-    DEADLINE_MOVED = "deadline verzet"
-    MILESTONE_REACHED = "mijlpaal bereikt"
-    DEADLINE_MISSED = "deadline gemist"
-    DEADLINE_CANCELLED = "deadline geannuleerd"
+    DEADLINE_ADDED = "mijlpaal toegevoegd"
+    DEADLINE_MOVED = "mijlpaal verzet"
+    EVENT_HELD = "heeft plaatsgevonden"            # an event in the world, past, not cancelled
+    MILESTONE_REACHED = "afgerond"                 # an action somebody marked done
+    NOT_REPORTED = "niet afgemeld"                 # an action past due that nobody confirmed
+    DEADLINE_MISSED = "niet gehaald"               # an action somebody reported as missed
+    DEADLINE_CANCELLED = "geannuleerd"
     ARCHIVED = "dossier gearchiveerd"
     PROGRAMME_STATUS = "programmastatus gewijzigd in de periode"
-    NEXT_PERIOD = "deadline in de volgende periode"
+    NEXT_PERIOD = "gepland in de volgende periode"
     TOTAL_MISMATCH = "gedrukt totaal klopt niet met de regels"
 
 
 REASON_EN = {
     Reason.STATUS_CHANGED: "status changed in the period",
     Reason.NOTE: "note",
-    Reason.DEADLINE_ADDED: "deadline added",
-    Reason.DEADLINE_MOVED: "deadline moved",
-    Reason.MILESTONE_REACHED: "milestone reached",
-    Reason.DEADLINE_MISSED: "deadline missed",
-    Reason.DEADLINE_CANCELLED: "deadline cancelled",
+    Reason.DEADLINE_ADDED: "milestone added",
+    Reason.DEADLINE_MOVED: "milestone moved",
+    Reason.EVENT_HELD: "took place",
+    Reason.MILESTONE_REACHED: "done",
+    Reason.NOT_REPORTED: "not reported",
+    Reason.DEADLINE_MISSED: "missed",
+    Reason.DEADLINE_CANCELLED: "cancelled",
     Reason.ARCHIVED: "dossier archived",
     Reason.PROGRAMME_STATUS: "programme status changed in the period",
-    Reason.NEXT_PERIOD: "deadline in the next period",
+    Reason.NEXT_PERIOD: "planned for the next period",
     Reason.TOTAL_MISMATCH: "stated total does not add up",
 }
 
@@ -50,10 +72,12 @@ def reason_label(reason: Reason, lang: str = "nl") -> str:
 class Item(NamedTuple):
     """One thing that happened to a dossier or programme in the period.
 
-    `at` is the local date it happened (for a milestone: its due date); `before`/`after`
-    hold RAG values, programme statuses or ISO dates, depending on `reason`; `text` is
-    user-typed (a reason, a note, a deadline title) and must be escaped by renderers.
-    A NamedTuple: a half-year on a big team has tens of thousands, and these are cheap.
+    `at` is the local date it happened (for a milestone: its due date) and `precision` how
+    precisely that is known (day, month, quarter, season, …); `before`/`after` hold RAG
+    values, programme statuses or ISO dates, depending on `reason`; `text` is user-typed (a
+    reason, a note, a milestone title) and must be escaped by renderers; `owner` is who has
+    to confirm an action (a Slack user id, or None). A NamedTuple: a half-year on a big team
+    has tens of thousands, and these are cheap.
     """
 
     reason: Reason
@@ -63,12 +87,16 @@ class Item(NamedTuple):
     after: str | None = None
     approximate: bool = False
     deadline_id: int | None = None
-    kind: str | None = None  # deadline kind, for milestones
+    kind: str | None = None  # milestone kind, for milestones
+    precision: str = "day"
+    role: str | None = None  # event | action, for milestones
+    owner: str | None = None
+    qualifier: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class DossierDigest:
-    """A dossier with its status now and what changed in the period."""
+    """A dossier with its status at the period's end and what changed in the period."""
 
     id: int
     code: str
@@ -81,10 +109,15 @@ class DossierDigest:
     funding_needed: int | None
     funding_secured: int | None
     items: tuple[Item, ...] = ()
+    summary: str = ""
+    goal: str = ""
+    funding_note: str = ""  # the funding picture in the source's words
+    owner: str | None = None
+    next_steps: tuple[UpcomingDeadline, ...] = ()  # its milestones of the next period
 
     @property
     def funding_gap(self) -> int | None:
-        """Needed minus secured, when both are known."""
+        """Needed minus committed, when both are known."""
         if self.funding_needed is None or self.funding_secured is None:
             return None
         return self.funding_needed - self.funding_secured
@@ -94,10 +127,18 @@ class DossierDigest:
         """True when something happened to the dossier in the period."""
         return bool(self.items)
 
+    @property
+    def short_title(self) -> str:
+        """The title without a leading repeat of the code ("N35 Wijthmen…" → "Wijthmen…")."""
+        title = self.title
+        if title.casefold().startswith(self.code.casefold() + " "):
+            return title[len(self.code):].strip() or title
+        return title
+
 
 @dataclass(frozen=True, slots=True)
 class ProgrammeRow:
-    """A programme's status now, and its status changes in the period."""
+    """A programme's status and note at the period's end, and its status changes in it."""
 
     id: int
     name: str
@@ -110,11 +151,14 @@ class ProgrammeRow:
 
 @dataclass(frozen=True, slots=True)
 class LineDigest:
-    """One execution line: its dossiers and programmes."""
+    """One execution line: the report's goals, results and outlook; its dossiers and programmes."""
 
     line: str
     dossiers: tuple[DossierDigest, ...]
     programmes: tuple[ProgrammeRow, ...]
+    goals: tuple[str, ...] = ()
+    results: tuple[str, ...] = ()
+    outlook: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -124,7 +168,7 @@ class LineDigest:
 
 @dataclass(frozen=True, slots=True)
 class UpcomingDeadline:
-    """An open deadline of the next period."""
+    """An open milestone of the next period."""
 
     id: int
     dossier_code: str
@@ -135,6 +179,7 @@ class UpcomingDeadline:
     due_time: time | None
     approximate: bool
     reason: Reason = Reason.NEXT_PERIOD
+    role: str = "event"
     precision: str = "day"  # how precisely the date is known (tracker.dates.spans)
     qualifier: str = ""
     due_part: str = ""
@@ -149,7 +194,7 @@ class UpcomingDeadline:
 
 @dataclass(frozen=True, slots=True)
 class Amounts:
-    """Begroting, actual to date, expected year total (None: not given)."""
+    """Begroting, realisatie to date, expected year total (None: not given)."""
 
     budget: int | None
     actual: int | None
@@ -176,10 +221,17 @@ class BudgetRow:
 
     @property
     def difference(self) -> int | None:
-        """Expected year total minus begroting (positive: more than budgeted)."""
-        if self.amounts.expected is None or self.amounts.budget is None:
+        """The report's "verschil": begroting minus realisatie to date."""
+        if self.amounts.actual is None or self.amounts.budget is None:
             return None
-        return self.amounts.expected - self.amounts.budget
+        return self.amounts.budget - self.amounts.actual
+
+    @property
+    def spent_share(self) -> float | None:
+        """Realisatie as a share of the begroting (0.44 = 44 %); None without a begroting."""
+        if not self.amounts.budget or self.amounts.actual is None:
+            return None
+        return self.amounts.actual / self.amounts.budget
 
     @property
     def flagged(self) -> bool:
@@ -217,8 +269,21 @@ def sum_amounts(rows: list[Amounts]) -> Amounts:
 
 
 @dataclass(frozen=True, slots=True)
+class Outcome:
+    """The financial outcome as the report states it ("een te verwachten batig saldo van
+    € 226.713"), beside what the begroting said; `supported` is False when the table's own
+    lines do not give it (the check annex says why)."""
+
+    label: str                 # "Verwacht batig saldo"
+    expected: int | None       # as stated: 226.713
+    budgeted: int | None       # the begroting's balance as stated: 275.000
+    supported: bool
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Budget:
-    """The year budget: sections, the balance (stated and recomputed) and stated balances."""
+    """The year budget as the report's tables, with every total recomputed from the lines."""
 
     year: int
     actual_period: str
@@ -226,6 +291,9 @@ class Budget:
     stated_balance: Amounts | None             # income total minus expense total, as printed
     computed_balance: Amounts                  # the same from the lines
     stated_surplus: tuple[BudgetRow, ...] = ()  # rows of section "saldo", if the data has them
+    actual_through: date | None = None         # realisatie t/m (the period's last day)
+    year_share: float | None = None            # share of the year elapsed at `actual_through`
+    outcome: Outcome | None = None
 
     @property
     def flagged(self) -> tuple[BudgetRow, ...]:
@@ -233,10 +301,22 @@ class Budget:
         return tuple(r for s in self.sections for r in s.rows if r.flagged) + tuple(
             r for r in self.stated_surplus if r.flagged)
 
+    @property
+    def expense_share(self) -> float | None:
+        """Lasten realised as a share of the begroting, from the lines."""
+        lasten = next((s for s in self.sections if s.name == "lasten"), None)
+        if lasten is None:
+            return None
+        total = lasten.line_total
+        if not total.budget or total.actual is None:
+            return None
+        return total.actual / total.budget
+
 
 @dataclass(frozen=True, slots=True)
 class IndicatorDigest:
-    """A monthly series: its values, the recomputed total and the total as stated."""
+    """A monthly series: its values, the recomputed total and the total as stated; and the
+    comparison the data allows (`baseline`: e.g. 2022's average of 140 a month)."""
 
     name: str
     line: str
@@ -247,16 +327,65 @@ class IndicatorDigest:
     period_total: float
     stated_total: float | None
     note: str = ""
+    baseline: float | None = None        # a monthly average to compare with
+    baseline_label: str = ""             # "gemiddeld per maand in 2022"
 
     @property
     def flagged(self) -> bool:
         """True when a stated total differs from the months added up."""
         return self.stated_total is not None and abs(self.stated_total - self.total) > 1e-9
 
+    @property
+    def monthly_average(self) -> float:
+        """The average month of the series (1.318 over six months → 219,7)."""
+        return self.total / len(self.months) if self.months else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFigureRow:
+    """A key figure as the report states it: qualifier, value, label ("ruim 660 jongeren")."""
+
+    key: str
+    label: str
+    value: float | None
+    text: str
+    unit: str
+    qualifier: str = ""
+    line: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One line value that makes a table add up: `row`'s `column` should read `needed` (the
+    amount found in its column `found_in`) instead of `stated`."""
+
+    row: str
+    column: str
+    stated: int
+    needed: int
+    found_in: str
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One inconsistency of the source: where, both sides, and the one correction that makes
+    the table add up (None when no single correction does)."""
+
+    table: str              # "Begroting 2023, inkomsten", "Indicatoren"
+    row: str
+    column: str             # "verwacht jaartotaal"
+    stated: float
+    computed: float
+    kind: str = "total"     # total (a stated total vs its lines) | balance | series
+    correction: Correction | None = None  # the one correction that makes it add up
+    note: str = ""
+    printed_totals: float | None = None   # balance: what the printed totals give
+    corrected: float | None = None        # balance: the lines after the corrections found
+
 
 @dataclass(frozen=True)
 class Digest:
-    """What changed in `period`, shaped like the half-year report."""
+    """What a period brought, shaped like the half-year report (see the module docstring)."""
 
     period: Period
     generated_at: datetime
@@ -267,6 +396,13 @@ class Digest:
     budget: Budget | None = None
     indicators: tuple[IndicatorDigest, ...] = ()
     kind: str = "half"  # half | quarter | month | week
+    as_of: date | None = None           # last day covered
+    current: bool = False               # the period is still running: "stand per <as_of>"
+    front: tuple[str, ...] = ()         # the report's kernboodschap for the period
+    key_figures: tuple[KeyFigureRow, ...] = ()
+    risks: tuple[str, ...] = ()
+    decisions: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
 
     @cached_property
     def dossiers(self) -> tuple[DossierDigest, ...]:
@@ -282,6 +418,23 @@ class Digest:
     def items(self) -> tuple[tuple[DossierDigest, Item], ...]:
         """Every dossier item, with its dossier."""
         return tuple((d, i) for d in self.dossiers for i in d.items)
+
+    @cached_property
+    def counts(self) -> dict[Reason, int]:
+        """How many items of each reason (only reasons that occur), and changed programmes
+        under `Reason.PROGRAMME_STATUS`."""
+        out: dict[Reason, int] = {}
+        for _, item in self.items:
+            out[item.reason] = out.get(item.reason, 0) + 1
+        changed = sum(1 for p in self.programmes if p.changes)
+        if changed:
+            out[Reason.PROGRAMME_STATUS] = changed
+        return out
+
+    @cached_property
+    def not_reported(self) -> tuple[tuple[DossierDigest, Item], ...]:
+        """Actions past due that nobody confirmed: the confirmation round's open ends."""
+        return tuple((d, i) for d, i in self.items if i.reason is Reason.NOT_REPORTED)
 
     @property
     def is_empty(self) -> bool:

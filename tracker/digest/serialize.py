@@ -22,17 +22,20 @@ from tracker.digest.model import (
     UpcomingDeadline,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Derived values worth having in the file, so a reader need not recompute them.
 _PROPERTIES: dict[type, tuple[str, ...]] = {
-    Digest: ("is_empty", "flags"),
-    DossierDigest: ("funding_gap", "changed"),
+    Digest: ("is_empty", "flags", "counts"),
+    DossierDigest: ("funding_gap", "changed", "short_title"),
     LineDigest: ("changed",),
-    BudgetRow: ("difference", "flagged"),
-    IndicatorDigest: ("flagged",),
+    BudgetRow: ("difference", "spent_share", "flagged"),
+    IndicatorDigest: ("flagged", "monthly_average"),
     UpcomingDeadline: ("due_text",),
-    Budget: (),
+    Budget: ("expense_share",),
 }
+# The moment of building is no part of what the digest says: a past period built today and
+# tomorrow is the same file ("as_of" says what it covers).
+_LEFT_OUT: dict[type, frozenset[str]] = {Digest: frozenset({"generated_at"})}
 
 
 def _plain(value: Any) -> Any:
@@ -40,7 +43,9 @@ def _plain(value: Any) -> Any:
         return {"reason": value.reason.value, "reason_code": value.reason.name.lower(),
                 "at": value.at.isoformat(), "text": value.text, "before": value.before,
                 "after": value.after, "approximate": value.approximate,
-                "deadline_id": value.deadline_id, "kind": value.kind}
+                "deadline_id": value.deadline_id, "kind": value.kind,
+                "precision": value.precision, "role": value.role, "owner": value.owner,
+                "qualifier": value.qualifier}
     if isinstance(value, Reason):
         return value.value
     if isinstance(value, Enum):
@@ -54,7 +59,9 @@ def _plain(value: Any) -> Any:
                 "end": value.end.isoformat(), "label_nl": value.label_nl,
                 "label_en": value.label_en}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {name: _plain(getattr(value, name)) for name in _fields(type(value))}
+        skip = _LEFT_OUT.get(type(value), frozenset())
+        out = {name: _plain(getattr(value, name)) for name in _fields(type(value))
+               if name not in skip}
         for name in _PROPERTIES.get(type(value), ()):
             out[name] = _plain(getattr(value, name))
         return out

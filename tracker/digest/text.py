@@ -1,18 +1,29 @@
-"""The digest as plain text for the console (`lobby digest`, `lobby demo`)."""
+"""The digest as plain text for the console (`lobby digest`, `lobby demo`), in the report's
+order: front page, execution lines, lobby dossiers, next period, key figures, indicators,
+budget, risks, decisions, check annex."""
 
 from __future__ import annotations
 
-from tracker.digest.model import Budget, Digest, IndicatorDigest, LineDigest
-from tracker.digest.words import (
+from tracker.digest.front import (
+    check_phrase,
     column_label,
+    front_page,
+    outcome_phrase,
+    spending_phrase,
+)
+from tracker.digest.model import Budget, Digest, DossierDigest, LineDigest
+from tracker.digest.words import (
     digest_title,
+    dossier_heading,
     funding_phrase,
-    headlines,
+    indicator_phrase,
     item_phrase,
     join,
+    key_figure,
     line_title,
-    number,
+    percent,
     period_span,
+    results_heading,
     so_far_note,
     status_phrase,
     upcoming_phrase,
@@ -38,97 +49,131 @@ def render_text(digest: Digest, lang: str = "nl") -> str:
     note = so_far_note(digest, lang)
     out = [*_heading(digest_title(digest, lang)),
            period_span(digest, lang) + (f" ({note})" if note else ""), ""]
-    out += [*_heading("Key points" if en else "Bestuurlijke hoofdlijnen", "-")]
-    out += [f"* {join(p)}" for p in headlines(digest, lang)]
-    out.append("")
+    for heading, phrases in front_page(digest, lang):
+        out += _heading(heading, "-")
+        out += [f"* {join(p)}" for p in phrases]
+        out.append("")
     for line in digest.lines:
-        out += _line(line, lang)
+        out += _line(line, digest, lang)
+    if not any(line.line == "public-affairs" for line in digest.lines):
+        out += _dossiers(digest, lang)
     if digest.upcoming:
         out += _heading(f"{'Next period' if en else 'Volgende periode'}: "
                         f"{digest.next_period.label(lang)}", "-")
         out += [f"  {join(upcoming_phrase(d, lang))}" for d in digest.upcoming]
         out.append("")
-    if digest.budget is not None:
-        out += _budget(digest.budget, lang)
+    if digest.key_figures:
+        out += _heading("Key figures" if en else "Kerncijfers", "-")
+        out += [f"* {join(key_figure(f, lang))}" for f in digest.key_figures]
+        out.append("")
     if digest.indicators:
-        out += _indicators(digest.indicators, lang)
+        out += _heading("Indicators" if en else "Indicatoren", "-")
+        out += [f"* {join(indicator_phrase(s, lang))}" for s in digest.indicators]
+        out.append("")
+    if digest.budget is not None:
+        out += _heading(f"{'Budget' if en else 'Begroting'} {digest.budget.year}", "-")
+        out += budget_table(digest.budget, lang)
+        for phrase in (spending_phrase(digest.budget, lang), outcome_phrase(digest.budget, lang)):
+            if phrase:
+                out.append(join(phrase))
+        notes = [(r.name, r.note) for s in digest.budget.sections for r in s.rows if r.note]
+        notes += [(r.name, r.note) for r in digest.budget.stated_surplus if r.note]
+        if notes:
+            out.append("Explanation:" if en else "Toelichting:")
+            out += [f"  {name}: {text}" for name, text in notes]
+        out.append("")
+    for nl, en_, texts in (("Risico's", "Risks", digest.risks),
+                           ("Besluiten", "Decisions", digest.decisions)):
+        if texts:
+            out += _heading(en_ if en else nl, "-")
+            out += [f"* {t}" for t in texts]
+            out.append("")
+    if digest.checks:
+        out += _heading("Annex: check of the figures" if en
+                        else "Bijlage: controle van de cijfers", "-")
+        out += [f"{n}. {join(check_phrase(c, lang, digest.budget))}"
+                for n, c in enumerate(digest.checks, 1)]
     return "\n".join(out).rstrip() + "\n"
 
 
-def _line(line: LineDigest, lang: str) -> list[str]:
+def _line(line: LineDigest, digest: Digest, lang: str) -> list[str]:
     en = lang == "en"
     out = _heading(line_title(line.line, lang), "-")
-    for dossier in line.dossiers:
-        out.append(f"{dossier.code} — {dossier.title}")
-        out.append(f"  status: {join(status_phrase(dossier, lang))}")
-        funding = funding_phrase(dossier, lang)
-        if funding:
-            out.append(f"  {'funding' if en else 'financiering'}: {join(funding)}")
-        out += [f"  - {join(item_phrase(i, lang))}" for i in dossier.items]
-        if not dossier.items:
-            out.append("  (" + ("no changes" if en else "geen wijzigingen") + ")")
+    for heading, texts in (("Goals" if en else "Doelen", line.goals),
+                           (results_heading(digest, lang), line.results),
+                           ("Explanation and outlook" if en else "Toelichting en vooruitblik",
+                            line.outlook)):
+        if texts:
+            out.append(f"{heading}:")
+            out += [f"  {t}" for t in texts]
     if line.programmes:
-        out.append("")
         out.append("Programmes:" if en else "Programma's:")
-        rows = [[("  " if p.parent else "") + p.name, programme_status_label(p.status, lang)]
-                for p in line.programmes]
-        out += ["  " + r for r in _columns(rows, set())]
+        names = {p.name for p in line.programmes}
         for p in line.programmes:
-            out += [f"  - {p.name}: {join(item_phrase(i, lang))}" for i in p.changes]
+            indent = "    " if p.parent in names else "  "
+            out.append(f"{indent}{p.name} — {programme_status_label(p.status, lang)}"
+                       + (f": {p.note}" if p.note else ""))
+            out += [f"{indent}  ↳ {join(item_phrase(i, lang))}" for i in p.changes]
     out.append("")
+    if line.line == "public-affairs":
+        out += _dossiers(digest, lang)
     return out
 
 
-def _budget(budget: Budget, lang: str) -> list[str]:
+def _dossiers(digest: Digest, lang: str) -> list[str]:
     en = lang == "en"
-    return [*_heading(f"{'Budget' if en else 'Begroting'} {budget.year}", "-"),
-            *budget_table(budget, lang), ""]
+    out = _heading("Lobby dossiers" if en else "Belangenbehartiging: de lobbydossiers", "~")
+    out.append("The colour is the team's own assessment." if en
+               else "De kleur is de beoordeling van het team zelf.")
+    out.append("")
+    for dossier in digest.dossiers:
+        out += _dossier(dossier, lang)
+    return out
+
+
+def _dossier(dossier: DossierDigest, lang: str) -> list[str]:
+    en = lang == "en"
+    out = [join(dossier_heading(dossier))]
+    if dossier.summary:
+        out.append(f"  {'summary' if en else 'samenvatting'}: {dossier.summary}")
+    if dossier.goal:
+        out.append(f"  {'lobby goal' if en else 'lobbydoel'}: {dossier.goal}")
+    out.append(f"  {'status' if en else 'stand'}: {join(status_phrase(dossier, lang))}")
+    funding = funding_phrase(dossier, lang)
+    if funding:
+        out.append(f"  {'funding' if en else 'financiering'}: {join(funding)}")
+    if dossier.items:
+        out.append(f"  {'what changed' if en else 'wat veranderde'}:")
+        out += [f"  - {join(item_phrase(i, lang))}" for i in dossier.items]
+    else:
+        out.append("  " + ("nothing changed in this period" if en
+                           else "niets gewijzigd in deze periode"))
+    if dossier.next_steps:
+        out.append(f"  {'what comes next' if en else 'wat volgt'}:")
+        out += [f"  - {join(upcoming_phrase(u, lang, with_code=False))}"
+                for u in dossier.next_steps]
+    out.append("")
+    return out
 
 
 def budget_table(budget: Budget, lang: str = "nl", *, name_width: int = 60) -> list[str]:
-    """The budget as aligned text columns: both sections, flagged totals with what their lines
-    add up to, and the balance."""
-    en = lang == "en"
-    out: list[str] = []
-    header = ["", column_label("budget", lang), f"{column_label('actual', lang)} "
-              f"{budget.actual_period}".strip(), column_label("expected", lang)]
+    """The budget as aligned text columns in the report's own columns (begroting,
+    realisatie t/m, verschil = begroting − realisatie, verwacht jaartotaal, %)."""
+    header = [column_label(c, lang, budget)
+              for c in ("budget", "actual", "difference", "expected", "spent")]
     rows: list[list[str]] = []
     for section in budget.sections:
         if rows:
-            rows.append(["", "", "", ""])
-        rows.append([section.name.upper(), *header[1:]])
+            rows.append([""] * 6)
+        rows.append([section.name.upper(), *header])
         for row in section.rows:
             mark = " !" if row.flagged else ""
             name = row.name if len(row.name) <= name_width else row.name[:name_width - 1] + "…"
-            rows.append([name + mark, *(format_eur(v, lang) for v in row.amounts.values())])
-            if row.flagged and row.computed is not None:
-                rows.append(["  " + ("lines add up to" if en else "regels tellen op tot"),
-                             *(format_eur(v, lang) for v in row.computed.values())])
-    rows.append(["", "", "", ""])
-    rows.append(["SALDO" if not en else "BALANCE", *header[1:]])
-    balance = rows
-    if budget.stated_balance is not None:
-        balance.append(["stated totals" if en else "gedrukte totalen",
-                        *(format_eur(v, lang) for v in budget.stated_balance.values())])
-    balance.append(["from the lines" if en else "volgens de regels",
-                    *(format_eur(v, lang) for v in budget.computed_balance.values())])
-    for row in budget.stated_surplus:
-        balance.append([row.name + (" !" if row.flagged else ""),
-                        *(format_eur(v, lang) for v in row.amounts.values())])
-    out += _columns(balance, {1, 2, 3})
-    return out
-
-
-def _indicators(series: tuple[IndicatorDigest, ...], lang: str) -> list[str]:
-    en = lang == "en"
-    out = _heading("Indicators" if en else "Indicatoren", "-")
-    for s in series:
-        months = ", ".join(f"{m:%m}: {number(v, lang)}" for m, v in s.months)
-        flag = ""
-        if s.flagged:
-            flag = (f" — stated total {number(s.stated_total or 0, lang)} does not add up" if en
-                    else f" — gedrukt totaal {number(s.stated_total or 0, lang)} klopt niet")
-        out.append(f"{s.name}: {'total' if en else 'totaal'} {number(s.total, lang)}{flag}")
-        out.append(f"  {months}")
-    out.append("")
+            rows.append([name + mark, format_eur(row.amounts.budget, lang),
+                         format_eur(row.amounts.actual, lang), format_eur(row.difference, lang),
+                         format_eur(row.amounts.expected, lang),
+                         percent(row.spent_share, lang) if row.spent_share is not None else "—"])
+    out = _columns(rows, {1, 2, 3, 4, 5})
+    out.append("! = " + ("does not add up, see the annex" if lang == "en"
+                         else "sluit niet, zie de bijlage"))
     return out

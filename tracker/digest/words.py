@@ -1,7 +1,9 @@
-"""The digest in words, shared by every renderer (Markdown, text, Slack).
+"""The digest in words, shared by every renderer (Markdown, text, Slack, DOCX, PDF).
 
 Each phrase is a tuple of parts; a `User` part is text someone typed (a reason, a note, a
 title, a name) that each renderer escapes in its own way. Plain `str` parts are ours.
+House style: dates written out ("28 september 2023"), one number style ("1.122",
+"€ 75 mln"), no zero counts, "wij" where the bureau speaks.
 """
 
 from __future__ import annotations
@@ -10,14 +12,13 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from functools import cache
 
-from tracker.dates import format_date
-from tracker.digest.build import following_period
+from tracker.dates.vocab import month_name
 from tracker.digest.model import (
-    Budget,
     Digest,
     DossierDigest,
     IndicatorDigest,
     Item,
+    KeyFigureRow,
     Reason,
     UpcomingDeadline,
     reason_label,
@@ -33,7 +34,6 @@ class User(str):
 
 
 Phrase = tuple[str, ...]
-MAX_NOTABLE = 12  # per kind in the key points; the line sections below have them all
 
 
 def join(parts: Iterable[str], escape: Callable[[str], str] | None = None) -> str:
@@ -47,13 +47,73 @@ def _en(lang: str) -> bool:
     return lang == "en"
 
 
+# -- dates --------------------------------------------------------------------------------
+
 @cache
 def day(d: date, lang: str = "nl", *, approximate: bool = False) -> str:
-    """"23 jun 2023"; an approximate date reads "ca. 15 mei 2023" (cached: dates repeat)."""
-    text = format_date(d, lang, weekday=False)
+    """"28 september 2023" (running text); an approximate day reads "rond 26 juni 2023"."""
+    text = f"{d.day} {month_name(d.month, 'en' if _en(lang) else 'nl')} {d.year}"
+    if _en(lang):
+        text = f"{d.day} {month_name(d.month, 'en').capitalize()} {d.year}"
     if approximate:
-        return ("c. " if _en(lang) else "ca. ") + text
+        return ("around " if _en(lang) else "rond ") + text
     return text
+
+
+_SEASONS_NL = {12: "winter", 1: "winter", 2: "winter", 3: "voorjaar", 4: "voorjaar",
+               5: "voorjaar", 6: "zomer", 7: "zomer", 8: "zomer", 9: "najaar", 10: "najaar",
+               11: "najaar"}
+_SEASONS_EN = {"winter": "winter", "voorjaar": "spring", "zomer": "summer", "najaar": "autumn"}
+_ORDINAL_NL = ("eerste", "tweede", "derde", "vierde")
+
+
+@cache
+def span(d: date, precision: str, lang: str = "nl") -> str:
+    """A date known only as a month, quarter, season, half-year or year, said so: "juni 2023",
+    "tweede kwartaal 2023", "voorjaar 2023", "eerste helft van 2023", "2023"."""
+    en = _en(lang)
+    if precision == "month":
+        name = month_name(d.month, "en" if en else "nl")
+        return f"{name.capitalize() if en else name} {d.year}"
+    if precision == "quarter":
+        q = (d.month - 1) // 3 + 1
+        return f"Q{q} {d.year}" if en else f"{_ORDINAL_NL[q - 1]} kwartaal {d.year}"
+    if precision == "season":
+        season = _SEASONS_NL[d.month]
+        return f"{_SEASONS_EN[season] if en else season} {d.year}"
+    if precision == "half":
+        first = d.month <= 6
+        return (f"{'first' if first else 'second'} half of {d.year}" if en
+                else f"{'eerste' if first else 'tweede'} helft van {d.year}")
+    if precision == "year":
+        return str(d.year)
+    if precision == "week":
+        week = d.isocalendar()[1]
+        return f"week {week} of {d.year}" if en else f"week {week} van {d.year}"
+    return day(d, lang)
+
+
+@cache
+def when(d: date, lang: str = "nl", *, precision: str = "day", approximate: bool = False,
+         qualifier: str = "", milestone: bool = False) -> str:
+    """A date as precisely as it is known; a milestone's due date through `due_label`."""
+    if precision != "day":
+        text = span(d, precision, lang)
+    elif milestone:
+        text = due_label(day(d, lang), approximate or qualifier == "uiterlijk", lang)
+    else:
+        text = day(d, lang, approximate=approximate)
+    if qualifier == "vroegst":
+        text = ("at the earliest " if _en(lang) else "op z'n vroegst ") + text
+    elif qualifier == "ca" and precision == "day" and not approximate:
+        text = ("around " if _en(lang) else "rond ") + text
+    return text
+
+
+def item_when(item: Item, lang: str = "nl") -> str:
+    """When an item happened, as precisely as known (cached: dates repeat)."""
+    return when(item.at, lang, precision=item.precision, approximate=item.approximate,
+                qualifier=item.qualifier, milestone=item.kind is not None)
 
 
 @cache
@@ -68,11 +128,34 @@ def iso_day(value: str | None, lang: str = "nl") -> str:
     return day(d, lang) + value[10:]
 
 
+# -- numbers ------------------------------------------------------------------------------
+
 def number(value: float, lang: str = "nl") -> str:
     """1318 → "1.318" (nl) / "1,318" (en); decimals only when there are any."""
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
     return text.translate(str.maketrans(",.", ".,")) if not _en(lang) else text
 
+
+def percent(share: float, lang: str = "nl") -> str:
+    """0.4377 → "44%"."""
+    return f"{round(share * 100)}%"
+
+
+def key_figure(figure: KeyFigureRow, lang: str = "nl") -> Phrase:
+    """"ruim 660 jongeren bereikt en geholpen", "€ 384,6 mln door het Rijk gereserveerd …"."""
+    if figure.value is None:
+        value = figure.text
+    elif figure.unit == "eur":
+        value = format_eur(figure.value, lang)
+    elif figure.unit == "pct":
+        value = f"{number(figure.value, lang)}%"
+    else:
+        value = number(figure.value, lang)
+    lead = f"{figure.qualifier} " if figure.qualifier else ""
+    return (f"{lead}{value} ", User(figure.label))
+
+
+# -- items and records --------------------------------------------------------------------
 
 def rag(value: str | None, lang: str = "nl") -> str:
     """"red" → "rood"; no value → "—"."""
@@ -80,7 +163,7 @@ def rag(value: str | None, lang: str = "nl") -> str:
 
 
 def item_detail(item: Item, lang: str = "nl") -> Phrase:
-    """What changed, without date and reason: "oranje → rood", "20 nov 2023 → 27 nov 2023"."""
+    """What changed, without date and reason: "oranje → rood", "20 november 2023 → …"."""
     r = item.reason
     if r is Reason.STATUS_CHANGED:
         return (f"{rag(item.before, lang)} → {rag(item.after, lang)}",)
@@ -94,233 +177,143 @@ def item_detail(item: Item, lang: str = "nl") -> Phrase:
     return ()
 
 
+def owner_phrase(owner: str | None, lang: str = "nl") -> str:
+    """"(eigenaar: <@U1>)" or "(geen eigenaar)" for an action nobody confirmed."""
+    if owner:
+        return f" ({'owner' if _en(lang) else 'eigenaar'}: <@{owner}>)"
+    return " (no owner)" if _en(lang) else " (geen eigenaar)"
+
+
 def item_phrase(item: Item, lang: str = "nl") -> Phrase:
-    """One item: "23 jun 2023 — status gewijzigd in de periode: oranje → rood: <reason>"."""
-    parts: Phrase = (f"{day(item.at, lang, approximate=item.approximate)} — "
-                     f"{reason_label(item.reason, lang)}",)
+    """One item, with why it is there: "23 juni 2023 — status gewijzigd: oranje → rood: …"."""
+    parts: Phrase = (f"{item_when(item, lang)} — {reason_label(item.reason, lang)}",)
     detail = item_detail(item, lang)
     if detail:
         parts += (": ", *detail)
     if item.text:
         parts += (": ", User(item.text))
+    if item.reason in (Reason.NOT_REPORTED, Reason.DEADLINE_MISSED):
+        parts += (owner_phrase(item.owner, lang),)
     return parts
 
 
 def change_phrase(item: Item, lang: str = "nl") -> Phrase:
-    """A status change the way people say it: "oranje → rood op 23 jun 2023: <reason>"."""
-    on = " on " if _en(lang) else " op "
-    parts: Phrase = (*item_detail(item, lang), on, day(item.at, lang, approximate=item.approximate))
+    """A status change the way people say it: "oranje → rood op 23 juni 2023: <reason>"."""
+    on = (" on " if _en(lang) else " op ") if item.precision == "day" else " in "
+    parts: Phrase = (*item_detail(item, lang), on, item_when(item, lang))
     if item.text:
         parts += (": ", User(item.text))
     return parts
 
 
 def status_phrase(dossier: DossierDigest, lang: str = "nl") -> Phrase:
-    """"rood sinds 23 jun 2023: <reason>"."""
+    """"rood (beoordeling van het team), sinds 23 juni 2023: <reason>"."""
     since = ""
     if dossier.rag_since:
-        since = (" since " if _en(lang) else " sinds ") + day(dossier.rag_since, lang)
-    parts: Phrase = (f"{rag(dossier.rag, lang)}{since}",)
+        since = (", since " if _en(lang) else ", sinds ") + day(dossier.rag_since, lang)
+    label = " (the team's assessment)" if _en(lang) else " (beoordeling van het team)"
+    parts: Phrase = (f"{rag(dossier.rag, lang)}{label}{since}",)
     if dossier.rag_reason:
         parts += (": ", User(dossier.rag_reason))
     return parts
 
 
 def funding_phrase(dossier: DossierDigest, lang: str = "nl") -> Phrase | None:
-    """"nodig € 75 mln, gedekt € 35 mln, tekort € 40 mln"; None without figures."""
+    """The funding picture: the figures the records hold (nodig / toegezegd / tekort) and the
+    source's own words; None when there is neither."""
     needed, secured, gap = dossier.funding_needed, dossier.funding_secured, dossier.funding_gap
-    if needed is None and secured is None:
-        return None
     en = _en(lang)
-    parts = []
+    figures = []
     if needed is not None:
-        parts.append(("needed " if en else "nodig ") + format_eur(needed, lang))
+        figures.append(("needed " if en else "nodig ") + format_eur(needed, lang))
     if secured is not None:
-        parts.append(("secured " if en else "gedekt ") + format_eur(secured, lang))
+        figures.append(("committed " if en else "toegezegd ") + format_eur(secured, lang))
     if gap is not None and gap > 0:
-        parts.append(("gap " if en else "tekort ") + format_eur(gap, lang))
-    return (", ".join(parts),)
+        figures.append(("gap " if en else "tekort ") + format_eur(gap, lang))
+    parts: Phrase = ()
+    if figures:
+        parts += ("; ".join(figures) + ".",)
+    if dossier.funding_note:
+        parts += ((" " if parts else ""), User(dossier.funding_note))
+    return parts or None
 
 
-def upcoming_phrase(deadline: UpcomingDeadline, lang: str = "nl") -> Phrase:
-    """"31 okt 2023 · RD5 · indiening: <title>"."""
-    when = due_label(deadline, lang, weekday=False)
-    return (f"{when} · ", User(deadline.dossier_code),
-            f" · {kind_label(deadline.kind, lang)}: ", User(deadline.title))
+def upcoming_phrase(deadline: UpcomingDeadline, lang: str = "nl", *,
+                    with_code: bool = True) -> Phrase:
+    """"31 oktober 2023 · RD5 · indiening: <title>": the date the way it was typed."""
+    text = due_label(deadline, lang, written_out=True)
+    code: Phrase = (User(deadline.dossier_code), " · ") if with_code else ()
+    return (f"{text} · ", *code, f"{kind_label(deadline.kind, lang)}: ", User(deadline.title))
 
 
 def indicator_phrase(series: IndicatorDigest, lang: str = "nl") -> Phrase:
-    """"Aanmeldingen …: 1.318 (jan–jun); gedrukt totaal 0 klopt niet"."""
+    """"Aanmeldingen …: 1.318 in januari t/m juni 2023, gemiddeld 220 per maand (gemiddeld per
+    maand in 2022: 140)"."""
     en = _en(lang)
     months = [m for m, _ in series.months]
-    span = ""
+    when_ = ""
     if months:
-        first = format_date(months[0], lang, weekday=False, year=False).split(" ")[-1]
-        last = format_date(months[-1], lang, weekday=False, year=False).split(" ")[-1]
-        span = f" ({first}–{last} {series.year})" if first != last else f" ({first} {series.year})"
-    parts: Phrase = (User(series.name), f": {number(series.total, lang)}{span}")
-    if series.flagged:
-        stated = number(series.stated_total or 0, lang)
-        parts += ((f"; stated total {stated} does not add up" if en
-                   else f"; gedrukt totaal {stated} klopt niet"),)
+        first = month_name(months[0].month, "en" if en else "nl")
+        last = month_name(months[-1].month, "en" if en else "nl")
+        if en:
+            first, last = first.capitalize(), last.capitalize()
+        through = " to " if en else " t/m "
+        when_ = (f" in {first}{through}{last} {series.year}"
+                 if first != last else f" in {first} {series.year}")
+    parts: Phrase = (User(series.name), f": {number(series.total, lang)}{when_}")
+    if len(months) > 1:
+        avg = number(round(series.monthly_average), lang)
+        parts += ((f", on average {avg} a month" if en else f", gemiddeld {avg} per maand"),)
+    if series.baseline is not None:
+        base = number(series.baseline, lang)
+        label = series.baseline_label or ("before" if en else "eerder")
+        parts += (f" ({label}: {base})",)
     return parts
 
 
-def budget_phrases(budget: Budget, lang: str = "nl") -> list[Phrase]:
-    """The balance (stated and from the lines) and the totals that do not add up."""
-    en = _en(lang)
-    out: list[Phrase] = []
-    stated, computed = budget.stated_balance, budget.computed_balance
-    table = ""
-    if computed.expected is not None:
-        if stated is not None and stated.expected is not None and stated.expected != computed.expected:
-            table = (f"{format_eur(stated.expected, lang)} from the stated totals, "
-                     f"{format_eur(computed.expected, lang)} from the lines" if en else
-                     f"{format_eur(stated.expected, lang)} volgens de gedrukte totalen, "
-                     f"{format_eur(computed.expected, lang)} volgens de regels")
-        else:
-            table = format_eur(computed.expected, lang)
-    # The report's own statement of the balance comes first; the table's arithmetic explains it.
-    for row in budget.stated_surplus:
-        amount = row.amounts.expected if row.amounts.expected is not None else row.amounts.budget
-        phrase: Phrase = (User(row.name), f" {budget.year}: {format_eur(amount, lang)}")
-        if row.flagged:
-            phrase += ((f" as stated in the report; it does not follow from the table ({table})"
-                        if en else
-                        f" volgens de rapportage; dat volgt niet uit de tabel ({table})"),)
-        out.append(phrase)
-    if table and not budget.stated_surplus:
-        label = (f"Expected balance {budget.year}" if en else f"Verwacht saldo {budget.year}")
-        out.append((f"{label}: {table}",))
-    for row in budget.flagged:
-        if row in budget.stated_surplus:
-            continue
-        cols = ", ".join(column_label(c, lang) for c in row.mismatches)
-        stated_vals = ", ".join(format_eur(getattr(row.amounts, c), lang) for c in row.mismatches)
-        comp_vals = ", ".join(format_eur(getattr(row.computed, c), lang) for c in row.mismatches)
-        out.append((User(row.name), (
-            f" ({cols}): stated {stated_vals}, lines add up to {comp_vals}" if en else
-            f" ({cols}): gedrukt {stated_vals}, de regels tellen op tot {comp_vals}")))
-    return out
-
-
-def column_label(column: str, lang: str = "nl") -> str:
-    """"expected" → "verwacht jaartotaal"."""
-    nl = {"budget": "begroting", "actual": "werkelijk", "expected": "verwacht jaartotaal"}
-    en = {"budget": "budget", "actual": "actual", "expected": "expected year total"}
-    return (en if _en(lang) else nl)[column]
-
-
-def count_phrase(digest: Digest, lang: str = "nl") -> Phrase:
-    """"2 statuswijzigingen, 10 mijlpalen bereikt, 0 gemist, 11 notities"."""
-    counts: dict[Reason, int] = {}
-    for _, item in digest.items:
-        counts[item.reason] = counts.get(item.reason, 0) + 1
-    changed_programmes = sum(1 for p in digest.programmes if p.changes)
-    en = _en(lang)
-    words = [
-        (Reason.STATUS_CHANGED, "status change", "status changes", "statuswijziging",
-         "statuswijzigingen"),
-        (Reason.MILESTONE_REACHED, "milestone reached", "milestones reached", "mijlpaal bereikt",
-         "mijlpalen bereikt"),
-        (Reason.DEADLINE_MISSED, "deadline missed", "deadlines missed", "deadline gemist",
-         "deadlines gemist"),
-        (Reason.DEADLINE_MOVED, "deadline moved", "deadlines moved", "deadline verzet",
-         "deadlines verzet"),
-        (Reason.DEADLINE_ADDED, "deadline added", "deadlines added", "deadline toegevoegd",
-         "deadlines toegevoegd"),
-        (Reason.NOTE, "note", "notes", "notitie", "notities"),
-    ]
-    parts = []
-    for reason, one_en, many_en, one_nl, many_nl in words:
-        n = counts.get(reason, 0)
-        if n or reason in (Reason.STATUS_CHANGED, Reason.MILESTONE_REACHED,
-                           Reason.DEADLINE_MISSED):
-            parts.append(f"{n} " + ((one_en if n == 1 else many_en) if en
-                                    else (one_nl if n == 1 else many_nl)))
-    if changed_programmes:
-        parts.append(f"{changed_programmes} " + (
-            ("programme changed status" if changed_programmes == 1
-             else "programmes changed status") if en else
-            ("programma van status gewijzigd" if changed_programmes == 1
-             else "programma's van status gewijzigd")))
-    return (", ".join(parts),)
-
-
-def headlines(digest: Digest, lang: str = "nl") -> list[Phrase]:
-    """The "bestuurlijke hoofdlijnen": the facts a board member reads first."""
-    en = _en(lang)
-    out: list[Phrase] = []
-    if digest.is_empty:
-        out.append((f"Nothing changed in the {digest.period.label(lang)}." if en else
-                    f"Niets gewijzigd in {digest.period.label(lang)}.",))
-    else:
-        period = digest.period.label(lang)
-        out.append((f"{period[:1].upper()}{period[1:]}: ", *count_phrase(digest, lang), "."))
-    notable = [(d, i) for d, i in digest.items
-               if i.reason in (Reason.STATUS_CHANGED, Reason.DEADLINE_MISSED, Reason.ARCHIVED)]
-    for dossier, item in notable[:MAX_NOTABLE]:
-        if item.reason is Reason.STATUS_CHANGED:
-            out.append((User(dossier.code), ": ", *change_phrase(item, lang)))
-        else:
-            out.append((User(dossier.code), ": ", *item_phrase(item, lang)))
-    if len(notable) > MAX_NOTABLE:
-        rest = len(notable) - MAX_NOTABLE
-        out.append((f"…and {rest} more status changes and missed deadlines (below, per line)"
-                    if en else
-                    f"…en nog {rest} statuswijzigingen en gemiste deadlines (hieronder, per lijn)",))
-    changed = {d.code for d, i in notable[:MAX_NOTABLE] if i.reason is Reason.STATUS_CHANGED}
-    red = [d for d in digest.dossiers if d.rag == "red" and d.code not in changed]
-    for dossier in red[:MAX_NOTABLE]:
-        out.append((User(dossier.code), (" is red: " if en else " staat op rood: "),
-                    User(dossier.rag_reason)))
-    if len(red) > MAX_NOTABLE:
-        out.append((f"…and {len(red) - MAX_NOTABLE} more red dossiers" if en
-                    else f"…en nog {len(red) - MAX_NOTABLE} dossiers op rood",))
-    gaps = [d for d in digest.dossiers if d.funding_gap]
-    for dossier in gaps[:MAX_NOTABLE]:
-        out.append((User(dossier.code), (" funding: " if en else " financiering: "),
-                    *(funding_phrase(dossier, lang) or ())))
-    for programme in digest.programmes[:MAX_NOTABLE * 5]:
-        for item in programme.changes:
-            out.append(((("Programme " if en else "Programma ")), User(programme.name), ": ",
-                        *change_phrase(item, lang)))
-        if not programme.changes and programme.status not in ("on-track", "done"):
-            out.append(((("Programme " if en else "Programma ")), User(programme.name), ": ",
-                         programme_status_label(programme.status, lang)))
-    if digest.budget is not None:
-        out.extend(budget_phrases(digest.budget, lang))
-    for series in digest.indicators:
-        out.append(indicator_phrase(series, lang))
-    if digest.upcoming:
-        first = digest.upcoming[0]
-        label = digest.next_period.label(lang)
-        out.append(((f"Next period ({label}): {len(digest.upcoming)} open deadlines, first "
-                     if en else
-                     f"Volgende periode ({label}): {len(digest.upcoming)} open deadlines, eerst "),
-                    *upcoming_phrase(first, lang)))
-    return out
-
+# -- titles -------------------------------------------------------------------------------
 
 def line_title(line: str, lang: str = "nl") -> str:
-    """The execution line's heading."""
+    """The execution line's heading; the lobby dossiers sit under Public Affairs."""
+    if line == "public-affairs":
+        return "Public Affairs and Communication" if _en(lang) else "Public Affairs en Communicatie"
     return line_label(line, lang)
 
 
+_TITLE = {"half": ("Halfjaarrapportage", "Half-year report"),
+          "quarter": ("Kwartaalrapportage", "Quarterly report"),
+          "month": ("Maandoverzicht", "Monthly overview"),
+          "week": ("Weekoverzicht", "Weekly overview")}
+
+
 def digest_title(digest: Digest, lang: str = "nl") -> str:
-    """"Digest eerste halfjaar 2023"."""
-    return f"Digest {digest.period.label(lang)}"
+    """"Halfjaarrapportage eerste halfjaar 2023"."""
+    nl, en = _TITLE.get(digest.kind, _TITLE["half"])
+    return f"{en if _en(lang) else nl} {digest.period.label(lang)}"
 
 
 def period_span(digest: Digest, lang: str = "nl") -> str:
-    """"1 jan 2023 t/m 30 jun 2023"."""
+    """"1 januari 2023 t/m 30 juni 2023"."""
     last = digest.period.end - timedelta(days=1)
     sep = " to " if _en(lang) else " t/m "
     return f"{day(digest.period.start, lang)}{sep}{day(last, lang)}"
 
 
 def so_far_note(digest: Digest, lang: str = "nl") -> str | None:
-    """"tot nu toe" when the period is still running (its span ends today)."""
-    if digest.period.end >= following_period(digest.period).start:
+    """"stand per 15 november 2023" while the period is still running."""
+    if not digest.current or digest.as_of is None:
         return None
-    return "so far" if _en(lang) else "tot nu toe"
+    return (f"as of {day(digest.as_of, lang)}" if _en(lang)
+            else f"stand per {day(digest.as_of, lang)}")
+
+
+def results_heading(digest: Digest, lang: str = "nl") -> str:
+    """"Resultaten t/m 30 juni 2023"."""
+    last = digest.as_of or (digest.period.end - timedelta(days=1))
+    return (f"Results up to {day(last, lang)}" if _en(lang)
+            else f"Resultaten t/m {day(last, lang)}")
+
+
+def dossier_heading(dossier: DossierDigest) -> Phrase:
+    """"N35 — Wijthmen–Nijverdal / Mobiliteitsfonds" (the code said once)."""
+    return (User(dossier.code), " — ", User(dossier.short_title))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from tracker.dates import format_date, format_relative_days
+from tracker.scheduling.confirm import ConfirmRound
 from tracker.scheduling.items import Agenda, Cleanup, DigestItem, Item, Overdue, Reminder, Snoozed
 
 
@@ -71,3 +72,18 @@ def _(item: DigestItem, lang: str = "nl") -> str:
     from tracker.digest.words import digest_title
 
     return f"{digest_title(item.digest, lang)}{late_mark(item, lang)}"
+
+
+
+@describe.register
+def _(item: ConfirmRound, lang: str = "nl") -> str:
+    from tracker.digest.words import day
+
+    who = f"<@{item.owner}>" if item.owner else _t(lang, "zonder eigenaar", "without owner")
+    n = len(item.entries)
+    when = day(item.digest_day, lang)
+    return (_t(lang, f"Bevestigingsronde {item.period.label(lang)} ({who}): {n} open "
+                     f"{'actie' if n == 1 else 'acties'} vóór de rapportage van {when}",
+               f"Confirmation round {item.period.label(lang)} ({who}): {n} open "
+               f"{'action' if n == 1 else 'actions'} before the digest of {when}")
+            + late_mark(item, lang))

@@ -9,6 +9,7 @@ Ledger keys, one per (what, occurrence, channel):
 A member who chose `/lobby voorkeur dm` gets the reminders they own in a DM: their channel is
 their user id (the notifier opens the DM).
 Nothing is owed outside working hours (tracker.scheduling.hours): a tick then plans nothing.
+    confirm:{period}:{owner}:{channel}  (tracker.scheduling.confirm)
 """
 
 from __future__ import annotations
@@ -373,6 +374,8 @@ def plan_tick(*, session: Session, settings: Settings, now: datetime) -> Plan:
     _plan_agenda(plan, session, settings, now)
     _plan_digest(plan, session, settings, now)
     _plan_cleanup(plan, session, settings, now, dms)
+    from tracker.scheduling.confirm import plan_confirmations  # the round before the digest
+    plan_confirmations(plan, session, settings, now)
     plan.post.sort(key=lambda item: (item.due_at, item.key))
     return plan
 
@@ -571,6 +574,9 @@ def item_for_row(*, session: Session, settings: Settings, row: Delivery,
             return None
         return build_digest_item(session=session, settings=settings, now=now, key=row.key,
                                  channel=row.channel, due_at=row.due_at)
+    from tracker.scheduling import confirm
+    if row.kind == confirm.KIND:
+        return confirm.item_for_row(session=session, settings=settings, row=row, now=now)
     return None
 
 
@@ -606,6 +612,9 @@ def next_moment(*, session: Session, settings: Settings, after: datetime) -> dat
             if (moment := local_moment(day, AGENDA_TIME, settings)) > after:
                 moments.append(moment)
                 break
+    from tracker.scheduling import confirm
+    if (round_at := confirm.next_moment(settings, after)) is not None:
+        moments.append(round_at)
     if settings.lobby_digest_channel:
         for half in _following_halves(start):
             if (moment := local_moment(first_working_day(half), DIGEST_TIME, settings)) > after:

@@ -34,6 +34,7 @@ class EventKind(StrEnum):
     DEADLINE_MOVED = "deadline_moved"
     DEADLINE_DONE = "deadline_done"
     DEADLINE_CANCELLED = "deadline_cancelled"
+    DEADLINE_MISSED = "deadline_missed"
     DEADLINE_REMINDERS = "deadline_reminders"
     PROGRAMME_STATUS = "programme_status"
     MEMBER_ROLE = "member_role"

@@ -243,8 +243,10 @@ def require_open_dossier(dossier: Dossier) -> None:
 
 def _require_open(deadline: Deadline, verb_nl: str, verb_en: str) -> None:
     if deadline.status != DeadlineStatus.OPEN.value:
-        state_nl = {"done": "al afgerond", "cancelled": "geannuleerd"}[deadline.status]
-        state_en = {"done": "already done", "cancelled": "cancelled"}[deadline.status]
+        state_nl = {"done": "al afgerond", "cancelled": "geannuleerd",
+                    "missed": "als niet gehaald gemeld"}[deadline.status]
+        state_en = {"done": "already done", "cancelled": "cancelled",
+                    "missed": "reported as missed"}[deadline.status]
         raise InvalidInput(f"Deadline #{deadline.id} is {state_nl}; {verb_nl} kan niet meer.",
                            f"Deadline #{deadline.id} is {state_en}; it can no longer be {verb_en}.")
 
@@ -261,18 +263,29 @@ def cancel_deadline(*, session: Session, now: datetime, actor: str | None, deadl
     return _close(session, now, actor, deadline, expected_version, DeadlineStatus.CANCELLED)
 
 
+def report_missed(*, session: Session, now: datetime, actor: str | None, deadline: Deadline,
+                  expected_version: int | None = None) -> Deadline:
+    """Record that the milestone was not achieved (someone said so); no further reminders."""
+    return _close(session, now, actor, deadline, expected_version, DeadlineStatus.MISSED)
+
+
+_CLOSE = {
+    DeadlineStatus.DONE: (EventKind.DEADLINE_DONE, "afronden", "completed"),
+    DeadlineStatus.CANCELLED: (EventKind.DEADLINE_CANCELLED, "annuleren", "cancelled"),
+    DeadlineStatus.MISSED: (EventKind.DEADLINE_MISSED, "als niet gehaald melden",
+                            "reported as missed"),
+}
+
+
 def _close(session: Session, now: datetime, actor: str | None, deadline: Deadline,
            expected_version: int | None, status: DeadlineStatus) -> Deadline:
     require_aware(now)
     check_version(deadline, expected_version, f"Deadline #{deadline.id}", f"Deadline #{deadline.id}")
-    if status == DeadlineStatus.DONE:
-        _require_open(deadline, "afronden", "completed")
-    else:
-        _require_open(deadline, "annuleren", "cancelled")
+    kind, verb_nl, verb_en = _CLOSE[status]
+    _require_open(deadline, verb_nl, verb_en)
     before = deadline.status
     deadline.status, deadline.closed_at, deadline.updated_at = status.value, now, now
     flush(session)
-    kind = EventKind.DEADLINE_DONE if status == DeadlineStatus.DONE else EventKind.DEADLINE_CANCELLED
     record_event(session, now=now, actor=actor, kind=kind, dossier_id=deadline.dossier_id,
                  deadline_id=deadline.id, before=before, after=status.value, text=deadline.title)
     return deadline

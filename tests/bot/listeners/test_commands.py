@@ -181,11 +181,19 @@ def test_digest_acks_at_once_then_shows_the_preview(team: Session, slash,
     started = time.monotonic()
     body = reply(slash("/digest", "2023H1", user=VIEWER))
     assert time.monotonic() - started < 3
-    assert "Digest" in body["text"]
+    assert "rapportage over eerste halfjaar 2023 wordt gemaakt" in body["text"]
     slack_double.wait_for(lambda d: len(d.responses) >= 1, timeout=10)
     preview = slack_double.responses[0]
     assert preview["response_type"] == "ephemeral"
     assert any(b.get("type") == "actions" for b in preview["blocks"])
+
+
+def test_digest_of_a_period_not_begun_is_refused(team: Session, slash,
+                                                 slack_double: SlackDouble) -> None:
+    reply(slash("/digest", "2031Q2", user=VIEWER))
+    slack_double.wait_for(lambda d: len(d.responses) >= 1, timeout=10)
+    assert "nog niet begonnen" in slack_double.responses[0]["text"]
+    assert not slack_double.calls_to("chat.postMessage")
 
 
 def test_digest_post_goes_to_the_channel(team: Session, slash, slack_double: SlackDouble) -> None:
