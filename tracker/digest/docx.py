@@ -15,12 +15,12 @@ import re
 from xml.sax.saxutils import escape
 
 from docx import Document
-from lxml import etree
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
+from lxml import etree
 
 from tracker.digest.model import Digest
 from tracker.digest.outline import (

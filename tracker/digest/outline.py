@@ -41,6 +41,7 @@ from tracker.text import format_eur
 
 ORGANISATION = "Regio Zwolle"
 FLAG = "⚠"
+MAX_CONTENTS_SECTIONS = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,4 +395,9 @@ def build_outline(digest: Digest, lang: str = "nl", *, chart: bytes | None = Non
     for u in digest.upcoming:
         upcoming[u.dossier_code].append(u)
     ctx = _Ctx(digest, lang, chart, organisation, dict(upcoming))
-    return [block for section in SECTIONS for block in section(ctx)]
+    blocks = [block for section in SECTIONS for block in section(ctx)]
+    # A contents page listing a thousand dossiers helps nobody: then chapters only (the
+    # headings stay in the navigation pane / bookmarks).
+    if sum(1 for b in blocks if isinstance(b, Heading) and b.level == 2) > MAX_CONTENTS_SECTIONS:
+        blocks = [Contents(b.title, 1) if isinstance(b, Contents) else b for b in blocks]
+    return blocks

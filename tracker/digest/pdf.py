@@ -1,0 +1,350 @@
+"""The council-ready report as PDF (reportlab): pure, the digest in, bytes out.
+
+reportlab's platypus does the pagination, tables and images; body text goes through one small
+flowable (`_Text`) that wraps words itself with the font's own widths, because platypus's
+Paragraph parses markup per paragraph — seconds for a big team's ten thousand items, and user
+text would be read as markup. The font is DejaVu Sans, which ships inside matplotlib (already
+a dependency, licence in its mpl-data/fonts/ttf/LICENSE_DEJAVU) and is embedded (subset), so
+ë, é, ï and € render and the text can be selected and searched. Page numbers ("pagina 3 van
+12") and the table of contents' page numbers are PDF form objects filled in when the last page
+is known; the contents entries link to the headings, which are also the PDF's bookmarks.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Image, PageBreak, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Table as RLTable
+
+from tracker.digest.model import Digest
+from tracker.digest.outline import (
+    ORGANISATION,
+    Bullets,
+    Contents,
+    Figure,
+    Heading,
+    Para,
+    Table,
+    TitlePage,
+    build_outline,
+    report_title,
+)
+
+REGULAR, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
+BLUE = colors.HexColor("#1f5f8b")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_SIZES = {1: 17, 2: 13, 3: 11}
+WIDTH = A4[0] - 5 * cm
+
+
+@cache
+def _fonts() -> dict[str, dict[int, int]]:
+    """Register DejaVu Sans (once) and return each face's character widths (per 1000 em)."""
+    import matplotlib
+
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    widths = {}
+    for name in (REGULAR, BOLD, ITALIC):
+        font = TTFont(name, str(folder / f"{name}.ttf"))
+        pdfmetrics.registerFont(font)
+        widths[name] = defaultdict(lambda: 600, font.face.charWidths)
+    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC)
+    return widths
+
+
+@cache
+def _no_glyph() -> re.Pattern[str]:
+    """Every character the regular face cannot draw, as one character class (C speed)."""
+    codes = sorted(c for c in _fonts()[REGULAR] if c > 0x7F)
+    ranges, start, prev = [], codes[0], codes[0]
+    for code in [*codes[1:], -1]:
+        if code != prev + 1:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
+            start = code
+        prev = code
+    return re.compile(f"[^\x20-\x7e{''.join(ranges)}]")
+
+
+def pdf_text(text: str) -> str:
+    """Any text (user text included) made safe to draw: control characters go, whitespace is
+    one space, and characters the font has no glyph for (most emoji) are dropped."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    return text if text.isascii() else _no_glyph().sub("", text)
+
+
+@cache
+def _word_width(word: str, font: str) -> float:
+    return sum(map(_fonts()[font].__getitem__, map(ord, word))) / 1000
+
+
+def _wrap(runs: list[tuple[str, str]], size: float, width: float
+          ) -> list[list[tuple[float, str, str]]]:
+    """Greedy word wrap of (text, font) runs into lines of (x, text, font) segments; a word
+    wider than the line is broken by characters."""
+    lines: list[list[tuple[float, str, str]]] = [[]]
+    x = 0.0
+    space = _word_width(" ", REGULAR) * size
+    for text, font in runs:
+        for word in text.split(" "):
+            if not word:
+                continue
+            w = _word_width(word, font) * size
+            if x and x + space + w > width:
+                lines.append([])
+                x = 0.0
+            while w > width:  # a 5,000-character "word": cut it to the line
+                cut = max(1, int(len(word) * width / w))
+                while cut > 1 and _word_width(word[:cut], font) * size > width:
+                    cut -= 1
+                lines[-1].append((0.0, word[:cut], font))
+                lines.append([])
+                word = word[cut:]
+                w = _word_width(word, font) * size
+            line = lines[-1]
+            if line and line[-1][2] == font:  # same font: one string per line, so a reader
+                start, joined, _ = line[-1]  # copies the line as the words it holds
+                line[-1] = (start, f"{joined} {word}", font)
+            else:
+                line.append((x + space if x else 0.0, word, font))
+            x += (space if x else 0.0) + w
+    return lines
+
+
+Line = tuple[bool, list[tuple[float, str, str]]]  # (starts a bullet, segments)
+
+
+class _Text(Flowable):  # type: ignore[misc]
+    """Wrapped text in one size: one paragraph, or a whole bullet list (one flowable for many
+    items keeps platypus's per-flowable cost off a big team's report); or a heading, which is
+    also a bookmark, an outline entry and a link target of the contents."""
+
+    def __init__(self, paragraphs: list[list[tuple[str, str]]], size: float = 9.5, *,
+                 bullets: bool = False, before: float = 0, after: float = 3,
+                 colour: Any = colors.black, heading: tuple[int, str, str] | None = None,
+                 lines: list[Line] | None = None) -> None:
+        super().__init__()
+        self.paragraphs, self.size, self.bullets, self.colour = paragraphs, size, bullets, colour
+        self.before, self.after, self.heading = before, after, heading
+        self.leading = size * 1.3
+        self.indent = 11 if bullets else 0
+        self._lines = lines
+        self.keepWithNext = heading is not None
+        self.state: dict[str, Any] = {}
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if self._lines is None:
+            self._lines = [(self.bullets and i == 0, segments) for runs in self.paragraphs
+                           for i, segments in enumerate(_wrap(runs, self.size,
+                                                              avail_width - self.indent))]
+        self.width = avail_width
+        self.height = len(self._lines) * self.leading
+        return avail_width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.before
+
+    def getSpaceAfter(self) -> float:
+        return self.after
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self.wrap(avail_width, avail_height)
+        lines = self._lines or []
+        fit = int(avail_height // self.leading)
+        if fit < 1 or self.heading is not None or fit >= len(lines):
+            return []
+        return [_Text([], self.size, bullets=self.bullets, before=self.before, after=0,
+                      colour=self.colour, lines=lines[:fit]),
+                _Text([], self.size, bullets=self.bullets, after=self.after,
+                      colour=self.colour, lines=lines[fit:])]
+
+    def draw(self) -> None:
+        c = self.canv
+        if self.heading is not None:
+            level, key, title = self.heading
+            c.bookmarkPage(key)
+            c.addOutlineEntry(title, key, level=level - 1)
+            self.state["pages"][key] = c.getPageNumber()
+        c.setFillColor(self.colour)
+        y = self.height - self.size
+        text = c.beginText()  # one text object per flowable: drawString per line costs 3×
+        current = None
+        for marker, segments in self._lines or []:
+            if marker:
+                text.setFont(REGULAR, self.size)
+                current = REGULAR
+                text.setTextOrigin(1, y)
+                text.textOut("•")
+            for x, words, font in segments:
+                if font != current:
+                    text.setFont(font, self.size)
+                    current = font
+                text.setTextOrigin(self.indent + x, y)
+                text.textOut(words)
+            y -= self.leading
+        c.drawText(text)
+
+
+class _Contents(Flowable):  # type: ignore[misc]
+    """The table of contents: one line per entry, page numbers filled in at the end, linked."""
+
+    def __init__(self, entries: list[tuple[int, str, str]]) -> None:
+        super().__init__()
+        self.entries, self.leading = entries, 15
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width, self.height = avail_width, len(self.entries) * self.leading
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        fit = int(avail_height // self.leading)
+        if fit < 1 or fit >= len(self.entries):
+            return []
+        return [_Contents(self.entries[:fit]), _Contents(self.entries[fit:])]
+
+    def draw(self) -> None:
+        c = self.canv
+        y = self.height - 11
+        for level, title, key in self.entries:
+            indent = 14 * (level - 1)
+            font, size = (BOLD, 10) if level == 1 else (REGULAR, 9.5)
+            room = self.width - indent - 40
+            line = _wrap([(title, font)], size, room)[0]
+            text = " ".join(t for _, t, _ in line) + ("…" if len(_wrap([(title, font)], size, room)) > 1 else "")
+            c.setFont(font, size)
+            c.drawString(indent, y, text)
+            c.saveState()
+            c.translate(self.width, y)
+            c.doForm(f"toc-{key}")
+            c.restoreState()
+            c.linkRect("", key, (indent, y - 3, self.width, y + size), relative=1, thickness=0)
+            y -= self.leading
+
+
+class _Canvas(Canvas):  # type: ignore[misc]
+    """Fills in the forms (total pages, contents page numbers) once every page is laid out."""
+
+    def __init__(self, *args: Any, state: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.state = state
+
+    def save(self) -> None:
+        forms = {"total": str(self.getPageNumber() - 1)}
+        forms.update({f"toc-{k}": str(v) for k, v in self.state["pages"].items()})
+        for key in self.state["keys"]:
+            forms.setdefault(f"toc-{key}", "")
+        for name, text in forms.items():
+            self.beginForm(name)
+            self.setFont(REGULAR, 8 if name == "total" else 9.5)
+            (self.drawString if name == "total" else self.drawRightString)(0, 0, text)
+            self.endForm()
+        super().save()
+
+
+def _table(table: Table) -> RLTable:
+    total = sum(table.widths)
+    widths = [WIDTH * w / total for w in table.widths]
+    size = 7.5 if len(widths) > 5 else 8
+
+    def cell(text: str, i: int, font: str) -> str:
+        lines = _wrap([(pdf_text(text), font)], size, widths[i] - 6)
+        return "\n".join(" ".join(t for _, t, _ in line) for line in lines)
+
+    rows = [[cell(h, i, BOLD) for i, h in enumerate(table.header)]]
+    rows += [[cell(v, i, BOLD if r in table.bold_rows else REGULAR) for i, v in enumerate(row)]
+             for r, row in enumerate(table.rows)]
+    style = [("FONT", (0, 0), (-1, -1), REGULAR, size, size * 1.25),
+             ("FONT", (0, 0), (-1, 0), BOLD, size, size * 1.25),
+             ("TEXTCOLOR", (0, 0), (-1, 0), colors.white), ("BACKGROUND", (0, 0), (-1, 0), BLUE),
+             ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#9bb7cc")),
+             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
+    style += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i in table.numeric]
+    style += [("FONT", (0, r + 1), (-1, r + 1), BOLD, size, size * 1.25) for r in table.bold_rows]
+    return RLTable(rows, colWidths=widths, repeatRows=1, style=TableStyle(style), hAlign="LEFT")
+
+
+def _story(blocks: list[Any], state: dict[str, Any]) -> list[Flowable]:
+    story: list[Flowable] = []
+    n = 0
+    for block in blocks:
+        if isinstance(block, TitlePage):
+            story += [Spacer(1, 7 * cm),
+                      _Text([[(pdf_text(block.title), BOLD)]], 24, colour=BLUE, after=14),
+                      _Text([[(pdf_text(block.subtitle), REGULAR)]], 14, after=30),
+                      *(_Text([[(pdf_text(line), REGULAR)]], 10.5) for line in block.lines)]
+        elif isinstance(block, Contents):
+            story += [PageBreak(),
+                      _Text([[(pdf_text(block.title), BOLD)]], 17, colour=BLUE, after=10),
+                      _Contents([(lvl, pdf_text(t), k) for lvl, t, k in state["toc"]
+                                 if lvl <= block.levels])]
+        elif isinstance(block, Heading):
+            n += 1
+            if block.level == 1:
+                story.append(PageBreak())
+            text = pdf_text(block.text)
+            flow = _Text([[(text, BOLD)]], _SIZES.get(block.level, 11), colour=BLUE,
+                         before=4 if block.level == 1 else 9, after=5,
+                         heading=(block.level, f"h{n}", text))
+            flow.state = state
+            story.append(flow)
+        elif isinstance(block, Para):
+            runs = [(pdf_text(block.label), BOLD)] if block.label else []
+            if block.text:
+                runs.append((pdf_text(block.text), ITALIC if block.style == "note" else REGULAR))
+            story.append(_Text([runs], after=4))
+        elif isinstance(block, Bullets):
+            story.append(_Text([[(pdf_text(item), REGULAR)] for item in block.items],
+                               bullets=True, after=6))
+        elif isinstance(block, Table):
+            story += [_table(block), Spacer(1, 8)]
+        elif isinstance(block, Figure):
+            image = Image(io.BytesIO(block.png))
+            scale = WIDTH / image.imageWidth
+            image.drawWidth, image.drawHeight = WIDTH, image.imageHeight * scale
+            story += [image, _Text([[(pdf_text(block.caption), ITALIC)]], 8.5, before=3, after=8)]
+    return story
+
+
+def render_pdf(digest: Digest, lang: str = "nl", *, chart: bytes | None = None,
+               organisation: str = ORGANISATION) -> bytes:
+    """The report as PDF: title page, linked contents, chapters, tables, chart, page numbers."""
+    _fonts()
+    blocks = build_outline(digest, lang, chart=chart, organisation=organisation)
+    title = pdf_text(report_title(digest, lang, organisation))
+    headings = [b for b in blocks if isinstance(b, Heading)]
+    state: dict[str, Any] = {"pages": {}, "toc": [(h.level, h.text, f"h{i}")
+                                                   for i, h in enumerate(headings, 1)]}
+    state["keys"] = [k for _, _, k in state["toc"]]
+    page_word, of = ("page", "of") if lang == "en" else ("pagina", "van")
+
+    def footer(canvas: Canvas, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(REGULAR, 8)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        label = f"{page_word} {canvas.getPageNumber()} {of} "
+        right = A4[0] - 2.5 * cm - 18
+        canvas.drawRightString(right, 1.4 * cm, label)
+        canvas.drawString(2.5 * cm, 1.4 * cm, title[:90])
+        canvas.translate(right, 1.4 * cm)
+        canvas.doForm("total")
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=2.5 * cm, rightMargin=2.5 * cm,
+                            topMargin=2.2 * cm, bottomMargin=2.3 * cm, title=title,
+                            author=organisation, subject=title, lang="en-GB" if lang == "en" else "nl-NL")
+    doc.build(_story(blocks, state), onFirstPage=lambda c, d: None, onLaterPages=footer,
+              canvasmaker=lambda *a, **k: _Canvas(*a, state=state, **k))
+    return out.getvalue()
