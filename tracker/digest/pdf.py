@@ -44,7 +44,9 @@ from tracker.digest.outline import (
 
 REGULAR, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 BLUE = colors.HexColor("#1f5f8b")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Control characters, and bidi overrides/isolates: without a bidi algorithm here they would
+# only scramble what a reader copies out of the PDF.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _SIZES = {1: 17, 2: 13, 3: 11}
 WIDTH = A4[0] - 5 * cm
 
