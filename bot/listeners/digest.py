@@ -60,7 +60,7 @@ def preview_message(digest: Digest, lang: str) -> Message:
 def deliver_digest(item: dict[str, Any], *, deps: Any, client: WebClient,
                    respond: Respond) -> None:
     """Build the digest; preview it to the asker, or post it in the channel for everyone."""
-    from bot.digest_post import post_digest
+    from bot.digest_post import CanvasStore, post_digest
 
     lang = deps.lang
     with session_scope(deps.engine) as session:
@@ -71,4 +71,5 @@ def deliver_digest(item: dict[str, Any], *, deps: Any, client: WebClient,
     if digest.is_empty:
         respond(**empty_message(digest, lang).payload(), replace_original=False)
         return
-    post_digest(client, item["channel"], digest, lang=lang, tz=deps.settings.tz)
+    post_digest(client, item["channel"], digest, lang=lang, tz=deps.settings.tz,
+                canvases=CanvasStore(deps.engine, deps.clock), admins=deps.settings.admins)
