@@ -148,3 +148,65 @@ def test_slack_double_canvas_errors(slack_double: SlackDouble, slack_client: Web
         slack_client.canvases_create(title="t")
     assert err.value.response["error"] == "free_teams_cannot_create_non_tabbed_canvases"
     assert slack_client.canvases_create(title="t", channel_id="C1")["canvas_id"]
+
+
+def test_scheduled_half_year_digest_publishes_the_canvas(seeded: Session, settings,  # type: ignore[no-untyped-def]
+                                                         slack_double: SlackDouble) -> None:
+    from bot.notifier import from_settings
+    from tests.tracker.scheduling_support import scheduler_settings
+    from tracker.scheduling.items import DigestItem
+
+    sched = scheduler_settings(settings.database_url, LOBBY_ADMINS="U0ANNEKE",
+                               SLACK_BOT_TOKEN=slack_double.token, SLACK_API_URL=slack_double.url)
+    now = datetime(2023, 7, 3, 9, 0, tzinfo=AMS)
+    period = parse_period("2023H1", now=now, tz=AMS)
+    digest = build_digest(session=seeded, period=period, now=now, tz=AMS)
+    item = DigestItem(key="digest:2023H1:C0DIGEST", channel="C0DIGEST", due_at=now,
+                      today=now.date(), period=period, digest=digest)
+    notifier = from_settings(sched)
+    result = notifier.post("C0DIGEST", item)
+    ((canvas_id, canvas),) = slack_double.canvases.items()
+    assert canvas["channel_id"] == "C0DIGEST" and "# Kernboodschap" in canvas["markdown"]
+    message = first_message(slack_double)
+    assert message["ts"] == result.ts and canvas_id in message["text"]
+    assert message["metadata"]["event_payload"] == {"key": "digest:2023H1:C0DIGEST"}
+    (chart,) = slack_double.files
+    assert chart["thread_ts"] == result.ts and chart["content"].startswith(b"\x89PNG")
+    notifier.post("C0DIGEST", item)  # a retried post: still the one canvas
+    assert len(slack_double.canvases) == 1
+
+
+def test_slash_digest_post_publishes_the_canvas(team: Session, slash, slack_double: SlackDouble,  # type: ignore[no-untyped-def]
+                                                app) -> None:
+    from tests.bot.conftest import VIEWER, reply
+
+    reply(slash("/digest", "post 2023H1", user=VIEWER))
+    app.lobby_deps.drain()
+    slack_double.wait_for_calls("chat.update", 1, timeout=10)
+    ((canvas_id, canvas),) = slack_double.canvases.items()
+    assert canvas["channel_id"] == "C0LOBBY"
+    assert canvas_id in first_message_of(slack_double, "C0LOBBY")["text"]
+
+
+def first_message_of(double: SlackDouble, channel: str) -> dict:  # type: ignore[type-arg]
+    return next(m for m in double.history(channel) if m.get("thread_ts") in (None, m["ts"]))
+
+
+@pytest.mark.parametrize(("text", "fmt"), [("2023H1 pdf", "pdf"), ("docx 2023H1", "docx")])
+def test_slash_digest_report_file_goes_to_the_asker(team: Session, slash, app,  # type: ignore[no-untyped-def]
+                                                    slack_double: SlackDouble, text: str,
+                                                    fmt: str) -> None:
+    from tests.bot.conftest import VIEWER, reply
+
+    body = reply(slash("/digest", text, user=VIEWER))
+    assert fmt.upper() in body["text"] and "privébericht" in body["text"]
+    app.lobby_deps.drain()
+    slack_double.wait_for(lambda d: len(d.files) >= 1 and len(d.responses) >= 1, timeout=20)
+    (upload,) = slack_double.files
+    assert upload["channel_id"] == "D" + VIEWER[1:]  # the asker's direct message
+    assert upload["filename"] == f"halfjaarrapportage-2023H1.{fmt}"
+    magic = b"%PDF" if fmt == "pdf" else b"PK"
+    assert upload["content"].startswith(magic) and len(upload["content"]) > 20_000
+    note = slack_double.responses[-1]
+    assert note["response_type"] == "ephemeral" and "privébericht" in note["text"]
+    assert slack_double.canvases == {}  # a file to one person is not a post in the channel

@@ -29,6 +29,7 @@ BOT_SCOPES = {
     "users:read",
     "im:write",
     "files:write",
+    "canvases:write",
     "channels:history",
     "groups:history",
 }
