@@ -77,6 +77,14 @@ def canvas_title(digest: Digest, lang: str = "nl") -> str:
     return report_title(digest, lang)
 
 
+def canvas_notice(digest: Digest, channel: str, lang: str = "nl") -> str:
+    """What the console and the demo say instead of publishing the canvas."""
+    title = canvas_title(digest, lang)
+    if lang == "en":
+        return f"(In Slack the report also appears as the canvas ‘{title}’ in {channel}.)"
+    return f"(In Slack verschijnt het rapport ook als canvas ‘{title}’ in {channel}.)"
+
+
 def render_canvas(digest: Digest, lang: str = "nl", *, limit: int = MAX_CANVAS_MARKDOWN) -> str:
     """The report as canvas markdown, within `limit` characters (cut at a block, saying so)."""
     out: list[str] = []

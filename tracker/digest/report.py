@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
 
 from tracker.digest.model import Digest
 
@@ -31,3 +32,9 @@ def report_filename(digest: Digest, fmt: str, lang: str = "nl") -> str:
              {"half": "halfjaarrapportage", "quarter": "kwartaalrapportage",
               "month": "maandrapportage", "week": "weekrapportage"})
     return f"{kinds.get(digest.kind, kinds['half'])}-{digest.period.key}.{fmt}"
+
+
+def write_report(digest: Digest, fmt: str, path: Path, lang: str = "nl") -> Path:
+    """Render the report and write it to `path`; returns the path."""
+    path.write_bytes(render_report(digest, fmt, lang))
+    return path
