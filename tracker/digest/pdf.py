@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,15 @@ from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Image, PageBreak, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    PageBreak,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
 from reportlab.platypus import Table as RLTable
 
 from tracker.digest.model import Digest
@@ -142,7 +151,6 @@ class _Text(Flowable):  # type: ignore[misc]
         self.leading = size * 1.3
         self.indent = 11 if bullets else 0
         self._lines = lines
-        self.keepWithNext = heading is not None
         self.state: dict[str, Any] = {}
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -179,23 +187,36 @@ class _Text(Flowable):  # type: ignore[misc]
             c.addOutlineEntry(title, key, level=level - 1)
             self.state["pages"][key] = c.getPageNumber()
         c.setFillColor(self.colour)
+        # PDF text operators written directly: reportlab's text object re-measures and
+        # re-encodes every string; at ten thousand items that is most of the rendering time.
+        doc, escape, ops = c._doc, c._escape, []
         y = self.height - self.size
-        text = c.beginText()  # one text object per flowable: drawString per line costs 3×
-        current = None
+        size = f"{self.size:.2f}"
         for marker, segments in self._lines or []:
             if marker:
-                text.setFont(REGULAR, self.size)
-                current = REGULAR
-                text.setTextOrigin(1, y)
-                text.textOut("•")
+                ops.append(_show(REGULAR, "•", 1.0, y, size, doc, escape))
             for x, words, font in segments:
-                if font != current:
-                    text.setFont(font, self.size)
-                    current = font
-                text.setTextOrigin(self.indent + x, y)
-                text.textOut(words)
+                ops.append(_show(font, words, self.indent + x, y, size, doc, escape))
             y -= self.leading
-        c.drawText(text)
+        c._code.append("\n".join(ops))
+
+
+def _show(font_name: str, text: str, x: float, y: float, size: str, doc: Any,
+          escape: Callable[[bytes], str]) -> str:
+    """`BT … Tj ET` for one run of text in one face, in the font's subsets."""
+    font = pdfmetrics.getFont(font_name)
+    state = font.state.get(doc)
+    chunks = None
+    if state is not None:  # the usual case: every character already has its code
+        try:
+            chunks = [(0, bytes(map(state.assignments.__getitem__, map(ord, text))))]
+        except (KeyError, ValueError):
+            chunks = None
+    if chunks is None:
+        chunks = font.splitString(text, doc)
+    shown = " ".join(f"{font.getSubsetInternalName(subset, doc)} {size} Tf ({escape(data)}) Tj"
+                     for subset, data in chunks)
+    return f"BT {x:.2f} {y:.2f} Td {shown} ET"
 
 
 class _Contents(Flowable):  # type: ignore[misc]
@@ -293,8 +314,9 @@ def _story(blocks: list[Any], state: dict[str, Any]) -> list[Flowable]:
                                  if lvl <= block.levels])]
         elif isinstance(block, Heading):
             n += 1
-            if block.level == 1:
-                story.append(PageBreak())
+            # A new page per chapter; no section heading alone at the foot of a page (cheaper
+            # than platypus's keepWithNext, which copies the flowables it keeps together).
+            story.append(PageBreak() if block.level == 1 else CondPageBreak(3.5 * cm))
             text = pdf_text(block.text)
             flow = _Text([[(text, BOLD)]], _SIZES.get(block.level, 11), colour=BLUE,
                          before=4 if block.level == 1 else 9, after=5,
