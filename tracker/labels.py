@@ -86,7 +86,8 @@ Wanneer: `2023-11-20`, `20-11-2023`, `20 nov 2023 14:00`, `morgen`, `vrijdag vol
 `/programma status <naam> op-schema|risico|vertraagd|stilgelegd|afgerond [toelichting]`""",
     "digest": """*Digest*
 `/digest [periode]` — voorbeeld, met een knop om in het kanaal te plaatsen
-`/digest post [periode]` — direct in het kanaal, voor iedereen zichtbaar
+`/digest post [periode]` — direct in het kanaal, voor iedereen zichtbaar, en als canvas
+`/digest [periode] pdf` of `docx` — het rapport voor de raden als bestand, in een privébericht
 Periodes: `2023H1`, `H2 2023`, `2023Q3`, `Q3 2023`, `2023-11`, `week`, `maand`, `halfjaar` (standaard).""",
     "team": """*Team en rollen* (alleen beheerders)
 `/lobby team [lijst]` · `/lobby team add @naam viewer|editor|admin` · `/lobby team remove @naam`
@@ -122,7 +123,8 @@ When: `2023-11-20`, `20-11-2023`, `20 Nov 2023 14:00`, `tomorrow`, `friday next 
 `/programma status <name> on-track|at-risk|delayed|paused|done [note]`""",
     "digest": """*Digest*
 `/digest [period]` — a preview, with a button to post it in the channel
-`/digest post [period]` — posted in the channel, visible to all
+`/digest post [period]` — posted in the channel, visible to all, and as a canvas
+`/digest [period] pdf` or `docx` — the report for the councils as a file, by direct message
 Periods: `2023H1`, `H2 2023`, `2023Q3`, `Q3 2023`, `2023-11`, `week`, `month`, `halfyear` (default).""",
     "team": """*Team and roles* (admins only)
 `/lobby team [list]` · `/lobby team add @name viewer|editor|admin` · `/lobby team remove @name`
