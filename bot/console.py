@@ -99,9 +99,21 @@ def answer(line: str, *, deps: Deps, now: datetime, style: Style = PLAIN) -> str
                 elif item["op"] == "digest":
                     digest = make_digest(session=session, period=item["period"], deps=deps,
                                          now=now)
-                    if item["post"] and not digest.is_empty:
+                    if item.get("format") and not digest.is_empty:  # Slack would DM the file
+                        from tracker.digest.report import report_filename, write_report
+
+                        path = write_report(digest, item["format"], Path(
+                            report_filename(digest, item["format"], lang)), lang)
+                        parts.append(_t(lang, f"Het rapport staat in {path.resolve()}",
+                                        f"The report is in {path.resolve()}"))
+                    elif item["post"] and not digest.is_empty:
+                        from bot.render.canvas import canvas_notice
+
                         parts += [blocks_to_text(m.blocks, style)
                                   for m in render_digest(digest, lang=lang)]
+                        parts.append(canvas_notice(
+                            digest, deps.settings.lobby_digest_channel
+                            or _t(lang, "het kanaal", "the channel"), lang))
                     else:
                         parts.append(blocks_to_text(preview_message(digest, lang).blocks, style))
             return "\n".join(parts)

@@ -70,6 +70,15 @@ class ReplayNotifier:
                               file=self.out)
                     print(blocks_to_text(message.blocks, self.style) or message.text,
                           file=self.out)
+                if item.kind == "digest":  # the canvas it would publish; the report beside the db
+                    from bot.render.canvas import canvas_notice
+                    from tracker.digest.report import write_report
+
+                    db = Path(self.settings.database_url.removeprefix("sqlite:///"))
+                    report = write_report(item.digest, "pdf", db.with_name(
+                        f"lobby-demo-{item.digest.period.key}.pdf"), lang)
+                    print(canvas_notice(item.digest, channel, lang), file=self.out)
+                    print(("Report: " if lang == "en" else "Rapport: ") + str(report), file=self.out)
             except BrokenPipeError as exc:
                 raise OutputClosed from exc
             ts = f"{self.now.timestamp():.6f}"

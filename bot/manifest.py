@@ -61,8 +61,12 @@ BOT_SCOPES: list[tuple[str, str]] = [
     ("chat:write.public", "post to LOBBY_DEFAULT_CHANNEL / dossier channels without being "
                           "invited first"),
     ("users:read", "users.info: owner names and time zones in cards and reminders"),
-    ("im:write", "conversations.open: direct messages to admins about failed posts"),
-    ("files:write", "files.upload v2: the chart (PNG) in the thread of a posted digest"),
+    ("im:write", "conversations.open: direct messages to admins about failed posts, and "
+                 "reminders to members who chose them as a DM"),
+    ("files:write", "files.upload v2: the chart of a posted digest, and the report "
+                    "(DOCX/PDF) to the asker"),
+    ("canvases:write", "canvases.create/edit: the half-year report as the digest channel's "
+                       "canvas"),
     ("channels:history", "crash recovery: find an already-posted reminder by its message "
                          "metadata (public channels)"),
     ("groups:history", "the same lookup in private channels"),

@@ -96,6 +96,8 @@ class SlackNotifier:
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.client = client
         self.lang = lang
+        self.canvases: Any = None  # bot.digest_post.CanvasStore: half-year digests as canvases
+        self.admins: frozenset[str] = frozenset()
         self.min_interval = min_interval
         self._monotonic = monotonic
         self._sleep = sleep
@@ -189,8 +191,23 @@ class SlackNotifier:
                 # The first message is out (and recorded as sent); a missing reply is logged.
                 log.warning("digest %s: a thread reply failed: %s", item.key, exc)
         if isinstance(item, DigestItem):
+            self._canvas(channel, posted_in, ts, messages[0], item)
             self._chart(channel, posted_in, ts, item)
         return PostResult(ts=ts)
+
+    def _canvas(self, channel: str, posted_in: str, ts: str, first: Message,
+                item: DigestItem) -> None:
+        """The half-year report as the channel's canvas, linked from the first message; a
+        failure is logged, never retried (the digest itself is out and recorded)."""
+        if self.canvases is None:
+            return
+        from bot.digest_post import link_canvas
+
+        try:
+            link_canvas(self.client, posted_in, ts, first, item.digest, store=self.canvases,
+                        lang=self.lang, admins=self.admins)
+        except Exception as exc:  # the database or Slack: the digest is out all the same
+            log.warning("digest %s: the canvas failed: %s", item.key, exc)
 
     def _chart(self, channel: str, posted_in: str, ts: str, item: DigestItem) -> None:
         """The half-year digest's chart, in its thread; a failed upload is logged, not retried
@@ -314,4 +331,10 @@ def from_settings(settings: Settings) -> SlackNotifier:
 
         raise UsageError("SLACK_BOT_TOKEN ontbreekt / is missing: `lobby remind` needs it to post "
                          "(or use --dry-run)")
-    return SlackNotifier(make_client(settings), lang=settings.lobby_language)
+    notifier = SlackNotifier(make_client(settings), lang=settings.lobby_language)
+    from bot.digest_post import CanvasStore
+    from tracker.db import make_engine
+
+    notifier.canvases = CanvasStore(make_engine(settings.database_url))
+    notifier.admins = settings.admins
+    return notifier

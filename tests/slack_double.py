@@ -56,7 +56,17 @@ MAX_PRIVATE_METADATA = 3000
 MAX_RESPONSE_URL_USES = 5
 
 # Form-encoded requests carry these as JSON strings; decode them so tests see structures.
-_JSON_PARAMS = frozenset({"blocks", "attachments", "metadata", "view", "files", "unfurls"})
+_JSON_PARAMS = frozenset({"blocks", "attachments", "metadata", "view", "files", "unfurls",
+                          "document_content", "changes"})
+
+# Canvases (docs.slack.dev/reference/methods/canvases.create, canvases.edit): markdown content
+# up to 1 MiB; the scope they need; what a free workspace may not do.
+MAX_CANVAS_MARKDOWN = 1_048_576
+CANVAS_SCOPE = "canvases:write"
+DEFAULT_SCOPES = frozenset({"chat:write", "commands", "files:write", "im:write", "users:read",
+                            "channels:history", "groups:history", CANVAS_SCOPE})
+CANVAS_OPERATIONS = frozenset({"insert_after", "insert_before", "insert_at_start",
+                               "insert_at_end", "replace", "delete", "rename"})
 
 _SELECTS_WITH_OPTIONS = frozenset({"static_select", "multi_static_select"})
 _OTHER_ELEMENTS = frozenset(
@@ -505,6 +515,10 @@ class SlackDouble:
             self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
             self._response_urls: dict[str, dict[str, Any]] = {}
             self._pending_uploads: dict[str, dict[str, Any]] = {}
+            self.canvases: dict[str, dict[str, Any]] = {}
+            self.scopes: set[str] = set(DEFAULT_SCOPES)  # the bot token's scopes
+            self.free_plan = False  # free workspace: only channel-tabbed canvases
+            self.canvases_disabled = False  # canvases switched off for the workspace
             self._down = False
             self._ts_counter = itertools.count(1)
             self._id_counter = itertools.count(1)
@@ -966,6 +980,83 @@ class SlackDouble:
         stored = self._store_view(view, current["id"] if current else None)
         self.home_views[str(user_id)] = stored
         return {"view": stored}
+
+    # -- canvases ------------------------------------------------------------
+
+    def _check_canvas_access(self) -> None:
+        if CANVAS_SCOPE not in self.scopes:
+            raise _ApiError("missing_scope", needed=CANVAS_SCOPE,
+                            provided=",".join(sorted(self.scopes)))
+        if self.canvases_disabled:
+            raise _ApiError("canvas_disabled_user_team")
+
+    def _canvas_markdown(self, content: Any, failure: str) -> str:
+        if not (isinstance(content, dict) and content.get("type") == "markdown"
+                and isinstance(content.get("markdown"), str)):
+            raise _ApiError("invalid_arguments",
+                            [_err("must be {type: markdown, markdown: string}",
+                                  "/document_content")])
+        if len(content["markdown"]) > MAX_CANVAS_MARKDOWN:
+            raise _ApiError(failure)
+        return str(content["markdown"])
+
+    def _m_canvases_create(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
+        self._check_canvas_access()
+        channel_id = params.get("channel_id")
+        if self.free_plan and not channel_id:
+            raise _ApiError("free_teams_cannot_create_non_tabbed_canvases")
+        if channel_id:
+            channel_id = self._check_channel(params, "channel_id")
+        markdown = ""
+        if params.get("document_content") is not None:
+            markdown = self._canvas_markdown(params["document_content"], "canvas_creation_failed")
+        canvas_id = self._next_id("F")
+        self.canvases[canvas_id] = {"id": canvas_id, "title": params.get("title") or "",
+                                    "markdown": markdown, "channel_id": channel_id,
+                                    "edits": 0}
+        return {"canvas_id": canvas_id}
+
+    def _m_canvases_edit(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
+        self._check_canvas_access()
+        canvas = self.canvases.get(str(params.get("canvas_id") or ""))
+        if canvas is None:
+            raise _ApiError("canvas_not_found")
+        if self.free_plan and not canvas["channel_id"]:
+            raise _ApiError("free_teams_cannot_edit_standalone_canvases")
+        changes = params.get("changes")
+        if not isinstance(changes, list) or not changes:
+            raise _ApiError("invalid_arguments", [_err("must be a non-empty array", "/changes")])
+        for i, change in enumerate(changes):
+            operation = change.get("operation") if isinstance(change, dict) else None
+            if operation not in CANVAS_OPERATIONS:
+                raise _ApiError("invalid_arguments",
+                                [_err("unknown operation", f"/changes/{i}/operation")])
+        for change in changes:
+            operation = change["operation"]
+            if operation == "rename":
+                canvas["title"] = str((change.get("title_content") or {}).get("markdown") or "")
+                continue
+            if change.get("section_id"):  # the double keeps no sections: only whole documents
+                raise _ApiError("canvas_editing_failed")
+            markdown = ("" if operation == "delete" else
+                        self._canvas_markdown(change.get("document_content"),
+                                              "canvas_editing_failed"))
+            if operation == "replace" or operation == "delete":
+                canvas["markdown"] = markdown
+            elif operation in ("insert_at_start", "insert_before"):
+                canvas["markdown"] = markdown + canvas["markdown"]
+            else:
+                canvas["markdown"] = canvas["markdown"] + markdown
+            if len(canvas["markdown"]) > MAX_CANVAS_MARKDOWN:
+                raise _ApiError("canvas_editing_failed")
+        canvas["edits"] += 1
+        return {}
+
+    def _m_canvases_delete(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
+        self._check_canvas_access()
+        if self.canvases.pop(str(params.get("canvas_id") or ""), None) is None:
+            raise _ApiError("canvas_not_found")
+        return {}
 
     def _m_files_getUploadURLExternal(self, params: dict[str, Any], call: Call
                                       ) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from tracker.text import clean, fold
 MAX_INPUT = 4000
 MAX_WHEN_TOKENS = 6
 
+REPORT_FORMATS = ("docx", "pdf")
 AREAS = ("dossier", "deadline", "programma", "digest", "team", "voorkeur", "help")
 SLASH_AREAS = {"/lobby": None, "/dossier": "dossier", "/deadline": "deadline",
                "/programma": "programma", "/digest": "digest"}
@@ -369,8 +370,16 @@ def _parse_digest(text: str, now: datetime, tz: ZoneInfo) -> Command:
     action, rest, explicit = _split_action("digest", text, "show")
     if action == "help":
         return Command("help", "help", {"topic": "digest"})
+    # "/digest 2023H1 pdf", "/digest docx": the council-ready report as a file, to the asker.
+    words = rest.split()
+    fmt = next((w.lower() for w in words if w.lower() in REPORT_FORMATS), None)
+    if fmt is not None:
+        rest = " ".join(w for w in words if w.lower() not in REPORT_FORMATS)
     period = parse_period(rest, now=now, tz=tz)
-    return Command("digest", action if explicit else "show", {"period": period})
+    args: dict[str, Any] = {"period": period}
+    if fmt is not None:
+        args["format"] = fmt
+    return Command("digest", action if explicit else "show", args)
 
 
 def _parse_team(text: str, now: datetime, tz: ZoneInfo) -> Command:

@@ -285,7 +285,7 @@ def _programme_status(args: Args, c: Ctx) -> Result:
 
 def _digest(post: bool) -> Handler:
     def run(args: Args, c: Ctx) -> Result:
-        return DigestRequested(args["period"], post)
+        return DigestRequested(args["period"], post, args.get("format"))
     return run
 
 

@@ -101,7 +101,8 @@ Wanneer: `2023-11-20`, `20-11-2023`, `20 nov 2023 14:00`, `morgen`, `vrijdag vol
 `/programma status <naam> op-schema|risico|vertraagd|stilgelegd|afgerond [toelichting]`""",
     "digest": """*Digest*
 `/digest [periode]` — voorbeeld, met een knop om in het kanaal te plaatsen
-`/digest post [periode]` — direct in het kanaal, voor iedereen zichtbaar
+`/digest post [periode]` — direct in het kanaal, voor iedereen zichtbaar, en als canvas
+`/digest [periode] pdf` of `docx` — het rapport voor de raden als bestand, in een privébericht
 Periodes: `2023H1`, `H2 2023`, `2023Q3`, `Q3 2023`, `2023-11`, `week`, `maand`, `halfjaar` (standaard).""",
     "voorkeur": """*Uw herinneringen*
 `/lobby voorkeur dm` — herinneringen die u als eigenaar krijgt, komen als direct bericht
@@ -141,7 +142,8 @@ When: `2023-11-20`, `20-11-2023`, `20 Nov 2023 14:00`, `tomorrow`, `friday next 
 `/programma status <name> on-track|at-risk|delayed|paused|done [note]`""",
     "digest": """*Digest*
 `/digest [period]` — a preview, with a button to post it in the channel
-`/digest post [period]` — posted in the channel, visible to all
+`/digest post [period]` — posted in the channel, visible to all, and as a canvas
+`/digest [period] pdf` or `docx` — the report for the councils as a file, by direct message
 Periods: `2023H1`, `H2 2023`, `2023Q3`, `Q3 2023`, `2023-11`, `week`, `month`, `halfyear` (default).""",
     "voorkeur": """*Your reminders*
 `/lobby voorkeur dm` — the reminders you own come as a direct message

@@ -377,3 +377,19 @@ class ReportText(SQLModel, table=True):
     position: int = 0
     text: str = Field(max_length=4000)
     source: str = Field(default="", max_length=2000)
+
+
+class DigestCanvas(SQLModel, table=True):
+    """The Slack canvas a period's report was published as in a channel (one per period and
+    channel, edited in place when posted again), or why there is none (`error`)."""
+
+    __tablename__ = "digest_canvas"
+    __table_args__ = (UniqueConstraint("period", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=20)
+    channel: str = Field(max_length=40)
+    canvas_id: str | None = Field(default=None, max_length=40)
+    error: str | None = Field(default=None, max_length=100)  # e.g. "missing_scope"
+    created_at: datetime = utc_column()
+    updated_at: datetime = utc_column()

@@ -123,6 +123,7 @@ class DigestRequested:
 
     period: Any
     post: bool
+    format: str | None = None  # "docx" | "pdf": the report as a file, to the asker
 
 
 @dataclass(frozen=True)

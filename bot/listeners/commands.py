@@ -47,9 +47,15 @@ def run_slash_command(command: str, text: str, *, user_id: str | None, session: 
         label = result.period.label(lang)
         notice = (f":hourglass: De rapportage over {label} wordt gemaakt…" if lang == "nl"
                   else f":hourglass: Building the digest for {label}…")
+        if result.format:
+            kind = result.format.upper()
+            notice = (f":hourglass: Het rapport over {label} ({kind}) wordt gemaakt; u krijgt "
+                      "het als privébericht." if lang == "nl" else
+                      f":hourglass: Building the report for {label} ({kind}); it comes to you "
+                      "as a direct message.")
         return Reply(render_notice(notice),
                      [{"op": "digest", "period": result.period, "post": result.post,
-                       "channel": channel_id}])
+                       "channel": channel_id, "format": result.format, "user": user_id}])
     today = now.astimezone(settings.tz).date()
     message = render_result(result, lang=lang, tz=settings.tz, today=today)
     outbox = [{"op": "refresh_home", "user": user_id}] if parsed.mutates and user_id else []

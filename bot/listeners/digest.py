@@ -60,7 +60,7 @@ def preview_message(digest: Digest, lang: str) -> Message:
 def deliver_digest(item: dict[str, Any], *, deps: Any, client: WebClient,
                    respond: Respond) -> None:
     """Build the digest; preview it to the asker, or post it in the channel for everyone."""
-    from bot.digest_post import post_digest
+    from bot.digest_post import CanvasStore, post_digest
     from bot.render.results import render_notice
     from tracker.errors import LobbyError
 
@@ -73,10 +73,40 @@ def deliver_digest(item: dict[str, Any], *, deps: Any, client: WebClient,
         respond(**render_notice(":information_source: " + exc.message(lang)).payload(),
                 replace_original=False)
         return
+    if item.get("format"):
+        send_report(digest, item["format"], user=item.get("user"), client=client,
+                    respond=respond, lang=lang)
+        return
     if not item["post"]:
         respond(**preview_message(digest, lang).payload(), replace_original=False)
         return
     if digest.is_empty:
         respond(**empty_message(digest, lang).payload(), replace_original=False)
         return
-    post_digest(client, item["channel"], digest, lang=lang, tz=deps.settings.tz)
+    post_digest(client, item["channel"], digest, lang=lang, tz=deps.settings.tz,
+                canvases=CanvasStore(deps.engine, deps.clock), admins=deps.settings.admins)
+
+
+def send_report(digest: Digest, fmt: str, *, user: str | None, client: WebClient,
+                respond: Respond, lang: str) -> None:
+    """The council-ready report as a file in a direct message to `user` (files_upload_v2),
+    and an ephemeral note with its link."""
+    from tracker.digest.outline import report_title
+    from tracker.digest.report import render_report, report_filename
+
+    if digest.is_empty:
+        respond(**empty_message(digest, lang).payload(), replace_original=False)
+        return
+    data = render_report(digest, fmt, lang)
+    title = report_title(digest, lang)
+    dm = str(client.conversations_open(users=user)["channel"]["id"])
+    upload = client.files_upload_v2(
+        channel=dm, content=data, filename=report_filename(digest, fmt, lang), title=title,
+        initial_comment=_t(lang, f"{title} ({fmt.upper()})", f"{title} ({fmt.upper()})"))
+    files = upload.get("files") or [upload.get("file") or {}]
+    link = files[0].get("permalink") if files else None
+    text = _t(lang, f"Het rapport staat in uw privébericht: <{link}|{title}>" if link
+              else "Het rapport staat in uw privébericht.",
+              f"The report is in your direct messages: <{link}|{title}>" if link
+              else "The report is in your direct messages.")
+    respond(**Message(text, [context(text)]).payload(), replace_original=False)

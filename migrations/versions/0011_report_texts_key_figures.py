@@ -1,7 +1,7 @@
 """half-year report: key figures, the report's own texts, how precisely a history entry is dated
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-01 22:00:00
 
 - keyfigure: the dataset's key figures (kerncijfers) with their label, unit and qualifier
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0011'
-down_revision: str | None = '0008'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

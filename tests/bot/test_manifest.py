@@ -30,6 +30,7 @@ BOT_SCOPES = {
     "users:read",
     "im:write",
     "files:write",
+    "canvases:write",
     "channels:history",
     "groups:history",
 }
@@ -215,7 +216,9 @@ def test_descriptions_promise_only_what_the_app_does(manifest: dict[str, Any]) -
     assert "dag(en)" not in long and "herinnert eigenaren" not in long
     assert "hangt af van de soort" in long and "kanaal" in long
     assert "28, 14, 7, 3 en 1 dag" in long  # DESIGN's defaults for a submission
-    assert "Markdown" not in text and "PDF" not in text
+    # No Markdown attachment is uploaded; the DOCX/PDF report is (files_upload_v2 to the asker).
+    assert "Markdown" not in text
+    assert "canvases:write" in text and "(DOCX/PDF) to the asker" in text
 
 
 def _set_command(name: str) -> Any:

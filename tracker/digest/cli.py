@@ -1,4 +1,5 @@
-"""`lobby digest [--period P] [--format text|markdown|json] [--post CHANNEL] [--chart FILE] [-o FILE]`."""
+"""`lobby digest [--period P] [--format text|markdown|json|docx|pdf] [--post CHANNEL] [--chart FILE]
+[-o FILE]`: docx and pdf are the council-ready report (bytes; stdout only when redirected)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cmd = sub.add_parser("digest", help="the digest of a period: text, Markdown, JSON, or posted")
     cmd.add_argument("--period", default="",
                      help="2023H1, H2 2023, 2023Q3, 2023-11, week, maand (default: this half-year)")
-    cmd.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    cmd.add_argument("--format", choices=("text", "markdown", "json", "docx", "pdf"), default="text",
+                     help="docx/pdf: the council-ready report (with -o FILE)")
     cmd.add_argument("--post", metavar="CHANNEL", help="post it in this Slack channel")
     cmd.add_argument("--chart", metavar="FILE", help="write the PNG chart to FILE")
     cmd.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -59,11 +61,10 @@ def run(args: argparse.Namespace) -> int:
             Path(args.chart).write_bytes(png)
             chart_name = args.chart
 
-    text = _render(digest, args.format, lang, chart_name)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+    if args.format in ("docx", "pdf"):
+        _write_report(digest, args.format, lang, args.output)
     else:
-        sys.stdout.write(text)
+        _write_text(_render(digest, args.format, lang, chart_name), args.output)
 
     if poster is not None:
         if digest.is_empty:
@@ -73,6 +74,29 @@ def run(args: argparse.Namespace) -> int:
             ts = poster(args.post, digest)
             print(f"{args.post}: geplaatst / posted (ts {ts})", file=sys.stderr)
     return 0
+
+
+def _write_text(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _write_report(digest, fmt: str, lang: str, output: str | None) -> None:  # type: ignore[no-untyped-def]
+    from tracker.cli import UsageError
+    from tracker.digest.report import render_report
+
+    if not output and sys.stdout.isatty():
+        raise UsageError(f"--format {fmt}: geef een bestand met -o, bijvoorbeeld "
+                         f"-o rapport.{fmt} / give a file with -o")
+    data = render_report(digest, fmt, lang)
+    if output:
+        Path(output).write_bytes(data)
+        print(f"{output}: {len(data):,} bytes".replace(",", "."), file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
 
 
 def _render(digest, fmt: str, lang: str, chart: str | None) -> str:  # type: ignore[no-untyped-def]
