@@ -320,3 +320,6 @@ class Indicator(SQLModel, table=True):
     series_id: int = Field(foreign_key="indicatorseries.id")
     month: date
     value: float
+
+
+from tracker.kamer import models as _kamer_models  # noqa: E402, F401  (the Tweede Kamer tables)
