@@ -140,8 +140,12 @@ def parse_instant(value: Any) -> datetime | None:
 
 
 def _local_date(value: Any) -> date | None:
+    """A calendar date (`Datum`, `DatumNakoming`): the date as written, in its own offset."""
     instant = parse_instant(value)
-    return None if instant is None else instant.astimezone(HAGUE).date()
+    if instant is None:
+        return None
+    written = datetime.fromisoformat(_FRACTION_RE.sub(r"\1", value.strip().replace("Z", "+00:00")))
+    return written.date()
 
 
 def _bool(value: Any) -> bool:

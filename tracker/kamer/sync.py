@@ -23,7 +23,15 @@ from sqlmodel import Session, col, select
 
 from tracker.db import session_scope
 from tracker.errors import Conflict
-from tracker.kamer.client import ENTITY_SETS, HAGUE, Activity, AgendaItem, Commitment, Page, SourceError
+from tracker.kamer.client import (
+    ENTITY_SETS,
+    HAGUE,
+    Activity,
+    AgendaItem,
+    Commitment,
+    Page,
+    SourceError,
+)
 from tracker.kamer.match import WatchIndex
 from tracker.kamer.models import KamerActivity, KamerLink, KamerNotice, KamerSync, NoticeKind
 from tracker.kamer.services import ACTOR, local_when, watch_index
@@ -179,7 +187,7 @@ def _sync_entity(engine: Engine, client: Any, settings: Settings, now: datetime,
     report.read.setdefault(entity, 0)
     for page in client.pages(entity, since=cursor):
         with session_scope(engine) as session:
-            report.notices += apply_page(session, settings=settings, now=now, entity=entity,
+            report.notices += apply_page(session=session, settings=settings, now=now, entity=entity,
                                          page=page, index=index)
             version = _advance(session, entity, version, page.last_changed)
         report.read[entity] += len(page.records)
@@ -196,7 +204,7 @@ def _resolve_pending(engine: Engine, client: Any, settings: Settings, now: datet
         return
     records = client.activities_by_number(numbers)
     with session_scope(engine) as session:
-        report.notices += apply_page(session, settings=settings, now=now, entity="Activiteit",
+        report.notices += apply_page(session=session, settings=settings, now=now, entity="Activiteit",
                                      page=Page(records=list(records)), index=WatchIndex([]))
 
 
@@ -314,8 +322,10 @@ class _Applier:
         day, start = local_when(activity)
         if not moved or day is None or (day, start) == (deadline.due_date, deadline.due_time):
             return
-        if start is None and day == deadline.due_date:
-            return  # the Kamer dropped the time only: keep ours
+        if day == deadline.due_date and (start is None or deadline.due_time is None):
+            if start is not None:  # the Kamer tells the time we did not know: fill it in
+                deadline.due_time, deadline.updated_at = start, self.now
+            return  # or it dropped the time only: keep ours
         self._move(deadline, activity, day, start)
 
     def _move(self, deadline: Deadline, activity: KamerActivity, day: date,
