@@ -18,6 +18,10 @@ class ActionId(StrEnum):
     CHANGE_STATUS = "change_status"            # "Status wijzigen" → status modal
     ADD_DEADLINE = "add_deadline"              # "Deadline toevoegen" → add-deadline modal
     DOSSIER_SEARCH = "dossier_search"          # add-deadline form, > 100 dossiers: search as you type
+    KAMER_FOLLOW = "kamer_follow"              # "Volg als mijlpaal" on a Tweede Kamer suggestion
+    KAMER_IGNORE = "kamer_ignore"              # "Negeer"
+    KAMER_UNLINK = "kamer_unlink"              # "Ontkoppel" on a moved/cancelled notice
+    KAMER_VIEW = "kamer_view"                  # "Bekijk" (a link to tweedekamer.nl)
 
 
 class CallbackId(StrEnum):

@@ -25,13 +25,13 @@ from tracker.text import clean, fold
 MAX_INPUT = 4000
 MAX_WHEN_TOKENS = 6
 
-AREAS = ("dossier", "deadline", "programma", "digest", "team", "help")
+AREAS = ("dossier", "deadline", "programma", "digest", "team", "kamer", "help")
 SLASH_AREAS = {"/lobby": None, "/dossier": "dossier", "/deadline": "deadline",
-               "/programma": "programma", "/digest": "digest"}
+               "/programma": "programma", "/digest": "digest", "/kamer": "kamer"}
 AREA_WORDS = {"dossier": "dossier", "dossiers": "dossier", "deadline": "deadline",
               "deadlines": "deadline", "programma": "programma", "programmas": "programma",
               "programme": "programma", "programmes": "programma", "digest": "digest",
-              "team": "team", "help": "help", "hulp": "help", "?": "help"}
+              "team": "team", "kamer": "kamer", "help": "help", "hulp": "help", "?": "help"}
 ACTIONS: dict[str, dict[str, str]] = {
     "dossier": {"list": "list", "lijst": "list", "show": "show", "toon": "show", "new": "new",
                 "nieuw": "new", "status": "status", "note": "note", "notitie": "note",
@@ -41,7 +41,8 @@ ACTIONS: dict[str, dict[str, str]] = {
     "deadline": {"list": "list", "lijst": "list", "add": "add", "nieuw": "add", "new": "add",
                  "done": "done", "klaar": "done", "afgerond": "done", "move": "move",
                  "verzet": "move", "cancel": "cancel", "annuleer": "cancel", "remind": "remind",
-                 "herinner": "remind", "help": "help", "hulp": "help"},
+                 "herinner": "remind", "link": "link", "koppel": "link", "unlink": "unlink",
+                 "ontkoppel": "unlink", "help": "help", "hulp": "help"},
     "programma": {"list": "list", "lijst": "list", "status": "status", "help": "help",
                   "hulp": "help"},
     "digest": {"post": "post", "plaats": "post", "help": "help", "hulp": "help"},
@@ -240,6 +241,8 @@ def _parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> Command:
         if not rest:
             return Command("deadline", "add_modal")
         return _parse_deadline_add(rest, now, tz)
+    if action in ("link", "unlink"):
+        return parse_deadline_link(action, rest)
     head, _, tail = rest.partition(" ")
     match = ID_RE.match(head)
     if not match:
@@ -367,3 +370,10 @@ def _parse_team(text: str, now: datetime, tz: ZoneInfo) -> Command:
 
 PARSERS = {"dossier": _parse_dossier, "deadline": _parse_deadline, "programma": _parse_programma,
            "digest": _parse_digest, "team": _parse_team}
+
+# The Tweede Kamer's grammar lives beside its adapter; it needs the names above.
+from tracker.kamer.execute import MUTATIONS as _KAMER_MUTATIONS  # noqa: E402
+from tracker.kamer.grammar import parse_deadline_link, parse_kamer  # noqa: E402
+
+PARSERS["kamer"] = parse_kamer
+MUTATIONS |= _KAMER_MUTATIONS

@@ -244,3 +244,7 @@ HANDLERS = {
     ("digest", "show"): _digest(False), ("digest", "post"): _digest(True),
     ("team", "list"): _team_list, ("team", "add"): _team_add, ("team", "remove"): _team_remove,
 }
+
+from tracker.kamer.execute import HANDLERS as _KAMER_HANDLERS  # noqa: E402
+
+HANDLERS.update(_KAMER_HANDLERS)

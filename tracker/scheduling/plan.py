@@ -267,6 +267,9 @@ def plan_tick(*, session: Session, settings: Settings, now: datetime) -> Plan:
                                          due=deadline.due_date))
     _plan_agenda(plan, session, settings, now)
     _plan_digest(plan, session, settings, now)
+    from tracker.kamer.deliver import plan_notices  # what the Tweede Kamer sync found
+
+    plan.post.extend(plan_notices(session=session, settings=settings, now=now))
     plan.post.sort(key=lambda item: (item.due_at, item.key))
     return plan
 
@@ -384,6 +387,10 @@ def item_for_row(*, session: Session, settings: Settings, row: Delivery,
             return None
         return build_digest_item(session=session, settings=settings, now=now, key=row.key,
                                  channel=row.channel, due_at=row.due_at)
+    if row.kind == "kamer":
+        from tracker.kamer.deliver import item_for_notice
+
+        return item_for_notice(session=session, settings=settings, row=row, now=now)
     return None
 
 
