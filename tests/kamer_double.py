@@ -53,6 +53,8 @@ class KamerDouble:
         self._lock = threading.Lock()
         self._clock = datetime(2023, 11, 15, 8, 0, tzinfo=UTC)  # just before the tests' pinned now
         self.hang_seconds = 1.5
+        self.delay_seconds = 0.0  # every answer waits this long (concurrency tests)
+        self.next_page_delay = 0.0  # answers to a nextLink wait this long (kill -9 mid-sync)
         self._server: ThreadingHTTPServer | None = None
 
     # --- data ---------------------------------------------------------------------------
@@ -128,6 +130,10 @@ class KamerDouble:
         """Status and body for one GET."""
         with self._lock:
             failure = self._failures.popleft() if self._failures else None
+        if self.delay_seconds:
+            time.sleep(self.delay_seconds)
+        if self.next_page_delay and "$skip" in query:
+            time.sleep(self.next_page_delay)
         if failure in ("500", "503"):
             return int(failure), b'{"error":{"code":"","message":"An error has occurred."}}'
         if failure == "timeout":
