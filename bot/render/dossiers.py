@@ -148,6 +148,10 @@ def render_dossier_card(card: DossierCard, *, tz: ZoneInfo, today: date,
         lines.append(f"• #{x.id} · {format_date(x.due_date, lang)}"
                      + (f" {x.due_time:%H:%M}" if x.due_time else "")
                      + f" · {escape_user_text(x.title)} ({kind_label(x.kind, lang)}){late}")
+        if x.id in card.kamer:  # "Tweede Kamer: Commissiedebat MIRT · commissie IenW · 2030A01234"
+            from bot.render.kamer import link_line
+
+            lines.append(f"   {link_line(card.kamer[x.id], lang)}")
     if not card.next_deadlines:
         lines.append(_t(lang, "Geen open deadlines.", "No open deadlines."))
     elif card.open_deadlines > len(card.next_deadlines):

@@ -51,8 +51,8 @@ def _view_button(url: str, lang: str) -> ButtonElement | None:
 
 def link_line(info: LinkInfo, lang: str = "nl") -> str:
     """"Tweede Kamer: Commissiedebat MIRT · commissie IenW · <url|2030A01234>"."""
-    parts = [escape_user_text(info.soort + (f" {info.onderwerp}" if info.onderwerp else ""))
-             if info.soort or info.onderwerp else ""]
+    subject = info.onderwerp if len(info.onderwerp) <= 80 else info.onderwerp[:79] + "…"
+    parts = [escape_user_text(f"{info.soort} {subject}".strip())]
     if info.committee:
         parts.append(_t(lang, "commissie ", "committee ") + escape_user_text(info.committee))
     number = escape_user_text(info.nummer)

@@ -151,6 +151,14 @@ def test_slash_commands_follow_words_search_and_link(team: Session, slash, engin
                                                       Deadline.status == "open")).first()
     body = json.dumps(reply(slash("/deadline", f"koppel {deadline_id} 2023A07890")), ensure_ascii=False)
     assert "volgt nu de agenda van de Tweede Kamer" in body and "commissie IenW" in body
+    dossier_code = team.get(Deadline, deadline_id).dossier_id
+    from tracker.models import Dossier
+
+    card = json.dumps(reply(slash("/dossier", f"toon {team.get(Dossier, dossier_code).code}")),
+                      ensure_ascii=False)
+    assert ("Tweede Kamer: Commissiedebat MIRT &lt;script&gt; · commissie IenW · "
+            "<https://www.tweedekamer.nl/debat_en_vergadering/commissievergaderingen/"
+            "details?id=2023A07890|2023A07890>") in card
     assert "niet aan de Tweede Kamer gekoppeld" not in json.dumps(
         reply(slash("/deadline", f"ontkoppel {deadline_id}")))
     assert "niet aan de Tweede Kamer gekoppeld" in json.dumps(

@@ -50,6 +50,7 @@ class DossierCard:
     recent_notes: list[Event] = field(default_factory=list)
     programmes: list[Programme] = field(default_factory=list)
     open_deadlines: int = 0
+    kamer: dict[int, Any] = field(default_factory=dict)  # deadline id → tracker.kamer LinkInfo
 
 
 def _label(d: Dossier) -> tuple[str, str]:
@@ -277,11 +278,15 @@ def dossier_card(*, session: Session, dossier: Dossier, now: datetime) -> Dossie
     """Gather what the dossier card shows: next three deadlines, last three notes, programmes."""
     require_aware(now)
     params = {"dossier_id": dossier.id}
+    from tracker.kamer.services import links_for  # the Tweede Kamer links of these milestones
+
+    next_deadlines = list(session.exec(_CARD_NEXT, params=params))
     return DossierCard(dossier=dossier,
-                       next_deadlines=list(session.exec(_CARD_NEXT, params=params)),
+                       next_deadlines=next_deadlines,
                        recent_notes=list(session.exec(_CARD_NOTES, params=params)),
                        programmes=list(session.exec(_CARD_PROGRAMMES, params=params)),
-                       open_deadlines=session.exec(_CARD_OPEN_COUNT, params=params).one())
+                       open_deadlines=session.exec(_CARD_OPEN_COUNT, params=params).one(),
+                       kamer=links_for(session, [d.id for d in next_deadlines if d.id]))
 
 
 RAG_WORDS = {
