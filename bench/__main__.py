@@ -16,7 +16,7 @@ from pathlib import Path
 from bench.context import Context
 from bench.timing import Row
 
-MEASURES = ("startup", "digest", "dispatch", "tick", "pacing", "memory", "http")
+MEASURES = ("startup", "digest", "dispatch", "tick", "pacing", "memory", "http", "kamer")
 
 
 def _fmt(value: float | None) -> str:

@@ -109,6 +109,7 @@ def upgrade() -> None:
         'kamer_sync',
         sa.Column('name', sa.String(length=20), nullable=False),
         _utc('cursor'),
+        sa.Column('cursor_ids', sa.String(length=4000), nullable=False, server_default=''),
         sa.Column('version', sa.Integer(), nullable=False),
         _utc('lease_until'), _utc('last_attempt_at'), _utc('last_success_at'),
         sa.Column('failures', sa.Integer(), nullable=False),

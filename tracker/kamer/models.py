@@ -115,6 +115,7 @@ class KamerSync(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=20)  # Activiteit | Agendapunt | Toezegging
     cursor: datetime | None = utc_column(nullable=True)
+    cursor_ids: str = Field(default="", max_length=4000)  # ids applied at exactly `cursor`
     version: int = 0
     lease_until: datetime | None = utc_column(nullable=True)
     last_attempt_at: datetime | None = utc_column(nullable=True)

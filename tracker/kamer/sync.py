@@ -43,11 +43,15 @@ from tracker.settings import Settings
 log = logging.getLogger(__name__)
 
 LEASE_ROW = "pass"
+CURSOR_IDS_LIMIT = 4000  # more ties than this at one instant are simply applied again
 LEASE = timedelta(minutes=10)
 FIRST_LOOKBACK = timedelta(days=7)  # a first pass reads the last week, not the whole archive
 CANCELLED = frozenset({"geannuleerd", "vervallen", "uitgesteld"})
 COMMITMENT_OPEN = frozenset({"", "openstaand"})
 LIMITS = {"title": 500, "nummer": 20, "before": 200, "after": 200, "entity_id": 40}
+STORED = ("nummer", "soort", "onderwerp", "datum", "aanvangstijd", "eindtijd", "locatie", "status",
+          "voortouwnaam", "voortouwafkorting", "vergaderjaar", "noot", "voortgezet_vanuit",
+          "vervangen_vanuit", "verwijderd", "api_gewijzigd_op")
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
@@ -101,7 +105,8 @@ def _insert(session: Session) -> Any:
 
 def _ensure_rows(session: Session) -> None:
     for name in (LEASE_ROW, *ENTITY_SETS):
-        session.execute(_insert(session).values(name=name, version=0, failures=0, last_error="")
+        session.execute(_insert(session).values(name=name, version=0, failures=0, last_error="",
+                                                cursor_ids="")
                         .on_conflict_do_nothing(index_elements=["name"]))
 
 
@@ -135,8 +140,10 @@ def _release(engine: Engine, now: datetime, error: str | None) -> datetime | Non
         return row.next_attempt_at
 
 
-def _advance(session: Session, entity: str, version: int, cursor: datetime | None) -> int:
-    values: dict[str, Any] = {"version": version + 1}
+def _advance(session: Session, entity: str, version: int, cursor: datetime | None,
+             seen: set[str]) -> int:
+    values: dict[str, Any] = {"version": version + 1,
+                              "cursor_ids": ",".join(sorted(seen))[:CURSOR_IDS_LIMIT]}
     if cursor is not None:
         values["cursor"] = cursor
     result = session.execute(update(KamerSync)
@@ -162,8 +169,9 @@ def run_sync(*, engine: Engine, client: Any, settings: Settings, now: datetime,
     error: str | None = None
     try:
         _resolve_pending(engine, client, settings, now, report)
+        indexes: list[WatchIndex] = []
         for entity in ENTITY_SETS:
-            _sync_entity(engine, client, settings, now, entity, report)
+            _sync_entity(engine, client, settings, now, entity, report, indexes)
     except SourceError as exc:
         report.status, error = "failed", str(exc)
     except (LostRace, Conflict) as exc:
@@ -178,20 +186,31 @@ def run_sync(*, engine: Engine, client: Any, settings: Settings, now: datetime,
 
 
 def _sync_entity(engine: Engine, client: Any, settings: Settings, now: datetime, entity: str,
-                 report: SyncReport) -> None:
+                 report: SyncReport, indexes: list[WatchIndex]) -> None:
     with session_scope(engine) as session:
         row = session.get(KamerSync, entity)
         assert row is not None
         version, cursor = row.version, row.cursor or (now - FIRST_LOOKBACK)
-        index = watch_index(session)
+        seen = set(filter(None, row.cursor_ids.split(",")))  # applied at exactly `cursor`
     report.read.setdefault(entity, 0)
     for page in client.pages(entity, since=cursor):
-        with session_scope(engine) as session:
-            report.notices += apply_page(session=session, settings=settings, now=now, entity=entity,
-                                         page=page, index=index)
-            version = _advance(session, entity, version, page.last_changed)
         report.read[entity] += len(page.records)
         report.skipped += page.skipped
+        fresh = [r for r in page.records if r.api_gewijzigd_op is None
+                 or r.api_gewijzigd_op > cursor or r.id not in seen]
+        if not fresh:  # the inclusive cursor read back what the last pass applied
+            continue
+        with session_scope(engine) as session:
+            if not indexes:  # built once a pass, and only when there is something to match
+                indexes.append(watch_index(session))
+            report.notices += apply_page(session=session, settings=settings, now=now,
+                                         entity=entity, page=Page(records=fresh),
+                                         index=indexes[0])
+            last = page.last_changed or cursor
+            at_last = {r.id for r in page.records if r.api_gewijzigd_op == last}
+            seen = (seen | at_last) if last == cursor else at_last
+            cursor = last
+            version = _advance(session, entity, version, cursor, seen)
 
 
 def _resolve_pending(engine: Engine, client: Any, settings: Settings, now: datetime,
@@ -225,6 +244,7 @@ def apply_page(*, session: Session, settings: Settings, now: datetime, entity: s
     else:
         applier.commitments([r for r in page.records if isinstance(r, Commitment)])
     flush(session)
+    applier.write_notices()
     return applier.made
 
 
@@ -242,7 +262,8 @@ class _Applier:
         self.session, self.settings, self.now, self.index = session, settings, now, index
         self.today = now.astimezone(HAGUE).date()
         self.made = 0
-        self._dossiers: dict[int, Dossier | None] = {}
+        self._dossiers: dict[int, tuple[int, str | None]] | None = None
+        self._notices: dict[str, dict[str, Any]] = {}
 
     # activities
 
@@ -252,8 +273,10 @@ class _Applier:
         ids = {r.id for r in records}
         refs = ids | {r.vervangen_vanuit for r in records if r.vervangen_vanuit} \
             | {r.voortgezet_vanuit for r in records if r.voortgezet_vanuit}
-        stored = {a.id: a for a in self.session.exec(
-            select(KamerActivity).where(col(KamerActivity.id).in_(list(ids))))}
+        stored = {row[0]: row[1:] for row in self.session.exec(
+            select(KamerActivity.id, KamerActivity.datum, KamerActivity.aanvangstijd,
+                   KamerActivity.onderwerp).where(col(KamerActivity.id).in_(list(ids))))}
+        self._store(records)
         links: dict[str, list[KamerLink]] = {}
         numbers = {r.nummer for r in records if r.nummer}
         for link in self.session.exec(select(KamerLink).where(
@@ -262,9 +285,8 @@ class _Applier:
             links.setdefault(link.activity_id or f"#{link.nummer}", []).append(link)
         for record in records:
             previous = stored.get(record.id)
-            moved = previous is None or (previous.datum, previous.aanvangstijd) != (
+            moved = previous is None or (previous[0], previous[1]) != (
                 record.datum, record.aanvangstijd)
-            activity = self._store(previous, record)
             pending = links.pop(f"#{record.nummer}", []) if record.nummer else []
             for link in pending:
                 link.activity_id = record.id
@@ -273,31 +295,30 @@ class _Applier:
             for old_id in (record.vervangen_vanuit, record.voortgezet_vanuit):
                 if old_id and not record.verwijderd and old_id in links:
                     for link in links.pop(old_id):
-                        self._replaced(link, activity, old_id)
+                        self._replaced(link, record, old_id)
                         mine.append(link)
             for link in mine:
-                self._follow(link, activity, moved=moved or link in pending)
+                self._follow(link, record, moved=moved or link in pending)
             if (self.index and not record.verwijderd and record.datum is not None
                     and record.datum >= self.today
-                    and (previous is None or previous.onderwerp != record.onderwerp)):
-                linked_dossiers = {self._deadline_dossier(link) for link in mine}
-                for hit in self.index.match(record.onderwerp):
+                    and (previous is None or previous[2] != record.onderwerp)):
+                hits = self.index.match(record.onderwerp)
+                linked_dossiers = {self._deadline_dossier(link) for link in mine} if hits else set()
+                for hit in hits:
                     if hit.dossier_id not in linked_dossiers:
-                        self._suggest(hit.dossier_id, "Activiteit", record.id, activity,
+                        self._suggest(hit.dossier_id, "Activiteit", record.id, record,
                                       record.onderwerp, record.datum, hit.word)
 
-    def _store(self, previous: KamerActivity | None, r: Activity) -> KamerActivity:
-        activity = previous or KamerActivity(id=r.id)
-        for name in ("nummer", "soort", "onderwerp", "datum", "aanvangstijd", "eindtijd",
-                     "locatie", "status", "voortouwnaam", "voortouwafkorting", "vergaderjaar",
-                     "noot", "voortgezet_vanuit", "vervangen_vanuit", "verwijderd",
-                     "api_gewijzigd_op"):
-            value = getattr(r, name)
-            if getattr(activity, name) != value:
-                setattr(activity, name, value)
-        if previous is None:
-            self.session.add(activity)
-        return activity
+    def _store(self, records: list[Activity]) -> None:
+        """Upsert the page's activities in one statement (no ORM objects: 250 at a time)."""
+        rows = {r.id: {name: getattr(r, name) for name in STORED} | {"id": r.id} for r in records}
+        table = KamerActivity.__table__  # type: ignore[attr-defined]
+        module = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        stmt = module.insert(table)
+        # executemany of one compiled statement: far cheaper than one VALUES list of 4,000 binds
+        self.session.execute(stmt.on_conflict_do_update(
+            index_elements=["id"], set_={name: stmt.excluded[name] for name in STORED}),
+            list(rows.values()))
 
     def _deadline(self, link: KamerLink) -> Deadline | None:
         return self.session.get(Deadline, link.deadline_id)
@@ -306,7 +327,7 @@ class _Applier:
         deadline = self._deadline(link)
         return deadline.dossier_id if deadline else None
 
-    def _follow(self, link: KamerLink, activity: KamerActivity, *, moved: bool) -> None:
+    def _follow(self, link: KamerLink, activity: Activity, *, moved: bool) -> None:
         deadline = self._deadline(link)
         if deadline is None or deadline.status != DeadlineStatus.OPEN.value:
             return
@@ -328,7 +349,7 @@ class _Applier:
             return  # or it dropped the time only: keep ours
         self._move(deadline, activity, day, start)
 
-    def _move(self, deadline: Deadline, activity: KamerActivity, day: date,
+    def _move(self, deadline: Deadline, activity: Activity, day: date,
               start: time | None, kind: NoticeKind = NoticeKind.MOVED) -> None:
         year = day.year != deadline.due_date.year
         before = day_label(deadline.due_date, deadline.due_time if start else None, year=year)
@@ -343,7 +364,7 @@ class _Applier:
         self._notice(kind, deadline, activity, key=f"{kind.value[0]}:{deadline.id}:{stamp}",
                      before=before, after=after)
 
-    def _replaced(self, link: KamerLink, activity: KamerActivity, old_id: str) -> None:
+    def _replaced(self, link: KamerLink, activity: Activity, old_id: str) -> None:
         link.activity_id, link.nummer = activity.id, activity.nummer or link.nummer
         deadline = self._deadline(link)
         if deadline is None or deadline.status != DeadlineStatus.OPEN.value:
@@ -391,23 +412,21 @@ class _Applier:
 
     # notices
 
-    def _dossier(self, dossier_id: int | None) -> Dossier | None:
-        if dossier_id is None:
-            return None
-        if dossier_id not in self._dossiers:
-            self._dossiers[dossier_id] = self.session.get(Dossier, dossier_id)
-        return self._dossiers[dossier_id]
-
-    def _channel(self, dossier: Dossier) -> str | None:
-        return dossier.channel or self.settings.lobby_default_channel
+    def _dossier(self, dossier_id: int | None) -> tuple[int, str | None] | None:
+        """(id, channel) of an open dossier; loaded for all dossiers at the first need."""
+        if self._dossiers is None:
+            self._dossiers = {row[0]: (row[0], row[1]) for row in self.session.exec(
+                select(Dossier.id, Dossier.channel).where(Dossier.phase != "closed"))}
+        return self._dossiers.get(dossier_id) if dossier_id is not None else None
 
     def _suggest(self, dossier_id: int, entity: str, entity_id: str,
-                 activity: KamerActivity | None, title: str, day: date | None, word: str,
+                 activity: Activity | KamerActivity | None, title: str, day: date | None,
+                 word: str,
                  detail: str = "", nummer: str = "") -> None:
         dossier = self._dossier(dossier_id)
         if dossier is None:
             return
-        committee = activity.voortouwafkorting or activity.voortouwnaam if activity else ""
+        committee = (activity.voortouwafkorting or activity.voortouwnaam) if activity else ""
         self._insert(key=f"s:{dossier_id}:{entity_id}", kind=NoticeKind.SUGGESTION.value,
                      dossier=dossier, deadline_id=None, entity=entity, entity_id=entity_id,
                      activity_id=activity.id if activity else None,
@@ -417,7 +436,7 @@ class _Applier:
                      + f" · volgwoord ‘{word}’",
                      before=None, after=None, due_date=day)
 
-    def _notice(self, kind: NoticeKind, deadline: Deadline, activity: KamerActivity, *, key: str,
+    def _notice(self, kind: NoticeKind, deadline: Deadline, activity: Activity, *, key: str,
                 before: str | None, after: str | None) -> None:
         dossier = self._dossier(deadline.dossier_id)
         if dossier is None:
@@ -429,17 +448,25 @@ class _Applier:
                      detail=" · ".join(p for p in (activity.soort, committee, activity.locatie) if p),
                      before=before, after=after, due_date=deadline.due_date)
 
-    def _insert(self, *, key: str, dossier: Dossier, **values: Any) -> None:
-        channel = self._channel(dossier)
+    def _insert(self, *, key: str, dossier: tuple[int, str | None], **values: Any) -> None:
+        dossier_id, own_channel = dossier
+        channel = own_channel or self.settings.lobby_default_channel
+        self._notices.setdefault(key, {
+            "key": key, "dossier_id": dossier_id, "channel": channel, "posted": False,
+            "ledger_key": f"kamer:{key}:{channel}" if channel else None, "state": "open",
+            "created_at": self.now,
+            **{k: (v[:LIMITS.get(k, 1000)] if isinstance(v, str) else v) for k, v in values.items()}})
+
+    def write_notices(self) -> None:
+        """Insert the page's notices in one statement; a key already known is left alone."""
+        if not self._notices:
+            return
+        columns = {c for row in self._notices.values() for c in row}
+        rows = [{c: row.get(c) for c in columns} for row in self._notices.values()]
         stmt = (_notice_insert(self.session)
-                .values(key=key, dossier_id=dossier.id, channel=channel, posted=False,
-                        ledger_key=f"kamer:{key}:{channel}" if channel else None,
-                        state="open", created_at=self.now,
-                        **{k: (v[:LIMITS.get(k, 1000)] if isinstance(v, str) else v)
-                           for k, v in values.items()})
                 .on_conflict_do_nothing(index_elements=["key"]).returning(col(KamerNotice.id)))
-        if self.session.execute(stmt).scalar_one_or_none() is not None:
-            self.made += 1
+        self.made += len(self.session.execute(stmt, rows).all())
+        self._notices.clear()
 
 
 def _notice_insert(session: Session) -> Any:
