@@ -203,5 +203,34 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
 
+    def do_POST(self) -> None:
+        """`POST /_bench/changes?n=&dossiers=&offset=`: generate changes (bench/measures/kamer)."""
+        parts = urlsplit(self.path)
+        query = {k: int(v[0]) for k, v in parse_qs(parts.query).items()}
+        if parts.path == "/_bench/changes":
+            bench_changes(self.owner, query.get("n", 0), query.get("dossiers", 1),
+                          query.get("offset", 0))
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+
+def bench_changes(double: KamerDouble, n: int, dossiers: int, offset: int = 0) -> None:
+    """`n` changed activities; one in ten names a watch word `woord<d>x<w>` of dossier d."""
+    start = datetime(2023, 12, 1, 10, 0, tzinfo=UTC)
+    for i in range(n):
+        subject = (f"Commissiedebat over woord{(i // 10) % dossiers}x{i % 5} en meer"
+                   if i % 10 == 0 else f"Procedurevergadering {i} over de begroting")
+        double.activity(f"2023A{offset + i:05d}", subject, start + timedelta(minutes=i % 600))
+
+
+if __name__ == "__main__":  # a double in its own process (the bench): prints its URL, serves
+    import sys  # until stdin closes
+
+    served = KamerDouble().start()
+    print(served.url, flush=True)
+    sys.stdin.read()
+    served.stop()
