@@ -22,6 +22,7 @@ class ActionId(StrEnum):
     KAMER_IGNORE = "kamer_ignore"              # "Negeer"
     KAMER_UNLINK = "kamer_unlink"              # "Ontkoppel" on a moved/cancelled notice
     KAMER_VIEW = "kamer_view"                  # "Bekijk" (a link to tweedekamer.nl)
+    KAMER_FOLLOW_ACTIVITY = "kamer_follow_activity"  # "Volg" on a /kamer zoek result
 
 
 class CallbackId(StrEnum):

@@ -88,6 +88,34 @@ def handle_unlink(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
                                     f":broken_chain: Unlinked by <@{user_id}>."), user_id)
 
 
+def handle_follow_activity(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """"Volg" on a search result: a linked milestone of the dossier whose channel this is."""
+    ack()
+    deps = context["deps"]
+    lang, user_id, session = deps.lang, body["user"]["id"], context["session"]
+    require_role(session, user_id, Role.EDITOR, deps.settings.admins)
+    value = action_value(body["actions"][0])
+    activity_id = value.get("activity") if isinstance(value.get("activity"), str) else None
+    if not activity_id:
+        raise InvalidInput("Deze knop is niet (meer) geldig.", "This button is not valid (anymore).")
+    dossier = ks.dossier_of_channel(session, (body.get("channel") or {}).get("id"))
+    if dossier is None:
+        _respond(context, render_notice(_t(
+            lang, ":information_source: Dit kanaal hoort niet bij één dossier. Maak de mijlpaal "
+                  "aan met `/deadline nieuw` en koppel hem met `/deadline koppel <nr> "
+                  "<activiteitnummer>`.",
+            ":information_source: This channel belongs to no single dossier. Add the milestone "
+            "with `/deadline add` and link it with `/deadline link <nr> <activity number>`.")))
+        return
+    deadline = ks.follow_activity(session=session, now=context["now"], actor=user_id,
+                                  dossier=dossier, activity_id=activity_id)
+    _respond(context, render_notice(_t(
+        lang, f":white_check_mark: Mijlpaal #{deadline.id} {escape_user_text(deadline.title)} "
+              f"({escape_user_text(dossier.code)}) volgt de Tweede Kamer.",
+        f":white_check_mark: Milestone #{deadline.id} {escape_user_text(deadline.title)} "
+        f"({escape_user_text(dossier.code)}) follows the Tweede Kamer.")))
+
+
 def handle_view(ack: Ack) -> None:
     """"Bekijk" is a link; Slack still sends the click, which needs only an acknowledgement."""
     ack()
@@ -97,6 +125,7 @@ def register(app: App) -> None:
     """Register the Tweede Kamer buttons."""
     for action_id, handler in ((ActionId.KAMER_FOLLOW, handle_follow),
                                (ActionId.KAMER_IGNORE, handle_ignore),
-                               (ActionId.KAMER_UNLINK, handle_unlink)):
+                               (ActionId.KAMER_UNLINK, handle_unlink),
+                               (ActionId.KAMER_FOLLOW_ACTIVITY, handle_follow_activity)):
         app.action(action_id.value)(ack=transactional(handler), lazy=[])
     app.action(ActionId.KAMER_VIEW.value)(handle_view)

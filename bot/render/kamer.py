@@ -18,7 +18,6 @@ from bot.render.limits import (
     MAX_BUTTON_TEXT,
     MAX_MESSAGE_BLOCKS,
     context,
-    pack_lines,
     plain,
     section,
 )
@@ -183,19 +182,24 @@ def _(result: KamerSearch, *, lang: str = "nl", tz: ZoneInfo, today: date) -> Me
                   f"No coming Tweede Kamer activities about ‘{words}’ up to {until} (from the "
                   "last sync).")
         return Message(text, [section(text)])
-    lines = []
-    for a in result.activities:
+    head = _t(lang, f"*Tweede Kamer over ‘{words}’, tot en met {until}:*",
+              f"*Tweede Kamer on ‘{words}’, up to {until}:*")
+    blocks: list[Block] = [section(head)]
+    for a in result.activities[:MAX_MESSAGE_BLOCKS - 3]:
         day, start = local_when(a)
         when = (format_date(day, lang) if day else "?") + (f" {start:%H:%M}" if start else "")
         number = escape_user_text(a.nummer)
         ref = f"<{activity_url(a.nummer)}|{number}>" if a.nummer else ""
         committee = escape_user_text(a.voortouwafkorting or a.voortouwnaam)
-        lines.append(f"• {when} · *{escape_user_text(a.soort)}* {escape_user_text(a.onderwerp)}"
-                     + (f" · {committee}" if committee else "") + (f" · {ref}" if ref else ""))
-    head = _t(lang, f"*Tweede Kamer over ‘{words}’, tot en met {until}:*",
-              f"*Tweede Kamer on ‘{words}’, up to {until}:*")
-    hint = _t(lang, "Koppel een mijlpaal met `/deadline link <nummer mijlpaal> <activiteitnummer>`.",
-              "Link a milestone with `/deadline link <milestone number> <activity number>`.")
-    blocks: list[Block] = [section(head), *pack_lines(lines, max_blocks=MAX_MESSAGE_BLOCKS - 2),
-                           context(hint)]
+        line = (f"{when} · *{escape_user_text(a.soort)}* {escape_user_text(a.onderwerp)}"
+                + (f" · {committee}" if committee else "") + (f" · {ref}" if ref else ""))
+        follow = ButtonElement(text=plain(_t(lang, "Volg", "Follow"), MAX_BUTTON_TEXT),
+                               action_id=ActionId.KAMER_FOLLOW_ACTIVITY.value,
+                               value=json.dumps({"activity": a.id}, separators=(",", ":")))
+        blocks.append(section(line, accessory=follow))
+    hint = _t(lang, "*Volg* maakt er een mijlpaal van voor het dossier van dit kanaal. Of koppel "
+                    "een bestaande: `/deadline koppel <nummer mijlpaal> <activiteitnummer>`.",
+              "*Follow* makes it a milestone of this channel's dossier. Or link an existing one: "
+              "`/deadline link <milestone number> <activity number>`.")
+    blocks.append(context(hint))
     return Message(head.replace("*", ""), blocks)

@@ -174,3 +174,30 @@ def test_viewer_may_search_but_not_follow_words(team: Session, slash):
                                                                  user=VIEWER)))
 
 
+
+
+def test_follow_on_a_search_result_uses_the_channels_dossier(team: Session, slash, interact,
+                                                              engine, sched, client, kamer, now,
+                                                              slack_double):
+    from tracker.services.refs import resolve_dossier
+
+    kamer.activity("2023A07890", "MIRT", DEBATE)
+    run_sync(engine=engine, client=client, settings=sched, now=now)
+    found = reply(slash("/kamer", "zoek MIRT"))
+    assert validate_blocks(found["blocks"]) == []
+    value = json.loads(found["blocks"][1]["accessory"]["value"])
+    n35 = resolve_dossier(team, "N35")
+    n35.channel = "C0N35"
+    team.commit()
+    payload = click("kamer_follow_activity", value)
+    payload["channel"] = {"id": n35.channel}
+    for _ in range(2):
+        interact(dict(payload))
+    payload["channel"] = {"id": "C0NOBODY"}
+    interact(dict(payload))
+    team.expire_all()
+    made = team.exec(select(Deadline).where(Deadline.title == "Commissiedebat MIRT",
+                                            Deadline.dossier_id == n35.id)).all()
+    assert len(made) == 1 and made[0].due_time is not None
+    slack_double.wait_for(lambda d: len(d.responses) >= 3)
+    assert "hoort niet bij één dossier" in slack_double.responses[2]["text"]

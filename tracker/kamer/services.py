@@ -255,6 +255,43 @@ def follow_suggestion(*, session: Session, now: datetime, actor: str | None,
     return deadline
 
 
+def follow_activity(*, session: Session, now: datetime, actor: str | None, dossier: Dossier,
+                    activity_id: str) -> Deadline:
+    """*Volg* on a search result: the stored activity becomes a linked milestone of `dossier`
+    (once: a second click finds the milestone already there)."""
+    require_aware(now)
+    activity = session.get(KamerActivity, activity_id)
+    if activity is None or activity.verwijderd:
+        raise NotFound("Die activiteit van de Tweede Kamer is niet (meer) bekend.",
+                       "That Tweede Kamer activity is not (or no longer) known.")
+    existing = session.exec(select(Deadline).join(KamerLink, col(KamerLink.deadline_id) == col(Deadline.id))
+                            .where(KamerLink.activity_id == activity.id,
+                                   Deadline.dossier_id == dossier.id)).first()
+    if existing is not None:
+        return existing
+    day, start = local_when(activity)
+    if day is None:
+        raise InvalidInput("De Tweede Kamer noemt (nog) geen datum; voeg de mijlpaal later toe.",
+                           "The Tweede Kamer gives no date (yet); add the milestone later.")
+    title = " ".join(p for p in (activity.soort, activity.onderwerp) if p)[:200] or "Tweede Kamer"
+    deadline = dl.add_deadline(session=session, now=now, actor=actor, dossier=dossier, title=title,
+                               due=day, due_time=start,
+                               source=activity_url(activity.nummer) if activity.nummer else "")
+    session.add(KamerLink(deadline_id=deadline.id, activity_id=activity.id, nummer=activity.nummer,
+                          linked_by=actor, linked_at=now))
+    flush(session)
+    return deadline
+
+
+def dossier_of_channel(session: Session, channel: str | None) -> Dossier | None:
+    """The one open dossier whose channel this is, if exactly one."""
+    if not channel:
+        return None
+    found = session.exec(select(Dossier).where(Dossier.channel == channel,
+                                               Dossier.phase != "closed").limit(2)).all()
+    return found[0] if len(found) == 1 else None
+
+
 def ignore_suggestion(*, session: Session, now: datetime, actor: str | None,
                       notice: KamerNotice) -> None:
     """*Negeer*: the suggestion is put aside (it is never posted again: its key stays)."""
