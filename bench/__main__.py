@@ -16,7 +16,8 @@ from pathlib import Path
 from bench.context import Context
 from bench.timing import Row
 
-MEASURES = ("startup", "digest", "documents", "dispatch", "tick", "pacing", "memory", "http")
+MEASURES = ("startup", "digest", "documents", "dispatch", "tick", "pacing", "memory", "http",
+            "kamer")
 
 
 def _fmt(value: float | None) -> str:

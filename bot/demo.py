@@ -195,6 +195,9 @@ def replay(*, out: TextIO | None = None, directory: Path | None = None,
             if following is None or following >= end:
                 break
             moment = notifier.now = following
+            from tracker.kamer.sample import demo_step  # the Tweede Kamer moves a debate
+
+            demo_step(engine=engine, settings=settings, now=moment)
             run_tick(engine=engine, settings=settings, notifier=notifier, now=moment,
                      clock=lambda m=moment: m)
         return notifier

@@ -22,6 +22,11 @@ class ActionId(StrEnum):
     CONFIRM_DONE = "confirm_done"              # confirmation round: "Afgerond"
     CONFIRM_MISSED = "confirm_missed"          # confirmation round: "Niet gehaald"
     CONFIRM_MOVE = "confirm_move"              # confirmation round: "Verzetten…" (date picker)
+    KAMER_FOLLOW = "kamer_follow"              # "Volg als mijlpaal" on a Tweede Kamer suggestion
+    KAMER_IGNORE = "kamer_ignore"              # "Negeer"
+    KAMER_UNLINK = "kamer_unlink"              # "Ontkoppel" on a moved/cancelled notice
+    KAMER_VIEW = "kamer_view"                  # "Bekijk" (a link to tweedekamer.nl)
+    KAMER_FOLLOW_ACTIVITY = "kamer_follow_activity"  # "Volg" on a /kamer zoek result
 
 
 class CallbackId(StrEnum):

@@ -43,13 +43,18 @@ SLASH_COMMANDS: list[SlashCommand] = [
     SlashCommand("/deadline", "Deadlines en mijlpalen van dossiers bekijken, toevoegen en "
                  "bijwerken",
                  "[lijst] [dossier] [60d|3 maanden|Q4] · nieuw N35 20 nov 2023 Kamerdebat MIRT · "
-                 "klaar 42 · verzet 42 datum · annuleer 42 · herinner 42 14,7,1"),
+                 "klaar 42 · verzet 42 datum · annuleer 42 · herinner 42 14,7,1 · later 42 · "
+                 "koppel 42 2023A04567"),
     SlashCommand("/programma", "Status van programma's bekijken en bijwerken",
                  "[lijst] [lijn] · status naam op-schema|risico|vertraagd|stilgelegd|afgerond "
                  "[toelichting]"),
     SlashCommand("/digest", "Digest van wat er in een periode veranderde (voorbeeld, of plaatsen "
                  "in het kanaal)",
-                 "[periode: 2023H2|Q3 2023|2023-11|week|maand|halfjaar] · post [periode]"),
+                 "[periode: 2023H2|Q3 2023|2023-11|week|maand|halfjaar] · post [periode] · "
+                 "[periode] docx|pdf"),
+    SlashCommand("/kamer", "Tweede Kamer volgen: volgwoorden per dossier en komende debatten "
+                 "zoeken",
+                 "volg N35 [woorden…] · ontvolg N35 woorden… · zoek woorden [60d]"),
 ]
 
 # (scope, why): least privilege — every scope is here for a named use in the code.

@@ -83,6 +83,10 @@ def render_item(item: Item, lang: str = "nl") -> list[Message]:
         from bot.render.confirm import render_confirm
 
         return [render_confirm(item, lang=lang)]
+    if item.kind == "kamer":  # tracker.kamer.deliver.KamerItem
+        from bot.render.kamer import render_kamer_notice
+
+        return [render_kamer_notice(item, lang=lang)]  # type: ignore[arg-type]
     raise TypeError(f"no renderer for {type(item).__name__}")
 
 

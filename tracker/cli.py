@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 Handler = Callable[[argparse.Namespace], int]
 PLUGIN_GROUP = "lobbytracker.cli"
 # Tracker modules that add their own subcommands with a light `register(sub)`.
-TRACKER_COMMANDS: tuple[str, ...] = ("tracker.scheduling.cli", "tracker.digest.cli")
+TRACKER_COMMANDS: tuple[str, ...] = ("tracker.scheduling.cli", "tracker.digest.cli",
+                                     "tracker.kamer.cli")
 
 
 class UsageError(Exception):

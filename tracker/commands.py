@@ -28,14 +28,14 @@ MAX_INPUT = 4000
 MAX_WHEN_TOKENS = 6
 
 REPORT_FORMATS = ("docx", "pdf")
-AREAS = ("dossier", "deadline", "programma", "digest", "team", "voorkeur", "help")
+AREAS = ("dossier", "deadline", "programma", "digest", "team", "voorkeur", "kamer", "help")
 SLASH_AREAS = {"/lobby": None, "/dossier": "dossier", "/deadline": "deadline",
-               "/programma": "programma", "/digest": "digest"}
+               "/programma": "programma", "/digest": "digest", "/kamer": "kamer"}
 AREA_WORDS = {"dossier": "dossier", "dossiers": "dossier", "deadline": "deadline",
               "deadlines": "deadline", "programma": "programma", "programmas": "programma",
               "programme": "programma", "programmes": "programma", "digest": "digest",
               "team": "team", "voorkeur": "voorkeur", "voorkeuren": "voorkeur",
-              "prefs": "voorkeur", "preferences": "voorkeur",
+              "prefs": "voorkeur", "preferences": "voorkeur", "kamer": "kamer",
               "help": "help", "hulp": "help", "?": "help"}
 ACTIONS: dict[str, dict[str, str]] = {
     "dossier": {"list": "list", "lijst": "list", "show": "show", "toon": "show", "new": "new",
@@ -47,7 +47,8 @@ ACTIONS: dict[str, dict[str, str]] = {
                  "done": "done", "klaar": "done", "afgerond": "done", "move": "move",
                  "verzet": "move", "cancel": "cancel", "annuleer": "cancel", "remind": "remind",
                  "herinner": "remind", "snooze": "snooze", "later": "snooze",
-                 "help": "help", "hulp": "help"},
+                 "link": "link", "koppel": "link", "unlink": "unlink",
+                 "ontkoppel": "unlink", "help": "help", "hulp": "help"},
     "programma": {"list": "list", "lijst": "list", "status": "status", "help": "help",
                   "hulp": "help"},
     "digest": {"post": "post", "plaats": "post", "help": "help", "hulp": "help"},
@@ -256,6 +257,8 @@ def _parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> Command:
         if not rest:
             return Command("deadline", "add_modal")
         return _parse_deadline_add(rest, now, tz)
+    if action in ("link", "unlink"):
+        return parse_deadline_link(action, rest)
     head, _, tail = rest.partition(" ")
     match = ID_RE.match(head)
     if not match:
@@ -424,3 +427,10 @@ def _parse_voorkeur(text: str, now: datetime, tz: ZoneInfo) -> Command:
 
 PARSERS = {"dossier": _parse_dossier, "deadline": _parse_deadline, "programma": _parse_programma,
            "digest": _parse_digest, "team": _parse_team, "voorkeur": _parse_voorkeur}
+
+# The Tweede Kamer's grammar lives beside its adapter; it needs the names above.
+from tracker.kamer.execute import MUTATIONS as _KAMER_MUTATIONS  # noqa: E402
+from tracker.kamer.grammar import parse_deadline_link, parse_kamer  # noqa: E402
+
+PARSERS["kamer"] = parse_kamer
+MUTATIONS |= _KAMER_MUTATIONS

@@ -331,3 +331,7 @@ HANDLERS = {
     ("deadline", "snooze"): _deadline_change("snooze"),
     ("voorkeur", "show"): _voorkeur, ("voorkeur", "set"): _voorkeur,
 }
+
+from tracker.kamer.execute import HANDLERS as _KAMER_HANDLERS  # noqa: E402
+
+HANDLERS.update(_KAMER_HANDLERS)

@@ -77,10 +77,11 @@ HELP_NL = {
 `/dossier notitie N35 <tekst>` · `/dossier eigenaar N35 @naam` · `/dossier kanaal N35 #kanaal`
 `/dossier nieuw <CODE> <titel>` · `/dossier bewerk N35` · `/dossier archiveer N35`
 `/deadline [lijst] [dossier] [60d|3 maanden|Q4]` · `/deadline nieuw N35 20 nov 2023 Kamerdebat MIRT`
-`/deadline klaar 42` · `/deadline verzet 42 27 nov` · `/deadline annuleer 42` · `/deadline herinner 42 14,7,1`
+`/deadline klaar 42` · `/deadline verzet 42 27 nov` · `/deadline annuleer 42` · `/deadline herinner 42 14,7,1` · `/deadline koppel 42 2023A04567`
 `/programma [lijst] [lijn]` · `/programma status <naam> op-schema|risico|vertraagd|stilgelegd|afgerond [toelichting]`
 `/digest [2023H1|Q3 2023|2023-11|week|maand]` · `/digest post [periode]`
 `/lobby team [lijst]` · `/lobby team add @naam viewer|editor|admin` · `/lobby team remove @naam`
+`/kamer volg N35 N35 Wijthmen` · `/kamer zoek MIRT 60d` — de Tweede Kamer volgen
 Data: `2023-11-20`, `20 nov`, `maandag 20 november`, `morgen`, `volgende vrijdag`, `over 2 weken`, `eind Q3`.""",
     "dossier": """*Dossiers*
 `/dossier [lijst] [filter]` — alle dossiers, of gefilterd op code, woord, lijn of status (`rood`)
@@ -110,6 +111,11 @@ Periodes: `2023H1`, `H2 2023`, `2023Q3`, `Q3 2023`, `2023-11`, `week`, `maand`, 
     "team": """*Team en rollen* (alleen beheerders)
 `/lobby team [lijst]` · `/lobby team add @naam viewer|editor|admin` · `/lobby team remove @naam`
 Wie niet in het team staat, is lezer (viewer): lezen en digests opvragen mag iedereen.""",
+    "kamer": """*Tweede Kamer*
+`/kamer volg <dossier> <woorden…>` — volgwoorden; nieuwe debatten, agendapunten en toezeggingen die ze noemen komen als suggestie in het kanaal (`"internationaal spoor"` tussen aanhalingstekens als één begrip)
+`/kamer volg <dossier>` — de volgwoorden van het dossier · `/kamer ontvolg <dossier> <woorden…>`
+`/kamer [zoek] <woorden> [60d]` — komende activiteiten van de Tweede Kamer (standaard 90 dagen)
+`/deadline koppel <nr> <activiteitnummer of link op tweedekamer.nl>` — de mijlpaal volgt de Kameragenda: verzet, geannuleerd of vervangen wordt gemeld · `/deadline ontkoppel <nr>`""",
 }
 
 HELP_EN = {
@@ -151,6 +157,11 @@ Periods: `2023H1`, `H2 2023`, `2023Q3`, `Q3 2023`, `2023-11`, `week`, `month`, `
     "team": """*Team and roles* (admins only)
 `/lobby team [list]` · `/lobby team add @name viewer|editor|admin` · `/lobby team remove @name`
 Anyone not in the team is a viewer: everyone may read and ask for digests.""",
+    "kamer": """*Tweede Kamer*
+`/kamer follow <dossier> <words…>` — watch words; new debates, agenda items and commitments that mention them are suggested in the channel (`"internationaal spoor"` in quotes as one phrase)
+`/kamer follow <dossier>` — the dossier's watch words · `/kamer unfollow <dossier> <words…>`
+`/kamer [search] <words> [60d]` — coming Tweede Kamer activities (90 days by default)
+`/deadline link <nr> <activity number or tweedekamer.nl link>` — the milestone follows the Kamer's agenda: moves, cancellations and replacements are announced · `/deadline unlink <nr>`""",
 }
 
 

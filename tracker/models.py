@@ -393,3 +393,6 @@ class DigestCanvas(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=100)  # e.g. "missing_scope"
     created_at: datetime = utc_column()
     updated_at: datetime = utc_column()
+
+
+from tracker.kamer import models as _kamer_models  # noqa: E402, F401  (the Tweede Kamer tables)

@@ -238,3 +238,6 @@ def _(result: ModalRequested, lang: str = "nl", tz: ZoneInfo | None = None) -> s
 @render_text.register
 def _(result: DigestRequested, lang: str = "nl", tz: ZoneInfo | None = None) -> str:
     return "Gebruik `lobby digest --period …`." if lang == "nl" else "Use `lobby digest --period …`."
+
+
+import tracker.kamer.text  # noqa: E402, F401  (registers the Tweede Kamer results)

@@ -116,6 +116,11 @@ class Settings(BaseSettings):
     lobby_reminder_time: str = Field("09:00", alias="LOBBY_REMINDER_TIME")
     lobby_working_hours: str = Field("08:00-18:00", alias="LOBBY_WORKING_HOURS")
     lobby_calendar_token: str | None = Field(None, alias="LOBBY_CALENDAR_TOKEN")
+    lobby_tk_api_url: str = Field("https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/",
+                                  alias="LOBBY_TK_API_URL")
+    lobby_tk_feed_url: str = Field("https://gegevensmagazijn.tweedekamer.nl/SyncFeed/2.0/Feed",
+                                   alias="LOBBY_TK_FEED_URL")
+    lobby_tk_poll_minutes: int = Field(30, alias="LOBBY_TK_POLL_MINUTES", ge=0, le=24 * 60)
     # working days before a half-year digest that owners are asked to confirm (0: no round)
     lobby_confirm_days: int = Field(5, ge=0, le=60, alias="LOBBY_CONFIRM_DAYS")
 

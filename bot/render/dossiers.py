@@ -145,8 +145,13 @@ def render_dossier_card(card: DossierCard, *, tz: ZoneInfo, today: date,
         ])
     blocks.append(DividerBlock())
     def line(x: Any, flag: str = "") -> str:
-        return (f"• #{x.id} · {due_label(x, lang)} · {escape_user_text(x.title)}"
+        text = (f"• #{x.id} · {due_label(x, lang)} · {escape_user_text(x.title)}"
                 f" ({kind_label(x.kind, lang)}){flag}")
+        if x.id in card.kamer:  # "Tweede Kamer: Commissiedebat MIRT · commissie IenW · 2030A01234"
+            from bot.render.kamer import link_line
+
+            text += f"\n   {link_line(card.kamer[x.id], lang)}"
+        return text
 
     lines: list[str] = []
     if card.overdue_actions:  # actions only: an event does not become overdue

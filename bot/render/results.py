@@ -184,3 +184,6 @@ def _(result: TeamChanged, *, lang: str = "nl", tz: ZoneInfo, today: date) -> Me
     else:
         text = _t(lang, f"{who} is nu {result.role}.", f"{who} is now {result.role}.")
     return Message(text, sections(text))
+
+
+import bot.render.kamer  # noqa: E402, F401  (registers the Tweede Kamer results)

@@ -21,7 +21,7 @@ MANIFEST = REPO_ROOT / "manifest.yaml"
 BUNDLED_SCHEMA = Path(__file__).parent / "data" / "slack-app-manifest.schema.json"
 
 EVENTS_URL = "https://lobby.example.org/slack/events"
-COMMANDS = {"/lobby", "/dossier", "/deadline", "/programma", "/digest"}
+COMMANDS = {"/lobby", "/dossier", "/deadline", "/programma", "/digest", "/kamer"}
 # Every scope the code uses, and nothing more (see the comments in manifest.yaml).
 BOT_SCOPES = {
     "commands",

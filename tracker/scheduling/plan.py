@@ -376,6 +376,9 @@ def plan_tick(*, session: Session, settings: Settings, now: datetime) -> Plan:
     _plan_cleanup(plan, session, settings, now, dms)
     from tracker.scheduling.confirm import plan_confirmations  # the round before the digest
     plan_confirmations(plan, session, settings, now)
+    from tracker.kamer.deliver import plan_notices  # what the Tweede Kamer sync found
+
+    plan.post.extend(plan_notices(session=session, settings=settings, now=now))
     plan.post.sort(key=lambda item: (item.due_at, item.key))
     return plan
 
@@ -577,6 +580,10 @@ def item_for_row(*, session: Session, settings: Settings, row: Delivery,
     from tracker.scheduling import confirm
     if row.kind == confirm.KIND:
         return confirm.item_for_row(session=session, settings=settings, row=row, now=now)
+    if row.kind == "kamer":
+        from tracker.kamer.deliver import item_for_notice
+
+        return item_for_notice(session=session, settings=settings, row=row, now=now)
     return None
 
 

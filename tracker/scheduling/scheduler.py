@@ -36,5 +36,10 @@ def start_scheduler(runtime: Runtime, notifier: Notifier) -> BackgroundScheduler
     scheduler.add_job(tick_job, CronTrigger(minute="*", second=0, timezone=tz),
                       args=(runtime, notifier), id=JOB_ID, coalesce=True, max_instances=1,
                       misfire_grace_time=50, next_run_time=utc_now().astimezone(tz))
+    from tracker.kamer.job import (
+        add_kamer_job,  # the Tweede Kamer sync, every LOBBY_TK_POLL_MINUTES
+    )
+
+    add_kamer_job(scheduler, runtime)
     scheduler.start()
     return scheduler

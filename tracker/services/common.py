@@ -38,6 +38,8 @@ class EventKind(StrEnum):
     DEADLINE_REMINDERS = "deadline_reminders"
     PROGRAMME_STATUS = "programme_status"
     MEMBER_ROLE = "member_role"
+    KAMER_LINKED = "kamer_linked"  # a milestone linked to / unlinked from a Tweede Kamer activity
+    KAMER_UNLINKED = "kamer_unlinked"
 
 
 def require_aware(now: datetime) -> datetime:

@@ -63,6 +63,7 @@ class DossierCard:
     recent_notes: list[Event] = field(default_factory=list)
     programmes: list[Programme] = field(default_factory=list)
     open_deadlines: int = 0
+    kamer: dict[int, Any] = field(default_factory=dict)  # deadline id → tracker.kamer LinkInfo
 
 
 def _label(d: Dossier) -> tuple[str, str]:
@@ -303,13 +304,20 @@ def dossier_card(*, session: Session, dossier: Dossier, now: datetime,
     today = now.astimezone(tz or UTC).date()
     params = {"dossier_id": dossier.id}
     dated = {**params, "today": today}
+    from tracker.kamer.services import links_for  # the Tweede Kamer links of these milestones
+
+    next_deadlines = list(session.exec(_CARD_NEXT, params=dated))
+    overdue = list(session.exec(_CARD_OVERDUE, params=dated))
+    past = list(session.exec(_CARD_PAST_EVENTS, params=dated))
+    shown = [d.id for d in (*next_deadlines, *overdue, *past) if d.id]
     return DossierCard(dossier=dossier,
-                       next_deadlines=list(session.exec(_CARD_NEXT, params=dated)),
-                       overdue_actions=list(session.exec(_CARD_OVERDUE, params=dated)),
-                       past_events=list(session.exec(_CARD_PAST_EVENTS, params=dated)),
+                       next_deadlines=next_deadlines,
+                       overdue_actions=overdue,
+                       past_events=past,
                        recent_notes=list(session.exec(_CARD_NOTES, params=params)),
                        programmes=list(session.exec(_CARD_PROGRAMMES, params=params)),
-                       open_deadlines=session.exec(_CARD_OPEN_COUNT, params=params).one())
+                       open_deadlines=session.exec(_CARD_OPEN_COUNT, params=params).one(),
+                       kamer=links_for(session, shown))
 
 
 RAG_WORDS = {
