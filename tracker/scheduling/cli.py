@@ -99,6 +99,11 @@ def _remind(args: argparse.Namespace) -> int:
                 print(f"{LABELS[lang]['due']:<17} {item.channel:<14} {describe(item, lang)}")
             for skip in plan.skip:
                 print(f"{LABELS[lang]['skipped']:<17} {skip.channel:<14} {skip.key}  [{skip.reason}]")
+            from tracker.scheduling.hours import within_working_hours
+
+            if not within_working_hours(now, settings):
+                print("buiten werktijd / outside working hours (LOBBY_WORKING_HOURS, weekends, "
+                      "holidays): nothing is posted until the next working morning")
             print(f"dry run: {len(plan.post)} te versturen / due, {len(plan.skip)} over te slaan / "
                   "to skip; nothing posted or recorded")
             return 0
