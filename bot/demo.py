@@ -193,7 +193,7 @@ def summary_line(notifier: ReplayNotifier, seconds: float, lang: str | None) -> 
     counts = ", ".join(f"{n} {words.get(kind, kind)}" for kind, n in sorted(notifier.counts.items()))
     if lang == "en":
         return f"{notifier.messages} messages ({counts}) in {seconds:.1f} s"
-    return f"{notifier.messages} berichten ({counts}) in {seconds:.1f} s".replace(".", ",")
+    return f"{notifier.messages} berichten ({counts}) in {f'{seconds:.1f}'.replace('.', ',')} s"
 
 
 def _silence_stdout() -> None:
