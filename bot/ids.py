@@ -9,7 +9,7 @@ class ActionId(StrEnum):
     """`action_id`s of interactive elements; the value carries the record id and version."""
 
     REMINDER_DONE = "reminder_done"            # "Afgerond"
-    REMINDER_SNOOZE = "reminder_snooze"        # "1 dag later"
+    REMINDER_SNOOZE = "reminder_snooze"        # "Herinner morgen" (snooze; the date stays)
     REMINDER_MOVE = "reminder_move"            # "Verzetten…" (date picker)
     OPEN_DOSSIER = "open_dossier"              # "Dossier"
     DOSSIER_PAGE = "dossier_page"              # next page of /dossier list

@@ -140,15 +140,23 @@ class SlackNotifier:
                 self._dms[channel] = known
         return known
 
-    def post_bundle(self, channel: str, items: list[Item]) -> list[PostResult]:
+    def post_bundle(self, channel: str, items: list[Item], *,
+                    keep_going: Callable[[], bool] | None = None) -> list[PostResult]:
         """Post several reminders and nudges as one message (continued in its thread), each
-        message tagged with the keys it shows; one result per item, in `items` order."""
+        message tagged with the keys it shows; one result per item, in `items` order.
+        `keep_going` is asked before each thread reply: False (a shutdown) leaves the rest to
+        the next tick (PartlyPosted)."""
         rendered = render_bundle(items, lang=self.lang)  # type: ignore[arg-type]
         where = self._where(channel)
         results: list[PostResult | None] = [None] * len(items)
         ts: str | None = None
         posted_in = where
         for number, (message, shown) in enumerate(rendered):
+            if ts is not None and keep_going is not None and not keep_going():
+                raise PartlyPosted({items[i].key: r for i, r in enumerate(results)
+                                    if r is not None},
+                                   TransientError("stopped before the rest of the bundle "
+                                                  "(shutdown); the next tick posts it"))
             payload = message.payload()
             event_payload: dict[str, Any] = {"keys": [items[i].key for i in shown]}
             if number == 0 and len(rendered) > 1:

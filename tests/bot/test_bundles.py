@@ -249,3 +249,46 @@ def test_a_click_acts_on_its_own_line_and_updates_the_message_in_place(
     blocks = slack_double._find("C0BUNDLE", post["ts"])["blocks"]
     assert "opnieuw herinnerd; de datum blijft" in json.dumps(blocks)
     assert len([b for b in blocks if b["type"] == "actions"]) == 1
+
+
+@pytest.mark.postgres
+def test_three_concurrent_ticks_on_postgresql_post_each_bundled_item_once(pg_url: str) -> None:
+    import threading
+
+    from tracker.db import make_engine
+
+    engine = make_engine(pg_url)
+    try:
+        with Session(engine) as session:
+            for c in range(8):
+                dossier = add_dossier(session, f"D{c}", channel=f"C0PG{c}")
+                for n in range(30):  # past one message: each bundle continues in its thread
+                    add_deadline(session, dossier, date(2023, 11, 20), title=f"Zienswijze {n}",
+                                 kind="submission", offsets="7")
+            session.commit()
+        with SlackDouble() as double:
+            sched = scheduler_settings(pg_url, SLACK_BOT_TOKEN=double.token,
+                                       SLACK_API_URL=double.url)
+            start = threading.Barrier(3)
+
+            def run() -> None:
+                start.wait()
+                _tick(engine, sched)
+
+            threads = [threading.Thread(target=run) for _ in range(3)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+            keys = posted_keys(double.messages)
+            for post in double.messages:
+                assert validate_blocks(post["blocks"]) == []
+        assert len(keys) == 240 and set(keys.values()) == {1}
+        rows = _rows(engine)
+        assert len(rows) == 240 and {r.status for r in rows.values()} == {"sent"}
+        by_ts = {m["ts"]: set(m["metadata"]["event_payload"].get("keys") or
+                              [m["metadata"]["event_payload"].get("key")])
+                 for m in double.messages}
+        assert all(row.key in by_ts[row.ts] for row in rows.values())
+    finally:
+        engine.dispose()

@@ -133,7 +133,7 @@ def test_one_day_later_creates_exactly_one_new_reminder(engine: Engine, session:
     session.commit()
     notifier = RecordingNotifier()
     tick(engine, sched, notifier, local(2023, 11, 20, 9))  # "Morgen: Kamerdebat"
-    with Session(engine) as s:  # the "1 dag later" button
+    with Session(engine) as s:  # moved one day on (Verzetten…)
         move_deadline(session=s, now=local(2023, 11, 20, 9, 5), actor="U1",
                       deadline=s.get(Deadline, deadline.id), due=date(2023, 11, 22))
         s.commit()

@@ -112,6 +112,13 @@ def _remind(args: argparse.Namespace) -> int:
                   "niets geplaatst of vastgelegd" if lang == "nl" else
                   f"dry run: {len(plan.post)} due, {len(plan.skip)} to skip; nothing posted or "
                   "recorded")
+            from tracker.scheduling.hours import within_working_hours
+
+            if not within_working_hours(now, settings):
+                print("buiten werktijd (LOBBY_WORKING_HOURS, weekend of feestdag): er wordt niets "
+                      "geplaatst tot de volgende werkochtend" if lang == "nl" else
+                      "outside working hours (LOBBY_WORKING_HOURS, weekend or holiday): nothing "
+                      "is posted until the next working morning")
             if homeless:
                 print(no_default_channel_hint(homeless, lang))
             return 0

@@ -9,6 +9,7 @@ a look in the channel's history: nothing lost, nothing twice.
 
 from __future__ import annotations
 
+import inspect
 import threading
 
 from tracker.scheduling.items import (
@@ -43,6 +44,10 @@ class Stopping:
             raise TransientError(STOPPING)
         post_bundle = getattr(self.notifier, "post_bundle", None)
         if post_bundle is not None:
+            # The message in progress completes; a bundle's further thread replies wait.
+            if "keep_going" in inspect.signature(post_bundle).parameters:
+                return post_bundle(channel, items,  # type: ignore[no-any-return]
+                                   keep_going=lambda: not self.stop.is_set())
             return post_bundle(channel, items)  # type: ignore[no-any-return]
         results: dict[str, PostResult] = {}
         for item in items:

@@ -1,8 +1,9 @@
 """One scheduler tick: plan what is owed, claim it in the ledger, post it, record the result.
 
 Every channel gets its own worker, so a slow or rate-limited channel holds up no other; the
-notifier paces each channel (about one message a second). A worker first claims (or takes up
-again) each of its channel's items, then posts the reminders and nudges among them as one
+notifier paces each channel (about one message a second). A worker first takes up again its
+channel's rows left by a crash or waiting to retry, claims its new items (in one transaction),
+then posts the reminders and nudges among them as one
 message (a single one stays a single message; the notifier continues a long one in its
 thread), and the agenda and the digest on their own. Each item keeps its own ledger row and
 records the `ts` of the message that shows it, so exactly-once, retries and the look in the
@@ -182,14 +183,16 @@ class _Worker:
         message and the rest on their own; an unexpected error is recorded, not raised."""
         ready: list[_Ready] = []
         for job in jobs:
+            if job.row is None:
+                continue
             try:
-                got = self._prepare(job)
+                got = self._resume(job.row)
             except Exception:
-                log.exception("delivery of %s failed unexpectedly",
-                              job.item.key if job.item else job.row and job.row.key)
+                log.exception("delivery of %s failed unexpectedly", job.row.key)
                 continue
             if got is not None:
                 ready.append(got)
+        ready += self._claim([job.item for job in jobs if job.item is not None])
         bundle = [r for r in ready if bundles(r.item)]
         in_bundle = {id(r) for r in bundle}
         bundled = False
@@ -207,18 +210,23 @@ class _Worker:
             except Exception:
                 log.exception("delivery of %s failed unexpectedly", entry.item.key)
 
-    def _prepare(self, job: _Job) -> _Ready | None:
-        """Claim a new item, or look in the channel for one taken up again: what is to post."""
-        if job.row is not None:
-            return self._resume(job.row)
-        item = job.item
-        assert item is not None
-        with session_scope(self.engine) as session:
-            row_id = ledger.claim(session, item, at=self.clock(), lease=LEASE)
-        if row_id is None:
-            self.report.add(Outcome(item.key, item.channel, "taken", item))
-            return None
-        return _Ready(row_id, item, 0)
+    def _claim(self, items: list[Item]) -> list[_Ready]:
+        """Claim the channel's new items in one short transaction: the ones this process got."""
+        if not items:
+            return []
+        try:
+            with session_scope(self.engine) as session:
+                row_ids = ledger.claim_all(session, items, at=self.clock(), lease=LEASE)
+        except Exception:
+            log.exception("claiming %d items in %s failed", len(items), items[0].channel)
+            return []
+        ready = []
+        for item, row_id in zip(items, row_ids, strict=True):
+            if row_id is None:
+                self.report.add(Outcome(item.key, item.channel, "taken", item))
+            else:
+                ready.append(_Ready(row_id, item, 0))
+        return ready
 
     def _resume(self, row: Delivery) -> _Ready | None:
         """A row taken up again: skip it if no longer owed; else look before posting again."""
@@ -325,9 +333,9 @@ class _Worker:
     def _sent(self, group: list[_Ready], results: list[PostResult]) -> None:
         """Record posted items, in one transaction."""
         with session_scope(self.engine) as session:
-            for entry, result in zip(group, results, strict=True):
-                ledger.mark_sent(session, entry.row_id, ts=result.ts, at=self.clock(),
-                                 attempts=entry.attempts, late=entry.item.late)
+            ledger.mark_all_sent(session, [(e.row_id, r.ts, e.attempts, e.item.late)
+                                           for e, r in zip(group, results, strict=True)],
+                                 at=self.clock())
         for entry, result in zip(group, results, strict=True):
             self.report.add(Outcome(entry.item.key, entry.item.channel, "sent", entry.item,
                                     result.ts or ""))

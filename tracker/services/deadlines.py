@@ -398,7 +398,9 @@ def _upcoming_statements(by_dossier: bool, window: str, limit: int | None) -> tu
         is_open.append(Deadline.dossier_id == bindparam("dossier_id"))
     single = [*is_open, col(Deadline.rrule).is_(None), Deadline.due_date <= bindparam("until")]
     if window == "overdue":
-        single.append(Deadline.due_date < bindparam("today"))
+        # Only actions become overdue: an event past its date has taken place.
+        single += [Deadline.due_date < bindparam("today"),
+                   Deadline.role == MilestoneRole.ACTION.value]
     elif window == "coming":
         single.append(Deadline.due_date >= bindparam("today"))
     both = (select(*LINE_COLUMNS, *DOSSIER_LINE_COLUMNS)

@@ -49,6 +49,8 @@ def test_home_shows_my_reminders_and_my_preference(team: Session, app,
     assert "Zienswijze van mij" in part and "Brief aan mij" in part
     assert "Pieter" not in part and "Verlopen debat" not in part  # an event is never overdue
     assert "/lobby voorkeur dm" in part
+    overdue = json.dumps(view["blocks"], ensure_ascii=False).split("*Verlopen*")[1]
+    assert "Verlopen debat" not in overdue.split("Komende 14 dagen")[0]  # events never are
     set_reminders_via(session=team, now=local(2023, 11, 15, 10), user_id=EDITOR, via="dm")
     team.commit()
     _open_home(app, EDITOR, "Ev2")
