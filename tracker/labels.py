@@ -141,6 +141,31 @@ def help_text(topic: str | None, lang: str = "nl") -> str:
     return table.get(topic, table[None])
 
 
+# Kinds that take place on a day others pick: one on a weekend or holiday is worth a second look.
+_CHECK_DAY_KINDS = frozenset({"debate", "visit"})
+
+
+def day_note(item: Any, lang: str = "nl") -> str | None:
+    """"za 25 nov 2023 is een zaterdag": a debate or visit on a weekend or Dutch holiday is
+    accepted, with this note beside it (None when there is nothing to say)."""
+    from tracker.dates import format_date, is_working_day, public_holidays
+    from tracker.dates.vocab import day_name
+
+    if getattr(item, "kind", None) not in _CHECK_DAY_KINDS or (getattr(item, "precision", "day")
+                                                               or "day") != "day":
+        return None
+    day = item.due_date
+    if is_working_day(day):
+        return None
+    when = format_date(day, lang)
+    if day in public_holidays(day.year):
+        return (f"{when} is a public holiday in the Netherlands; is that right?" if lang == "en"
+                else f"{when} is een feestdag; klopt dat?")
+    weekday = day_name(day.weekday(), "en" if lang == "en" else "nl")
+    return (f"{when} is a {weekday}; is that right?" if lang == "en"
+            else f"{when} is een {weekday}; klopt dat?")
+
+
 def due_label(item: Any, approximate: bool | str = "nl", lang: str | None = None, *,
               on: date | None = None, weekday: bool = True, year: bool = True) -> str:
     """A deadline's date the way it was typed, on every surface: "ma 20 nov 2023 14:00",

@@ -6,7 +6,14 @@ from functools import singledispatch
 from zoneinfo import ZoneInfo
 
 from tracker.dates import format_date
-from tracker.labels import due_label, help_text, line_label, programme_status_label, rag_label
+from tracker.labels import (
+    day_note,
+    due_label,
+    help_text,
+    line_label,
+    programme_status_label,
+    rag_label,
+)
 from tracker.results import (
     DeadlineAdded,
     DeadlineChanged,
@@ -122,6 +129,9 @@ def _(result: DeadlineExists, lang: str = "nl", tz: ZoneInfo | None = None) -> s
 def _(result: DeadlineAdded, lang: str = "nl", tz: ZoneInfo | None = None) -> str:
     x, d = result.deadline, result.dossier
     when = due_label(x, lang)
+    odd_day = day_note(x, lang)
+    if odd_day:
+        when += f" (let op: {odd_day})" if lang == "nl" else f" (note: {odd_day})"
     if lang == "nl":
         text = f"Deadline #{x.id} toegevoegd aan {d.code}: {x.title} · {when}"
         if result.past:

@@ -32,7 +32,11 @@ def parse_now(text: str, tz: ZoneInfo) -> datetime:
     """ISO 8601 with an offset or Z, or a naive time read in `tz`; ValueError when unreadable."""
     from datetime import datetime
 
+    from tracker.dates import MAX_YEAR, MIN_YEAR
+
     moment = datetime.fromisoformat(text.strip())
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:  # the one year window of every entry path
+        raise ValueError(f"year {moment.year} is outside {MIN_YEAR}-{MAX_YEAR}")
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
 
 
@@ -83,8 +87,9 @@ def _remind(args: argparse.Namespace) -> int:
     try:
         now = parse_now(args.now, settings.tz) if args.now else utc_now()
     except ValueError as exc:
-        raise UsageError(f"--now: ‘{args.now}’ is geen ISO 8601-tijdstip / not an ISO 8601 "
-                         "instant (e.g. 2023-11-20T08:30 or 2023-11-20T07:30:00Z)") from exc
+        raise UsageError(f"--now: ‘{args.now}’ is geen ISO 8601-tijdstip in 2000–2100 / not an "
+                         "ISO 8601 instant in 2000-2100 (e.g. 2023-11-20T08:30 or "
+                         "2023-11-20T07:30:00Z)") from exc
     notifier = None if args.dry_run else load_notifier(settings)
     try:
         runtime = Runtime.open(settings)
