@@ -154,11 +154,13 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
         if status == DeadlineStatus.DONE.value and due < period.end:
             items[dossier_id].append(Item(Reason.MILESTONE_REACHED, due, title,
                                           approximate=bool(approx), deadline_id=dl_id,
-                                          kind=dl_kind))
+                                          kind=dl_kind, precision=precision,
+                                          qualifier=qualifier, due_part=due_part))
         elif status == DeadlineStatus.OPEN.value and due < cutoff:
             items[dossier_id].append(Item(Reason.DEADLINE_MISSED, due, title,
                                           approximate=bool(approx), deadline_id=dl_id,
-                                          kind=dl_kind))
+                                          kind=dl_kind, precision=precision,
+                                          qualifier=qualifier, due_part=due_part))
         elif status == DeadlineStatus.OPEN.value and due >= nxt.start:
             upcoming.append(UpcomingDeadline(dl_id, codes.get(dossier_id, "?"),
                                              lines_of.get(dossier_id, ""), title, dl_kind, due,

@@ -64,6 +64,9 @@ class Item(NamedTuple):
     approximate: bool = False
     deadline_id: int | None = None
     kind: str | None = None  # deadline kind, for milestones
+    precision: str = "day"  # a milestone's date as typed ("in juni"), see tracker.dates.spans
+    qualifier: str = ""
+    due_part: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,9 @@ def _plain(value: Any) -> Any:
         return {"reason": value.reason.value, "reason_code": value.reason.name.lower(),
                 "at": value.at.isoformat(), "text": value.text, "before": value.before,
                 "after": value.after, "approximate": value.approximate,
-                "deadline_id": value.deadline_id, "kind": value.kind}
+                "deadline_id": value.deadline_id, "kind": value.kind,
+                "precision": value.precision, "qualifier": value.qualifier,
+                "due_part": value.due_part}
     if isinstance(value, Reason):
         return value.value
     if isinstance(value, Enum):

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from tracker.dates import format_date
+from tracker.dates.spans import due_words
 from tracker.digest.build import following_period
 from tracker.digest.model import (
     Budget,
@@ -94,9 +95,17 @@ def item_detail(item: Item, lang: str = "nl") -> Phrase:
     return ()
 
 
+def item_day(item: Item, lang: str = "nl") -> str:
+    """The item's date: a milestone's the way it was typed ("juni 2023", "Q2 2023")."""
+    if item.precision != "day" or item.qualifier:
+        return due_words(item.at, None, item.precision, item.qualifier, item.due_part, lang,
+                         weekday=False)
+    return day(item.at, lang, approximate=item.approximate)
+
+
 def item_phrase(item: Item, lang: str = "nl") -> Phrase:
     """One item: "23 jun 2023 — status gewijzigd in de periode: oranje → rood: <reason>"."""
-    parts: Phrase = (f"{day(item.at, lang, approximate=item.approximate)} — "
+    parts: Phrase = (f"{item_day(item, lang)} — "
                      f"{reason_label(item.reason, lang)}",)
     detail = item_detail(item, lang)
     if detail:
@@ -109,7 +118,7 @@ def item_phrase(item: Item, lang: str = "nl") -> Phrase:
 def change_phrase(item: Item, lang: str = "nl") -> Phrase:
     """A status change the way people say it: "oranje → rood op 23 jun 2023: <reason>"."""
     on = " on " if _en(lang) else " op "
-    parts: Phrase = (*item_detail(item, lang), on, day(item.at, lang, approximate=item.approximate))
+    parts: Phrase = (*item_detail(item, lang), on, item_day(item, lang))
     if item.text:
         parts += (": ", User(item.text))
     return parts
