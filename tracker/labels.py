@@ -85,7 +85,8 @@ Data: `2023-11-20`, `20 nov`, `maandag 20 november`, `morgen`, `volgende vrijdag
 `/deadline nieuw <dossier> <wanneer> <titel>` — of `<wanneer> | <titel>`; zonder argumenten een formulier
 `/deadline klaar <nr>` · `/deadline verzet <nr> <wanneer>` · `/deadline annuleer <nr>`
 `/deadline herinner <nr> 14,7,1` — dagen vooraf (`geen` voor geen herinneringen)
-Wanneer: `2023-11-20`, `20-11-2023`, `20 nov 2023 14:00`, `morgen`, `vrijdag volgende week`, `over 2 weken`, `eind Q3`, `medio 2024`.""",
+Wanneer: `2023-11-20`, `20-11-2023`, `20 nov 2023 14:00`, `morgen`, `vrijdag volgende week`, `over 2 weken`, `eind Q3`, `medio 2024`, `voorjaar 2024`, `in juni`, `week 47`, `uiterlijk 1 oktober`, `op z'n vroegst eind 2024`.
+Bestaat hij al (zelfde dossier, titel en datum), dan zegt de bot ‘bestaat al als #19’; `--toch` voegt hem toch toe.""",
     "programma": """*Programma's*
 `/programma [lijst] [economie|ruimtelijke-ontwikkeling|public-affairs]`
 `/programma status <naam> op-schema|risico|vertraagd|stilgelegd|afgerond [toelichting]`""",
@@ -121,7 +122,8 @@ Dates: `2023-11-20`, `20 Nov`, `Monday 20 November`, `tomorrow`, `next friday`, 
 `/deadline add <dossier> <when> <title>` — or `<when> | <title>`; no arguments: a form
 `/deadline done <no>` · `/deadline move <no> <when>` · `/deadline cancel <no>`
 `/deadline remind <no> 14,7,1` — days before (`none` for no reminders)
-When: `2023-11-20`, `20-11-2023`, `20 Nov 2023 14:00`, `tomorrow`, `friday next week`, `in 2 weeks`, `end of Q3`, `mid 2024`.""",
+When: `2023-11-20`, `20-11-2023`, `20 Nov 2023 14:00`, `tomorrow`, `friday next week`, `in 2 weeks`, `end of Q3`, `mid 2024`, `spring 2024`, `in June`, `week 47`, `by 1 October`, `no earlier than end of 2024`.
+If it exists already (same dossier, title and date) the bot says ‘already exists as #19’; `--toch` adds it anyway.""",
     "programma": """*Programmes*
 `/programma [list] [economie|ruimtelijke-ontwikkeling|public-affairs]`
 `/programma status <name> on-track|at-risk|delayed|paused|done [note]`""",
