@@ -153,8 +153,8 @@ def _(result: DeadlineChanged, lang: str = "nl", tz: ZoneInfo | None = None) -> 
     if result.what == "cancelled":
         return f"#{x.id} {x.title}: geannuleerd." if nl else f"#{x.id} {x.title}: cancelled."
     if result.what == "moved":
-        return (f"#{x.id} {x.title}: verzet naar {format_date(x.due_date, lang)}." if nl
-                else f"#{x.id} {x.title}: moved to {format_date(x.due_date, lang)}.")
+        return (f"#{x.id} {x.title}: verzet naar {due_label(x, lang)}." if nl
+                else f"#{x.id} {x.title}: moved to {due_label(x, lang)}.")
     return (f"#{x.id}: herinneringen {x.offsets or '—'} dagen vooraf." if nl
             else f"#{x.id}: reminders {x.offsets or '—'} days before.")
 
@@ -171,7 +171,7 @@ def _(result: DeadlineList, lang: str = "nl", tz: ZoneInfo | None = None) -> str
     lines = [head]
     for item in result.items:
         flag = (" (verlopen)" if nl else " (overdue)") if item.overdue else ""
-        lines.append(f"  #{item.deadline.id:<5} {format_date(item.due, lang)}  "
+        lines.append(f"  #{item.deadline.id:<5} {due_label(item.deadline, lang, on=item.due)}  "
                      f"[{item.dossier.code}] {item.deadline.title}{flag}")
     if result.count > len(result.items):
         more = result.count - len(result.items)
