@@ -65,7 +65,7 @@ TITLES = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_siz
     lambda t: t.strip() and "\x00" not in t)
 KINDS = st.sampled_from(["debate", "visit", "submission", "decision", "meeting", "election",
                          "commitment", "other"])
-EXAMPLES = int(os.environ.get("LOBBY_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("LOBBY_FUZZ_EXAMPLES", "25"))
 
 
 def _fresh(sqlite_template: Path, tmp: Path) -> str:
