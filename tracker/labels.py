@@ -188,5 +188,9 @@ def due_label(item: Any, approximate: bool | str = "nl", lang: str | None = None
     qualifier = getattr(item, "qualifier", None) or ""
     if qualifier == "" and precision == "day" and getattr(item, "approximate", False):
         qualifier = "uiterlijk"  # a record from before precision was kept
-    return due_words(on or item.due_date, getattr(item, "due_time", None), precision, qualifier,
-                     getattr(item, "due_part", None) or "", lang, weekday=weekday, year=year)
+    day, at = on or item.due_date, getattr(item, "due_time", None)
+    try:
+        return due_words(day, at, precision, qualifier, getattr(item, "due_part", None) or "",
+                         lang, weekday=weekday, year=year)
+    except ValueError:  # a precision no code knows (an old or foreign record): the day itself
+        return due_words(day, at, "day", "", "", lang, weekday=weekday, year=year)
