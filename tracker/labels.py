@@ -96,7 +96,8 @@ Data: `2023-11-20`, `20 nov`, `maandag 20 november`, `morgen`, `volgende vrijdag
 `/deadline klaar <nr>` · `/deadline verzet <nr> <wanneer>` · `/deadline annuleer <nr>`
 `/deadline herinner <nr> 14,7,1` — dagen vooraf (`geen` voor geen herinneringen)
 `/deadline later <nr>` — nog één herinnering op de volgende werkdag; de datum blijft
-Wanneer: `2023-11-20`, `20-11-2023`, `20 nov 2023 14:00`, `morgen`, `vrijdag volgende week`, `over 2 weken`, `eind Q3`, `medio 2024`.""",
+Wanneer: `2023-11-20`, `20-11-2023`, `20 nov 2023 14:00`, `morgen`, `vrijdag volgende week`, `over 2 weken`, `eind Q3`, `medio 2024`, `voorjaar 2024`, `in juni`, `week 47`, `uiterlijk 1 oktober`, `op z'n vroegst eind 2024`.
+Bestaat hij al (zelfde dossier, titel en datum), dan zegt de bot ‘bestaat al als #19’; `--toch` voegt hem toch toe.""",
     "programma": """*Programma's*
 `/programma [lijst] [economie|ruimtelijke-ontwikkeling|public-affairs]`
 `/programma status <naam> op-schema|risico|vertraagd|stilgelegd|afgerond [toelichting]`""",
@@ -142,7 +143,8 @@ Dates: `2023-11-20`, `20 Nov`, `Monday 20 November`, `tomorrow`, `next friday`, 
 `/deadline done <no>` · `/deadline move <no> <when>` · `/deadline cancel <no>`
 `/deadline remind <no> 14,7,1` — days before (`none` for no reminders)
 `/deadline snooze <no>` — one more reminder on the next working day; the date stays
-When: `2023-11-20`, `20-11-2023`, `20 Nov 2023 14:00`, `tomorrow`, `friday next week`, `in 2 weeks`, `end of Q3`, `mid 2024`.""",
+When: `2023-11-20`, `20-11-2023`, `20 Nov 2023 14:00`, `tomorrow`, `friday next week`, `in 2 weeks`, `end of Q3`, `mid 2024`, `spring 2024`, `in June`, `week 47`, `by 1 October`, `no earlier than end of 2024`.
+If it exists already (same dossier, title and date) the bot says ‘already exists as #19’; `--toch` adds it anyway.""",
     "programma": """*Programmes*
 `/programma [list] [economie|ruimtelijke-ontwikkeling|public-affairs]`
 `/programma status <name> on-track|at-risk|delayed|paused|done [note]`""",
@@ -171,6 +173,31 @@ def help_text(topic: str | None, lang: str = "nl") -> str:
     return table.get(topic, table[None])
 
 
+# Kinds that take place on a day others pick: one on a weekend or holiday is worth a second look.
+_CHECK_DAY_KINDS = frozenset({"debate", "visit"})
+
+
+def day_note(item: Any, lang: str = "nl") -> str | None:
+    """"za 25 nov 2023 is een zaterdag": a debate or visit on a weekend or Dutch holiday is
+    accepted, with this note beside it (None when there is nothing to say)."""
+    from tracker.dates import format_date, is_working_day, public_holidays
+    from tracker.dates.vocab import day_name
+
+    if getattr(item, "kind", None) not in _CHECK_DAY_KINDS or (getattr(item, "precision", "day")
+                                                               or "day") != "day":
+        return None
+    day = item.due_date
+    if is_working_day(day):
+        return None
+    when = format_date(day, lang)
+    if day in public_holidays(day.year):
+        return (f"{when} is a public holiday in the Netherlands; is that right?" if lang == "en"
+                else f"{when} is een feestdag; klopt dat?")
+    weekday = day_name(day.weekday(), "en" if lang == "en" else "nl")
+    return (f"{when} is a {weekday}; is that right?" if lang == "en"
+            else f"{when} is een {weekday}; klopt dat?")
+
+
 def due_label(item: Any, approximate: bool | str = "nl", lang: str | None = None, *,
               on: date | None = None, weekday: bool = True, year: bool = True,
               written_out: bool = False) -> str:
@@ -192,6 +219,10 @@ def due_label(item: Any, approximate: bool | str = "nl", lang: str | None = None
     qualifier = getattr(item, "qualifier", None) or ""
     if qualifier == "" and precision == "day" and getattr(item, "approximate", False):
         qualifier = "uiterlijk"  # a record from before precision was kept
-    return due_words(on or item.due_date, getattr(item, "due_time", None), precision, qualifier,
-                     getattr(item, "due_part", None) or "", lang, weekday=weekday, year=year,
-                     written_out=written_out)
+    day, at = on or item.due_date, getattr(item, "due_time", None)
+    try:
+        return due_words(day, at, precision, qualifier, getattr(item, "due_part", None) or "",
+                         lang, weekday=weekday, year=year, written_out=written_out)
+    except ValueError:  # a precision no code knows (an old or foreign record): the day itself
+        return due_words(day, at, "day", "", "", lang, weekday=weekday, year=year,
+                         written_out=written_out)

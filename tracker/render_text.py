@@ -6,7 +6,14 @@ from functools import singledispatch
 from zoneinfo import ZoneInfo
 
 from tracker.dates import format_date, format_datetime
-from tracker.labels import due_label, help_text, line_label, programme_status_label, rag_label
+from tracker.labels import (
+    day_note,
+    due_label,
+    help_text,
+    line_label,
+    programme_status_label,
+    rag_label,
+)
 from tracker.messages import ladder_text
 from tracker.results import (
     DeadlineAdded,
@@ -124,6 +131,9 @@ def _(result: DeadlineExists, lang: str = "nl", tz: ZoneInfo | None = None) -> s
 def _(result: DeadlineAdded, lang: str = "nl", tz: ZoneInfo | None = None) -> str:
     x, d = result.deadline, result.dossier
     when = due_label(x, lang)
+    odd_day = day_note(x, lang)
+    if odd_day:
+        when += f" (let op: {odd_day})" if lang == "nl" else f" (note: {odd_day})"
     if lang == "nl":
         text = f"Deadline #{x.id} toegevoegd aan {d.code}: {x.title} · {when}"
         if result.past:
@@ -144,8 +154,8 @@ def _(result: DeadlineChanged, lang: str = "nl", tz: ZoneInfo | None = None) -> 
     if result.what == "cancelled":
         return f"#{x.id} {x.title}: geannuleerd." if nl else f"#{x.id} {x.title}: cancelled."
     if result.what == "moved":
-        return (f"#{x.id} {x.title}: verzet naar {format_date(x.due_date, lang)}." if nl
-                else f"#{x.id} {x.title}: moved to {format_date(x.due_date, lang)}.")
+        return (f"#{x.id} {x.title}: verzet naar {due_label(x, lang)}." if nl
+                else f"#{x.id} {x.title}: moved to {due_label(x, lang)}.")
     if result.what == "snoozed" and x.snooze_until is not None and tz is not None:
         at = format_datetime(x.snooze_until, tz, lang)
         return (f"#{x.id} {x.title}: nog een herinnering op {at}; de datum blijft." if nl
@@ -169,7 +179,7 @@ def _(result: DeadlineList, lang: str = "nl", tz: ZoneInfo | None = None) -> str
     lines = [head]
     for item in result.items:
         flag = (" (verlopen)" if nl else " (overdue)") if item.overdue else ""
-        lines.append(f"  #{item.deadline.id:<5} {format_date(item.due, lang)}  "
+        lines.append(f"  #{item.deadline.id:<5} {due_label(item.deadline, lang, on=item.due)}  "
                      f"[{item.dossier.code}] {item.deadline.title}{flag}")
     if result.count > len(result.items):
         more = result.count - len(result.items)

@@ -37,7 +37,8 @@ def export_csv(session: Session) -> str:
     from tracker.labels import due_label
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF as RFC 4180 and Excel have it; it also makes the writer quote a cell holding a bare CR
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     rows = session.exec(select(Deadline, Dossier).join(Dossier, col(Dossier.id) == Deadline.dossier_id)
                         .order_by(Deadline.due_date, Deadline.id))

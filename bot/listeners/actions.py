@@ -29,6 +29,7 @@ from bot.render.results import render_notice, render_result
 from bot.unit_of_work import transactional
 from tracker.dates import format_date, format_datetime, parse_period
 from tracker.errors import InvalidInput
+from tracker.labels import due_label
 from tracker.models import Deadline, DeadlineStatus, Dossier, Role
 from tracker.results import DeadlineAdded, ModalRequested
 from tracker.services import deadlines as dl
@@ -88,7 +89,7 @@ def _stale(deadline: Deadline | None, value: dict[str, Any], lang: str) -> str |
                   f"{title} was already reported as missed; nothing was changed.")
     due = _text(value.get("due"))
     if (due and due != deadline.due_date.isoformat()) or record_id(value.get("version")) != deadline.version:
-        when = format_date(deadline.due_date, lang)
+        when = due_label(deadline, lang)
         return _t(lang, f"Deze herinnering is verouderd: {title} staat nu op {when}. "
                         "Er is niets gewijzigd.",
                   f"This reminder is out of date: {title} is now due {when}. Nothing was changed.")

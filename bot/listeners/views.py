@@ -25,6 +25,7 @@ from bot.render.modals import (
 )
 from bot.render.results import render_result
 from bot.unit_of_work import transactional
+from tracker.dates.core import checked_date
 from tracker.errors import InvalidInput
 from tracker.models import Dossier, Role
 from tracker.results import DeadlineAdded, DossierChanged, ModalRequested
@@ -182,6 +183,7 @@ def handle_deadline_add(ack: Ack, body: dict[str, Any], view: dict[str, Any],
         due_time = time.fromisoformat(raw_time) if raw_time else None
     except ValueError as exc:
         raise InvalidInput("Kies een datum.", "Choose a date.") from exc
+    checked_date(due)  # the one year window, said next to the date field
     context["error_block"] = "offsets"
     raw_offsets = (field(view, "offsets") or "").strip()
     offsets = dl.parse_offsets(raw_offsets) if raw_offsets else None

@@ -21,7 +21,7 @@ from bot.render.limits import (
 from bot.render.message import Message
 from bot.render.mrkdwn import escape_user_text
 from tracker.dates import format_date, format_datetime, format_relative_days
-from tracker.labels import due_label, kind_label
+from tracker.labels import day_note, due_label, kind_label
 from tracker.messages import ladder_text
 from tracker.results import DeadlineAdded, DeadlineChanged, DeadlineExists, DeadlineList
 from tracker.services.deadlines import Upcoming
@@ -96,6 +96,9 @@ def render_deadline_added(result: DeadlineAdded, *, today: date, lang: str = "nl
                     f":calendar: *{when}* ({relative}) · {kind_label(x.kind, lang)}",
               f":white_check_mark: Deadline *#{x.id}* added to *{d.code}*: {title}\n"
               f":calendar: *{when}* ({relative}) · {kind_label(x.kind, lang)}")
+    odd_day = day_note(x, lang)
+    if odd_day:
+        text += f"\n:warning: {odd_day}"
     if result.past:
         note = _t(lang, ":warning: Deze datum ligt in het verleden: vastgelegd, geen herinneringen.",
                   ":warning: This date is in the past: recorded, no reminders.")
@@ -139,6 +142,9 @@ def render_deadline_changed(result: DeadlineChanged, *, lang: str = "nl",
                 before = ""
         text = _t(lang, f":calendar: {head}: verzet, {before}*{when}*.",
                   f":calendar: {head}: moved, {before}*{when}*.")
+        odd_day = day_note(x, lang)
+        if odd_day:
+            text += f"\n:warning: {odd_day}"
         if result.past:
             text += _t(lang, "\n:warning: Die datum ligt in het verleden; geen herinneringen.",
                        "\n:warning: That date is in the past; no reminders.")

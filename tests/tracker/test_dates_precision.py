@@ -101,3 +101,12 @@ def test_every_span_is_recovered_from_its_stored_anchor(precision, part):
         for qualifier in ("", "vroegst"):
             again = containing(precision, rough.anchor(qualifier), part)
             assert again == rough, (precision, part, day, qualifier)
+
+
+def test_a_record_with_an_unknown_precision_still_reads_as_its_day():
+    from tracker.labels import due_label
+    from tracker.models import Deadline
+
+    odd = Deadline(dossier_id=1, title="X", due_date=date(2023, 11, 20), precision="century",
+                   due_part="end")
+    assert due_label(odd) == "ma 20 nov 2023"

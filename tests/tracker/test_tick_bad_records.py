@@ -57,7 +57,7 @@ def test_bad_records_are_skipped_and_recorded_while_the_others_go_out(
     ]
     # a row the renderers have to cope with: unknown kind, long hostile title
     add_deadline(session, dossier, date(2023, 11, 20), kind="bogus",
-                 title="<!channel> *" + "x" * 5000 + "\r\n`")
+                 title="<!channel> *" + "x" * 180 + "\r\n`")
     session.commit()
     notifier = RenderingNotifier()
     report = tick(engine, sched, notifier, local(2023, 11, 13, 9))

@@ -22,7 +22,7 @@ def _count(session: Session) -> int:
 
 
 @pytest.mark.parametrize("title", ["=HYPERLINK(\"http://x\")", "+31 6 1234", "-2+3",
-                                   "@SUM(A1)", "\tTab", "\rCR", "=1+1;=2"])
+                                   "@SUM(A1)", "\tTab", "\rCR", "=1+1;=2", "een\rCR midden"])
 def test_formula_cells_are_neutralised_and_read_back_as_typed(seeded, now, title):
     n35 = resolve_dossier(seeded, "N35")
     dl.add_deadline(session=seeded, now=now, actor="t", dossier=n35, title=title,

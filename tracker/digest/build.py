@@ -294,7 +294,7 @@ def _milestones(session: Session, period: Period, nxt: Period, cutoff: date, lat
         if reason is not None:
             items[dossier_id].append(Item(reason, due, title, None, None, bool(approx), dl_id,
                                           dl_kind, precision, role,
-                                          owner or owners.get(dossier_id), qualifier))
+                                          owner or owners.get(dossier_id), qualifier, due_part))
             told.add(dl_id)
         elif status == DeadlineStatus.OPEN.value and due >= nxt.start:
             upcoming.append(UpcomingDeadline(

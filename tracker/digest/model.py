@@ -92,6 +92,7 @@ class Item(NamedTuple):
     role: str | None = None  # event | action, for milestones
     owner: str | None = None
     qualifier: str = ""
+    due_part: str = ""  # begin | mid | end of a span ("eind 2023"), see tracker.dates.spans
 
 
 @dataclass(frozen=True, slots=True)

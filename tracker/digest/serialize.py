@@ -45,7 +45,7 @@ def _plain(value: Any) -> Any:
                 "after": value.after, "approximate": value.approximate,
                 "deadline_id": value.deadline_id, "kind": value.kind,
                 "precision": value.precision, "role": value.role, "owner": value.owner,
-                "qualifier": value.qualifier}
+                "qualifier": value.qualifier, "due_part": value.due_part}
     if isinstance(value, Reason):
         return value.value
     if isinstance(value, Enum):

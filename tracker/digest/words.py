@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from functools import cache
 
+from tracker.dates.spans import due_words
 from tracker.dates.vocab import month_name
 from tracker.digest.model import (
     Digest,
@@ -112,6 +113,9 @@ def when(d: date, lang: str = "nl", *, precision: str = "day", approximate: bool
 
 def item_when(item: Item, lang: str = "nl") -> str:
     """When an item happened, as precisely as known (cached: dates repeat)."""
+    if item.kind is not None and item.precision != "day":  # a milestone, the way it was typed
+        return due_words(item.at, None, item.precision, item.qualifier, item.due_part, lang,
+                         written_out=True)
     return when(item.at, lang, precision=item.precision, approximate=item.approximate,
                 qualifier=item.qualifier, milestone=item.kind is not None)
 

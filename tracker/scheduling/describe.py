@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from tracker.dates import format_date, format_relative_days
+from tracker.labels import due_label
 from tracker.scheduling.confirm import ConfirmRound
 from tracker.scheduling.items import Agenda, Cleanup, DigestItem, Item, Overdue, Reminder, Snoozed
 
@@ -34,7 +35,7 @@ def describe(item: Item, lang: str = "nl") -> str:
 def _(item: Reminder, lang: str = "nl") -> str:
     x = item.deadline
     return (f"{relative(item, lang)}: {x.title} — {x.dossier_code} · "
-            f"{format_date(item.due, lang)}{late_mark(item, lang)}")
+            f"{due_label(x, lang, on=item.due)}{late_mark(item, lang)}")
 
 
 @describe.register
@@ -54,7 +55,7 @@ def _(item: Cleanup, lang: str = "nl") -> str:
 def _(item: Overdue, lang: str = "nl") -> str:
     x = item.deadline
     return (f"{_t(lang, 'Verlopen', 'Overdue')}: {x.title} — {x.dossier_code} · "
-            f"{_t(lang, 'was', 'was due')} {format_date(item.due, lang)} "
+            f"{_t(lang, 'was', 'was due')} {due_label(x, lang, on=item.due)} "
             f"({format_relative_days((item.due - item.today).days, lang)}){late_mark(item, lang)}")
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from bot.render.as_text import blocks_to_text
 from tests.bot.conftest import VIEWER, reply
-from tests.bot.listeners.test_actions_views import click, reminder_value
+from tests.bot.listeners.test_actions_views import click, reminder_value, submission
 from tests.slack_double import SlackDouble, validate_blocks
 from tracker.models import Deadline
 
@@ -80,3 +80,20 @@ def test_the_date_picker_keeps_to_the_year_window(team: Session, interact,
     assert team.get(Deadline, 19).due_date.isoformat() == "2023-11-20"
     slack_double.wait_for(lambda d: len(d.responses) >= 1)
     assert "buiten 2000–2100" in json.dumps(slack_double.responses[-1], ensure_ascii=False)
+
+
+def test_the_add_form_keeps_to_the_year_window_and_refuses_a_duplicate(team: Session,
+                                                                       interact) -> None:
+    before = _count(team)
+    for day in ("9999-12-31", "0001-01-01"):
+        far = interact(submission("deadline_add", {
+            "dossier": {"type": "static_select", "selected_option": {"value": "1"}},
+            "due": {"type": "datepicker", "selected_date": day},
+            "title": {"type": "plain_text_input", "value": "Ver weg"}}, {}))
+        assert "2000–2100" in json.loads(far.body)["errors"]["due"]
+    twice = interact(submission("deadline_add", {
+        "dossier": {"type": "static_select", "selected_option": {"value": "1"}},
+        "due": {"type": "datepicker", "selected_date": "2023-11-20"},
+        "title": {"type": "plain_text_input", "value": "Kamerdebat MIRT"}}, {}))
+    assert "bestaat al als #19" in json.loads(twice.body)["errors"]["title"]
+    assert _count(team) == before
