@@ -54,10 +54,9 @@ def test_demo_today_without_interactive_is_a_usage_error(tmp_path, monkeypatch, 
 
 
 def test_demo_piped_into_head_stops_quietly(tmp_path):
+    import os
     import subprocess
     import sys
-
-    import os
 
     command = f"{sys.executable} -m tracker.cli demo | head -n 3"
     env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"),
