@@ -249,11 +249,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cli_language() -> str:
-    """LOBBY_LANGUAGE from the environment when it is nl or en, else nl (read before any setting
-    is validated, so even a broken setting is reported in the right language)."""
+    """LOBBY_LANGUAGE from the environment or the `.env` in use when it is nl or en, else nl (read
+    without validating the other settings, so even a broken one is reported in that language)."""
     import os
 
-    lang = os.environ.get("LOBBY_LANGUAGE", "").strip().lower()
+    lang = os.environ.get("LOBBY_LANGUAGE", "")
+    if not lang:
+        from tracker.settings import env_file
+
+        chosen = env_file()
+        if chosen is not None and chosen.is_file():
+            from dotenv import dotenv_values
+
+            lang = dotenv_values(chosen).get("LOBBY_LANGUAGE") or ""
+    lang = lang.strip().lower()
     return lang if lang in ("nl", "en") else "nl"
 
 

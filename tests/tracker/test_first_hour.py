@@ -96,3 +96,11 @@ def test_serve_logs_which_database_and_env_first(monkeypatch, tmp_path: Path) ->
     assert "geheim" not in line
     (tmp_path / ".env").write_text("PORT=3001\n", encoding="utf-8")
     assert sources_line(settings).endswith(f".env: {tmp_path / '.env'}")
+
+
+def test_refusals_speak_the_language_of_the_env_file(cli, capsys, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("LOBBY_LANGUAGE=en\n", encoding="utf-8")
+    code, _, err = cli(capsys, "dossier", "show", "N53")
+    assert code == 1 and "No dossier found for ‘N53’. Did you mean N35?" in err
+    code, _, err = cli(capsys, "deadline", "add")
+    assert code == 2 and "Example: lobby deadline add N35" in err
