@@ -50,7 +50,7 @@ def settings_from_env() -> Settings:
     if chosen is not None and not chosen.is_file():
         raise UsageError(f"{ENV_FILE_VARIABLE} wijst naar ‘{chosen}’, maar dat bestand bestaat "
                          f"niet: maak het aan of haal {ENV_FILE_VARIABLE} weg."
-                         if _language() == "nl" else
+                         if cli_language() == "nl" else
                          f"{ENV_FILE_VARIABLE} points at ‘{chosen}’, which does not exist: create "
                          f"it or unset {ENV_FILE_VARIABLE}.")
     try:
@@ -63,7 +63,7 @@ def settings_problem(exc: Exception) -> str:
     """One line naming every setting that is wrong (from pydantic's ValidationError)."""
     from tracker.settings import describe_problems
 
-    lang = _language()
+    lang = cli_language()
     problems = "; ".join(describe_problems(exc, lang))
     return (f"Ongeldige instelling: {problems}. Pas de omgeving of .env aan (zie .env.example)."
             if lang == "nl" else
@@ -220,20 +220,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from tracker.errors import DatabaseUnavailable, LobbyError
+    from tracker.operator_errors import check_output_paths, fail, file_problem, unexpected
 
     try:
         check_output_paths(args)
         return int(args.func(args) or 0)
     except UsageError as exc:
-        return _fail(str(exc), EXIT_USAGE)
+        return fail(str(exc), EXIT_USAGE)
     except DatabaseUnavailable as exc:
-        return _fail(exc.message(_language()), EXIT_DATABASE)
+        return fail(exc.message(cli_language()), EXIT_DATABASE)
     except LobbyError as exc:
-        return _fail(exc.message(_language(), surface="cli"), EXIT_REFUSED)
+        return fail(exc.message(cli_language(), surface="cli"), EXIT_REFUSED)
     except SQLAlchemyError as exc:  # the database went away while the command ran
         from tracker.app import unreachable
 
-        return _fail(unreachable(_database_url(), exc).message(_language()), EXIT_DATABASE)
+        return fail(unreachable(_database_url(), exc).message(cli_language()), EXIT_DATABASE)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `lobby export json | head`: the reader has what it wanted
@@ -243,76 +244,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:  # a file named on the command line that cannot be read or written
         if exc.filename is None:
-            return _unexpected(exc)
-        return _fail(_file_problem(exc), EXIT_USAGE)
+            return unexpected(exc)
+        return fail(file_problem(exc), EXIT_USAGE)
     except Exception as exc:
-        return _unexpected(exc)
+        return unexpected(exc)
 
 
-def _fail(message: str, code: int) -> int:
-    print(" ".join(message.split()), file=sys.stderr)
-    return code
-
-
-def check_output_paths(args: argparse.Namespace) -> None:
-    """`-o FILE` / `--chart FILE` into a directory that does not exist: say so before any work."""
-    from pathlib import Path
-
-    for option in ("output", "chart"):
-        value = getattr(args, option, None)
-        if isinstance(value, str) and value and value != "-":
-            parent = Path(value).expanduser().parent
-            if not parent.is_dir():
-                raise UsageError(
-                    f"Kan ‘{value}’ niet schrijven: de map ‘{parent}’ bestaat niet. Maak hem aan "
-                    f"(mkdir -p {parent}) of kies een ander pad."
-                    if _language() == "nl" else
-                    f"Cannot write ‘{value}’: the directory ‘{parent}’ does not exist. Create it "
-                    f"(mkdir -p {parent}) or choose another path.")
-
-
-def _file_problem(exc: OSError) -> str:
-    reason = {2: ("bestaat niet", "does not exist"), 13: ("geen toegang", "permission denied"),
-              21: ("is een map", "is a directory"), 20: ("een deel van het pad is geen map",
-                                                         "part of the path is not a directory")}
-    nl, en = reason.get(exc.errno or 0, (exc.strerror or "", exc.strerror or ""))
-    return (f"Bestand ‘{exc.filename}’: {nl}." if _language() == "nl"
-            else f"File ‘{exc.filename}’: {en}.")
-
-
-def _unexpected(exc: BaseException) -> int:
-    """One line with an error id; the traceback goes to the log file."""
-    import logging
-    import uuid
-
-    from tracker.settings import log_file
-
-    error_id = uuid.uuid4().hex[:8]
-    where = "the log"
-    try:
-        path = log_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(path, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        logger = logging.getLogger("lobby.cli")
-        logger.addHandler(handler)
-        logger.propagate = False
-        logger.error("error %s in `lobby %s`", error_id, " ".join(sys.argv[1:]),
-                     exc_info=(type(exc), exc, exc.__traceback__))
-        handler.close()
-        logger.removeHandler(handler)
-        where = str(path)
-    except OSError:
-        pass
-    return _fail(f"Onverwachte fout (fout-id {error_id}); de details staan in {where}. "
-                 if _language() == "nl" else
-                 f"Unexpected error (error id {error_id}); the details are in {where}.", EXIT_REFUSED)
-
-
-def _language() -> str:
+def cli_language() -> str:
+    """LOBBY_LANGUAGE from the environment or the `.env` in use when it is nl or en, else nl (read
+    without validating the other settings, so even a broken one is reported in that language)."""
     import os
 
-    lang = os.environ.get("LOBBY_LANGUAGE", "").strip().lower()
+    lang = os.environ.get("LOBBY_LANGUAGE", "")
+    if not lang:
+        from tracker.settings import env_file
+
+        chosen = env_file()
+        if chosen is not None and chosen.is_file():
+            from dotenv import dotenv_values
+
+            lang = dotenv_values(chosen).get("LOBBY_LANGUAGE") or ""
+    lang = lang.strip().lower()
     return lang if lang in ("nl", "en") else "nl"
 
 

@@ -61,11 +61,14 @@ def test_demo_today_without_interactive_is_a_usage_error(tmp_path, monkeypatch, 
 
 
 def test_demo_piped_into_head_stops_quietly(tmp_path):
+    import os
     import subprocess
     import sys
 
     command = f"{sys.executable} -m tracker.cli demo | head -n 3"
-    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=tmp_path,
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"),
+           "XDG_STATE_HOME": str(tmp_path / "state")}  # never the real home
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr

@@ -96,3 +96,20 @@ def test_serve_logs_which_database_and_env_first(monkeypatch, tmp_path: Path) ->
     assert "geheim" not in line
     (tmp_path / ".env").write_text("PORT=3001\n", encoding="utf-8")
     assert sources_line(settings).endswith(f".env: {tmp_path / '.env'}")
+
+
+def test_refusals_speak_the_language_of_the_env_file(cli, capsys, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("LOBBY_LANGUAGE=en\n", encoding="utf-8")
+    code, _, err = cli(capsys, "dossier", "show", "N53")
+    assert code == 1 and "No dossier found for ‘N53’. Did you mean N35?" in err
+    code, _, err = cli(capsys, "deadline", "add")
+    assert code == 2 and "Example: lobby deadline add N35" in err
+
+
+@pytest.mark.parametrize(("due", "said"), [("2023-13-01", "Regel 2: de maand moet 1 t/m 12 zijn"),
+                                           ("2023-02-30", "Regel 2: die dag bestaat niet")])
+def test_csv_import_errors_in_dutch(cli, capsys, tmp_path: Path, due: str, said: str) -> None:
+    sheet = tmp_path / "deadlines.csv"
+    sheet.write_text(f"dossier,title,due_date\nN35,Debat,{due}\n", encoding="utf-8")
+    code, _, err = cli(capsys, "import", "csv", str(sheet))
+    assert code == 1 and said in err and "must be" not in err and "out of range" not in err
