@@ -122,6 +122,18 @@ class Deps:
             for future in pending:
                 future.result(timeout=timeout)
 
+    def close(self, timeout: float = 60.0) -> None:
+        """Finish the after-ack work, then stop the worker threads (shutdown, tests): nothing
+        keeps running once this returns."""
+        drained = False
+        try:
+            self.drain(timeout)
+            drained = True
+        finally:
+            # A Slack call that hangs past `timeout` must not keep the process from stopping.
+            for pool in (self.outbox_pool, self.digest_pool):
+                pool.shutdown(wait=drained, cancel_futures=not drained)
+
     def first_delivery(self, event_id: str) -> bool:
         """True the first time this process sees `event_id` (Slack retries an event up to 3x)."""
         with self.lock:

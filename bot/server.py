@@ -150,7 +150,7 @@ def serve(settings: Settings, *, scheduler: bool = True, host: str = "0.0.0.0",
         # Slack calls queued after an acknowledgement (response_url replies, forms, digests and
         # the Home refreshes still waiting for a burst to end) finish before the database closes.
         try:
-            app.lobby_deps.drain(timeout=DRAIN_SECONDS)  # type: ignore[attr-defined]
+            app.lobby_deps.close(timeout=DRAIN_SECONDS)  # type: ignore[attr-defined]
         except Exception:  # a Slack call that hangs must not keep the process from stopping
             log.warning("shutdown: Slack calls after the ack did not finish", exc_info=True)
         app.listener_runner.listener_executor.shutdown(wait=True)

@@ -67,7 +67,7 @@ def app(bot_settings: Settings, engine: Engine, now: datetime) -> Iterator[App]:
     finished before the Slack double stops."""
     bolt = create_app(bot_settings, engine=engine, clock=lambda: now)
     yield bolt
-    bolt.lobby_deps.drain()
+    bolt.lobby_deps.close()  # after-ack work done and its worker threads stopped
     bolt.listener_runner.listener_executor.shutdown(wait=True)
 
 

@@ -74,8 +74,12 @@ def test_500_idle_connections_do_not_stop_healthz_or_signed_commands(
         while served.open_connections() < 500 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert served.open_connections() >= 500
+        # Warm: the first command opens the database pool's connection (not the flood's cost).
+        warm = command_body("/dossier", "toon N35", response_url=slack_double.response_url())
+        assert _request(served.port, "POST", "/slack/events", warm.encode(), {
+            "Content-Type": "application/x-www-form-urlencoded", **sign(warm)})[0] == 200
         latencies: list[float] = []
-        for i in range(100):
+        for i in range(200):  # p99 of 200: two slow answers (a busy shared machine) allowed
             if i % 3:
                 status, body, took = _request(served.port, "GET", "/healthz")
                 assert (status, body) == (200, b"ok\n")
