@@ -137,9 +137,9 @@ def parse_command(command: str, text: str, *, now: datetime, tz: ZoneInfo) -> Co
         area = AREA_WORDS.get(head.lower())
         if area is None:
             raise InvalidInput(f"Onbekend onderdeel ‘{head}’. Kies dossier, deadline, programma, "
-                               "digest of team.",
+                               "digest, team of kamer.",
                                f"Unknown part ‘{head}’. Choose dossier, deadline, programma, "
-                               "digest or team.", example="/lobby help")
+                               "digest, team or kamer.", example="/lobby help")
         if area == "help":
             topic = AREA_WORDS.get(rest.strip().lower())
             return Command("help", "help", {"topic": topic})
