@@ -27,6 +27,7 @@ class ActionId(StrEnum):
     KAMER_UNLINK = "kamer_unlink"              # "Ontkoppel" on a moved/cancelled notice
     KAMER_VIEW = "kamer_view"                  # "Bekijk" (a link to tweedekamer.nl)
     KAMER_FOLLOW_ACTIVITY = "kamer_follow_activity"  # "Volg" on a /kamer zoek result
+    KAMER_SEARCH = "kamer_search"              # add-deadline form: coming activities as you type
 
 
 class CallbackId(StrEnum):

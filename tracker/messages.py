@@ -14,9 +14,10 @@ from collections.abc import Iterable, Sequence
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_command": ("Onbekende opdracht {slash}.", "Unknown command {slash}."),
-    "unknown_part": ("Onbekend onderdeel ‘{word}’. Kies dossier, deadline, programma, digest of "
-                     "team.",
-                     "Unknown part ‘{word}’. Choose dossier, deadline, programma, digest or team."),
+    "unknown_part": ("Onbekend onderdeel ‘{word}’. Kies dossier, deadline, programma, digest, "
+                     "team, voorkeur of kamer.",
+                     "Unknown part ‘{word}’. Choose dossier, deadline, programma, digest, team, "
+                     "voorkeur or kamer."),
     "not_an_action": ("Geen {what} gevonden voor ‘{text}’, en ‘{word}’ is geen opdracht.",
                       "No {what_en} found for ‘{text}’, and ‘{word}’ is not a command."),
     "did_you_mean": ("Bedoelt u", "Did you mean"),

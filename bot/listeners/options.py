@@ -25,6 +25,23 @@ def handle_dossier_search(ack: Ack, body: dict[str, Any], context: BoltContext) 
     ack(options=[block_json(dossier_option(d)) for d in matches[:MAX_SELECT_OPTIONS]])
 
 
+def handle_kamer_search(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Coming Tweede Kamer activities (as the last sync stored them) matching what is typed."""
+    from datetime import timedelta
+
+    from bot.render.kamer import activity_option
+    from tracker.kamer.services import search_coming
+
+    typed = body.get("value")
+    text = typed if isinstance(typed, str) and len(typed) <= MAX_REF else ""
+    settings, now = context["deps"].settings, context["now"]
+    found = search_coming(session=context["session"], now=now, tz=settings.tz, words=text,
+                          until=now.astimezone(settings.tz).date() + timedelta(days=366),
+                          limit=MAX_SELECT_OPTIONS) if text.strip() else []
+    ack(options=[block_json(activity_option(a)) for a in found if a.nummer])
+
+
 def register(app: App) -> None:
     """Register the option loaders."""
     app.options(ActionId.DOSSIER_SEARCH.value)(ack=transactional(handle_dossier_search), lazy=[])
+    app.options(ActionId.KAMER_SEARCH.value)(ack=transactional(handle_kamer_search), lazy=[])

@@ -191,6 +191,12 @@ def handle_deadline_add(ack: Ack, body: dict[str, Any], view: dict[str, Any],
     deadline = dl.add_deadline(session=session, now=now, actor=user_id, dossier=dossier,
                                title=field(view, "title") or "", due=due, due_time=due_time,
                                kind=field(view, "kind"), offsets=offsets)
+    kamer_ref = field(view, "kamer")
+    if kamer_ref:  # *Koppel aan Tweede Kamer*: the activity chosen in the form
+        from tracker.kamer.services import link_deadline
+
+        context["error_block"] = "kamer"
+        link_deadline(session=session, now=now, actor=user_id, deadline=deadline, ref=kamer_ref)
     ack()
     result = DeadlineAdded(deadline, dossier, dl.is_past(deadline, now, tz), dl.offsets_for(deadline))
     _confirm(context, _meta(view), user_id,

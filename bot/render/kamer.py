@@ -11,22 +11,24 @@ import json
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, Option
 
 from bot.ids import ActionId
 from bot.render.limits import (
     MAX_BUTTON_TEXT,
     MAX_MESSAGE_BLOCKS,
+    MAX_OPTION_TEXT,
     context,
     plain,
     section,
 )
 from bot.render.message import Message
-from bot.render.mrkdwn import escape_user_text
+from bot.render.mrkdwn import escape_user_text, plain_user_text
 from bot.render.results import render_result
 from tracker.dates import format_date
 from tracker.kamer.client import activity_url
 from tracker.kamer.deliver import KamerItem, NoticeInfo
+from tracker.kamer.models import KamerActivity
 from tracker.kamer.results import DeadlineLinked, DeadlineUnlinked, KamerSearch, WatchWords
 from tracker.kamer.services import LinkInfo, local_when
 
@@ -46,6 +48,18 @@ def _view_button(url: str, lang: str) -> ButtonElement | None:
         return None
     return ButtonElement(text=plain(_t(lang, "Bekijk", "View"), MAX_BUTTON_TEXT), url=url,
                          action_id=ActionId.KAMER_VIEW.value)
+
+
+def activity_option(activity: KamerActivity, lang: str = "nl") -> Option:
+    """"ma 20 nov 2023 · Commissiedebat MIRT · 2023A04567" for the form's search (value: the
+    number, which `/deadline koppel` takes too)."""
+    day, _start = local_when(activity)
+    when = format_date(day, lang) if day else "?"
+    text = f"{when} · {activity.soort} {activity.onderwerp}".strip()
+    suffix = f" · {activity.nummer}"
+    return Option(value=activity.nummer,
+                  text=plain(plain_user_text(text)[:MAX_OPTION_TEXT - len(suffix) - 1] + suffix,
+                             MAX_OPTION_TEXT))
 
 
 def link_line(info: LinkInfo, lang: str = "nl") -> str:

@@ -187,6 +187,14 @@ def render_deadline_add_modal(dossiers: Sequence[Dossier | DossierLine], *,
                     optional=True, max_length=60, placeholder="14,7,1",
                     hint=_t(lang, "Leeg: standaard voor deze soort; 'geen' voor geen.",
                             "Empty: the default for this kind; 'none' for none.")),
+        # *Koppel aan Tweede Kamer*: coming activities as the user types (bot.listeners.options)
+        InputBlock(block_id="kamer", optional=True,
+                   label=plain(_t(lang, "Koppel aan Tweede Kamer", "Link to the Tweede Kamer"), 2000),
+                   hint=plain(_t(lang, "Zoek een komende activiteit op onderwerp of nummer.",
+                                 "Search a coming activity by subject or number."), 2000),
+                   element=ExternalDataSelectElement(
+                       action_id=ActionId.KAMER_SEARCH.value, min_query_length=2,
+                       placeholder=plain(_t(lang, "Bijvoorbeeld MIRT", "For example MIRT"), 150))),
     ]
     return _modal(CallbackId.DEADLINE_ADD, _t(lang, "Nieuwe deadline", "New deadline"),
                   _t(lang, "Toevoegen", "Add"), blocks, lang, metadata(channel=channel_id))

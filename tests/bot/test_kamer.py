@@ -201,3 +201,36 @@ def test_follow_on_a_search_result_uses_the_channels_dossier(team: Session, slas
     assert len(made) == 1 and made[0].due_time is not None
     slack_double.wait_for(lambda d: len(d.responses) >= 3)
     assert "hoort niet bij één dossier" in slack_double.responses[2]["text"]
+
+
+def test_the_add_form_links_a_coming_activity_found_as_you_type(
+        team: Session, slash, interact, engine, sched, client, kamer, now, slack_double):
+    from tests.bot.listeners.test_actions_views import submission
+    from tests.bot.listeners.test_options import suggest
+    from tracker.services.refs import resolve_dossier
+
+    kamer.activity("2023A07890", "MIRT <i>najaar</i>", DEBATE)
+    run_sync(engine=engine, client=client, settings=sched, now=now)
+    slash("/deadline", "nieuw")
+    slack_double.wait_for(lambda d: d.calls_to("views.open"))
+    view = slack_double.calls_to("views.open")[0].params["view"]
+    [block] = [b for b in view["blocks"] if b.get("block_id") == "kamer"]
+    assert block["optional"] and block["element"]["action_id"] == "kamer_search"
+    assert validate_blocks(view["blocks"], surface="modal") == []
+    payload = suggest("mirt")
+    payload["action_id"], payload["block_id"] = "kamer_search", "kamer"
+    options = json.loads(interact(payload).body)["options"]
+    assert [o["value"] for o in options] == ["2023A07890"]
+    assert options[0]["text"]["text"] == "ma 20 nov 2023 · Commissiedebat MIRT <i>najaar</i> · 2023A07890"
+    n35 = resolve_dossier(team, "N35")
+    response = interact(submission("deadline_add", {
+        "dossier": {"type": "static_select", "selected_option": {"value": str(n35.id)}},
+        "due": {"type": "datepicker", "selected_date": "2023-11-20"},
+        "title": {"type": "plain_text_input", "value": "Commissiedebat MIRT"},
+        "kamer": {"type": "external_select", "selected_option": {"value": "2023A07890"}},
+    }, {"channel": "C0LOBBY"}))
+    assert response.status == 200, response.body
+    team.expire_all()
+    made = team.exec(select(Deadline).where(Deadline.title == "Commissiedebat MIRT")).one()
+    assert team.get(KamerLink, made.id).nummer == "2023A07890"
+    assert made.due_time is not None  # filled from the activity

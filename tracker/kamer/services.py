@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.errors import InvalidInput, NotFound
@@ -207,12 +206,6 @@ def search_coming(*, session: Session, now: datetime, tz: ZoneInfo, words: str,
             if len(found) >= limit:
                 break
     return found
-
-
-def count_coming(session: Session, now: datetime) -> int:
-    """How many coming activities the sync has stored (for the doctor)."""
-    return session.exec(select(func.count()).select_from(KamerActivity)
-                        .where(col(KamerActivity.datum) >= now.date())).one()
 
 
 def get_notice(session: Session, notice_id: int) -> KamerNotice:

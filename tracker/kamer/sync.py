@@ -126,11 +126,14 @@ def _take_lease(engine: Engine, now: datetime, *, respect_backoff: bool) -> tupl
         return result.rowcount == 1, row  # type: ignore[attr-defined]
 
 
-def _release(engine: Engine, now: datetime, error: str | None) -> datetime | None:
+def _release(engine: Engine, now: datetime, error: str | None, *,
+             finished: bool = True) -> datetime | None:
     with session_scope(engine) as session:
         row = session.get(KamerSync, LEASE_ROW)
         assert row is not None
         row.lease_until = None
+        if error is None and not finished:  # stopped by a conflict: the next pass goes on
+            return row.next_attempt_at
         if error is None:
             row.last_success_at, row.failures, row.next_attempt_at, row.last_error = now, 0, None, ""
         else:
@@ -180,7 +183,8 @@ def run_sync(*, engine: Engine, client: Any, settings: Settings, now: datetime,
     except Exception as exc:  # a bug must not leave the lease held or the source marked fine
         log.exception("Tweede Kamer sync failed")
         report.status, error = "failed", f"{type(exc).__name__}"
-    report.next_attempt_at = _release(engine, now, error if report.status == "failed" else None)
+    report.next_attempt_at = _release(engine, now, error if report.status == "failed" else None,
+                                      finished=report.status != "conflict")
     report.error = error or ""
     return report
 

@@ -236,3 +236,27 @@ def test_a_dossier_without_channel_falls_back_to_the_default(
     sync(engine, client, settings.model_copy(update={"lobby_default_channel": "C0DEF"}), now)
     [notice] = notices(session)
     assert (notice.channel, notice.ledger_key) == ("C0DEF", f"kamer:{notice.key}:C0DEF")
+
+
+def test_a_pass_that_loses_the_cursor_race_rolls_its_page_back(
+        engine, session, settings, now, client, kamer: KamerDouble):
+    from sqlalchemy import update
+
+    for i in range(300):
+        kamer.activity(f"2023A{i:05d}", f"Debat {i}", NOV20)
+    original = kamer.answer
+
+    def answer(path, query):
+        if "$skip" in query:  # another replica moves the cursor while page 2 is on its way
+            with engine.begin() as conn:
+                conn.execute(update(KamerSync).where(KamerSync.name == "Activiteit")
+                             .values(version=KamerSync.version + 1))
+        return original(path, query)
+
+    kamer.answer = answer  # type: ignore[method-assign]
+    report = sync(engine, client, settings, now)
+    assert report.status == "conflict"
+    session.expire_all()
+    assert len(session.exec(select(KamerActivity)).all()) == 250  # page 2 rolled back whole
+    state = session.get(KamerSync, "pass")
+    assert state.last_success_at is None and state.lease_until is None and state.failures == 0
