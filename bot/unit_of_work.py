@@ -21,6 +21,7 @@ from slack_bolt import BoltContext
 from sqlmodel import Session
 
 from bot import idempotency
+from tracker.errors import LobbyError
 
 log = logging.getLogger("lobbytracker.slack")
 
@@ -59,9 +60,23 @@ def transactional(listener: Callable[..., None]) -> Callable[..., None]:
         context: BoltContext = kwargs["context"]
         session: Session = context["session"]
         claims = session.info.get("claims")
+        if claims is not None and (first := _answered_before(session, claims)) is not None:
+            # A replay of a request already handled (it may have written nothing, like a
+            # "bestaat al" answer): the first answer again, nothing run twice.
+            context.ack.response = first
+            context["outbox"] = []
+            _close(session, context)
+            return
         try:
             listener(**kwargs)
-            if context.get("failed"):
+            if claims is not None and not claims.claimed and \
+                    (first := _answered_before(session, claims)) is not None:
+                # An identical request committed while this one ran and found its result
+                # ("bestaat al"): answer what the first answered.
+                rollback(session)
+                context["outbox"] = []
+                context.ack.response = first
+            elif context.get("failed"):
                 session.rollback()
             else:
                 if claims is not None:
@@ -77,17 +92,44 @@ def transactional(listener: Callable[..., None]) -> Callable[..., None]:
             log.info("duplicate request (%s already handled): nothing changed",
                      handled.key.split(":")[0])
             context.ack.response = idempotency.answer_of_first(session, claims)
+        except LobbyError:
+            rollback(session)
+            if claims is not None and not claims.claimed and \
+                    (first := _answered_before(session, claims)) is not None:
+                # Refused because an identical request committed meanwhile ("bestaat al"):
+                # the first one's answer, as for any replay.
+                context["outbox"] = []
+                context.ack.response = first
+            else:
+                raise  # handle_error answers, and sends its own outbox
         except BaseException:
             rollback(session)
             raise  # handle_error answers, and sends its own outbox
         finally:
-            try:
-                session.close()
-            except Exception:  # a lost connection: the pool discards it
-                log.warning("closing the request's session failed", exc_info=True)
-            context["committed"].event.set()
+            _close(session, context)
         send_outbox(context)
     return run
+
+
+def _answered_before(session: Session, claims: idempotency.Claims) -> Any:
+    """The stored answer of an identical request handled before, or None (one key lookup)."""
+    try:
+        for key, _ in claims.keys:
+            found = idempotency.answered(session, key, claims.at)
+            if found is not None:  # committed together with its answer: never a placeholder
+                return found
+    except Exception:  # the database is down: the listener's own error path answers
+        log.warning("could not look up a repeated request", exc_info=True)
+        rollback(session)
+    return None
+
+
+def _close(session: Session, context: BoltContext) -> None:
+    try:
+        session.close()
+    except Exception:  # a lost connection: the pool discards it
+        log.warning("closing the request's session failed", exc_info=True)
+    context["committed"].event.set()
 
 
 def send_outbox(context: BoltContext) -> None:
