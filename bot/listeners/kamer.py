@@ -10,11 +10,11 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.app import transactional
 from bot.ids import ActionId
 from bot.listeners.actions import _after_change, _respond, action_value, record_id
 from bot.render.mrkdwn import escape_user_text
 from bot.render.results import render_notice
+from bot.unit_of_work import transactional
 from tracker.errors import InvalidInput
 from tracker.kamer import services as ks
 from tracker.kamer.models import KamerLink, NoticeState
