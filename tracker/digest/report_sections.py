@@ -220,7 +220,7 @@ def _budget(c: _Ctx) -> list[Block]:
             if row.is_total:
                 bold.add(i)
         out += [Heading(2, section.name.capitalize()),
-                Table(header, tuple(rows), (3.6, 1.5, 1.6, 1.5, 1.6, 1.1),
+                Table(header, tuple(rows), (3.2, 1.5, 1.6, 1.5, 1.5, 1.6),
                       frozenset({1, 2, 3, 4, 5}), frozenset(bold))]
     out.append(Para(c.t(f"Verschil = begroting − realisatie; {FLAG} = sluit niet, zie de bijlage.",
                         f"Difference = budget − actual; {FLAG} = does not add up, see the annex."),
