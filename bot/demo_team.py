@@ -183,9 +183,9 @@ def team_actions() -> list[TeamAction]:
         TeamAction(_at(2023, 11, 9), done(
             "BO MIRT Oost", "het bestuurlijk overleg van 9 november heeft plaatsgevonden",
             "the administrative consultation of 9 November took place")),
-        TeamAction(_at(2023, 11, 20, 18), done(
-            "Kamerdebat MIRT", "het Kamerdebat MIRT van 20 november heeft plaatsgevonden",
-            "the MIRT debate of 20 November took place")),
+        TeamAction(_at(2023, 11, 27, 18), done(  # the Tweede Kamer moved it from 20 November
+            "Kamerdebat MIRT", "het Kamerdebat MIRT van 27 november heeft plaatsgevonden",
+            "the MIRT debate of 27 November took place")),
         TeamAction(_at(2023, 11, 23, 10), status(
             "ZTM", "amber",
             "Na de verkiezingen van 22 november moet het internationaal spoor opnieuw landen in "

@@ -25,7 +25,7 @@ def test_lobby_demo_replays_to_the_half_year_digest(tmp_path: Path, monkeypatch,
     first = out.index("do 14 sep 2023 09:00 · #regio-zwolle-lobby")
     assert out.index("Over 14 dagen: Werkbezoek minister Harbers") > first
     debate = [out.index(f"{when} Kamerdebat MIRT") for when in
-              ("Over 14 dagen:", "Over 7 dagen:", "Over 3 dagen:")]  # Fri 17 Nov: 3 days ahead
+              ("Over 14 dagen:", "Over 7 dagen:", "Over 3 dagen:")]  # Fri 24 Nov: 3 days before 27 Nov
     assert debate == sorted(debate)
     assert "Agenda week 47" in out and "[Herinner morgen]" in out
     assert "*" not in out.replace("**", "")  # not a TTY: clean text, no raw mrkdwn

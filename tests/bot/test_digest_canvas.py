@@ -54,10 +54,13 @@ def test_canvas_markdown_has_the_report_with_tables_and_inert_user_text(h1: Dige
     markdown = render_canvas(h1)
     assert markdown.startswith("_1 januari 2023 t/m 30 juni 2023_")
     assert "# Kernboodschap" in markdown and "# Bijlage: controle van de cijfers" in markdown
-    assert "## N35 — N35 Wijthmen–Nijverdal / Mobiliteitsfonds" in markdown
-    assert "| Post | Begroting | Werkelijk jan-jun | Verwacht jaartotaal |" in markdown
-    assert "| **Totaal lasten** | **€ 2.855.000** |" in markdown
-    assert "nodig € 75 mln, gedekt € 35 mln, tekort € 40 mln" in markdown
+    assert "# Public Affairs en Communicatie" in markdown
+    assert "### N35 — Wijthmen–Nijverdal / Mobiliteitsfonds" in markdown
+    assert ("| Post | Begroting | Realisatie t/m 30 juni 2023 | Verschil | Verwacht jaartotaal "
+            "| % van de begroting |") in markdown
+    assert ("| **Totaal lasten ⚠** | **€ 2.855.000** | **€ 1.249.769** | **€ 1.605.231** "
+            "| **€ 3.510.230 ⚠** | **44%** |") in markdown
+    assert "nodig € 75 mln; toegezegd € 35 mln; tekort € 40 mln" in markdown
     assert canvas_text("<@U123> **x** [a](b) ![](@U9) | #kanaal") == (
         "\\<@U123\\> \\*\\*x\\*\\* \\[a\\]\\(b\\) \\!\\[\\]\\(@U9\\) \\| \\#kanaal")
     assert len(render_canvas(h1, limit=3000)) < 3000  # cut at a block, saying where the rest is

@@ -26,10 +26,21 @@ from tracker.digest.report import render_report, report_filename
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2023, 11, 15, 10, 0, tzinfo=AMS)
 
-STRUCTURE_NL = ("Kernboodschap", "Economie en arbeidsmarkt", "Ruimtelijke ontwikkeling",
-                "Public affairs", "Programma’s", "Kerncijfers", "Indicatoren", "Begroting 2023",
-                "Risico’s en besluiten", "Volgende periode: tweede halfjaar 2023",
-                "Bijlage: controle van de cijfers")
+STRUCTURE_NL = ("Kernboodschap", "Wat de periode bracht", "Financieel resultaat",
+                "Economie en arbeidsmarkt", "Ruimtelijke ontwikkeling",
+                "Public Affairs en Communicatie", "Doelen", "Resultaten t/m 30 juni 2023",
+                "Toelichting en vooruitblik", "Programma’s",
+                "Belangenbehartiging: de lobbydossiers", "Volgende periode: tweede halfjaar 2023",
+                "Kerncijfers", "Indicatoren", "Financiën: begroting 2023", "Inkomsten", "Lasten",
+                "Toelichting", "Risico’s", "Besluiten", "Bijlage: controle van de cijfers")
+# the report's column names (a PDF's table cells wrap, so DOCX only)
+COLUMNS_NL = ("Realisatie t/m 30 juni 2023", "Verschil", "Verwacht jaartotaal",
+              "% van de begroting")
+# the budget outcome, the spending and a correction the check annex finds
+WORDING_NL = ("te verwachten batig saldo zien van € 226.713",
+              "van de begrote lasten is 44% besteed (€ 1.249.769 van € 2.855.000)",
+              "De tabel sluit als bij Verwacht restantbudget in de kolom verwacht jaartotaal "
+              "€ 1.280.230 staat")
 FIGURES = ("€ 75 mln", "€ 35 mln", "€ 40 mln", "€ 226.713", "€ 3.510.230", "€ 3.130.000",
            "€ 2.855.000", "€ 1.849.770", "€ 3.103.517", "1.318", "368",
            "Aanmeldingen ontwikkelfonds inwoners", "Aanvragen ontwikkelfonds werkgevers")
@@ -67,12 +78,15 @@ def test_docx_has_the_structure_figures_chart_contents_and_page_numbers(h1: Dige
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     for name in STRUCTURE_NL:
         assert name in headings, name
-    assert headings.index("Kernboodschap") < headings.index("Begroting 2023")
+    assert headings.index("Kernboodschap") < headings.index("Public Affairs en Communicatie")
+    assert (headings.index("Public Affairs en Communicatie")
+            < headings.index("Belangenbehartiging: de lobbydossiers")
+            < headings.index("Financiën: begroting 2023") < headings.index("Risico’s"))
     assert headings[-1] == "Bijlage: controle van de cijfers"
-    assert "N35 — N35 Wijthmen–Nijverdal / Mobiliteitsfonds" in headings
-    for figure in FIGURES:
+    assert "N35 — Wijthmen–Nijverdal / Mobiliteitsfonds" in headings
+    for figure in FIGURES + WORDING_NL + COLUMNS_NL:
         assert figure in text, figure
-    assert "nodig € 75 mln, gedekt € 35 mln, tekort € 40 mln" in text
+    assert "nodig € 75 mln; toegezegd € 35 mln; tekort € 40 mln" in text
     assert "23 juni 2023" in text  # dates written out in running text
     assert len(document.tables) >= 6
     assert len(document.inline_shapes) == 1  # the chart
@@ -92,17 +106,18 @@ def test_pdf_has_the_structure_figures_chart_and_page_numbers(h1: Digest) -> Non
     assert "Halfjaarrapportage Regio Zwolle — eerste halfjaar 2023" in text
     for name in STRUCTURE_NL:
         assert name in text, name
-    for figure in FIGURES:
-        assert figure in text, figure
-    assert "nodig € 75 mln, gedekt € 35 mln, tekort € 40 mln" in text
-    assert "Münster" in text and "financiële" in text  # diacritics come back out as text
+    flat = " ".join(text.split())  # the PDF wraps lines
+    for figure in FIGURES + WORDING_NL:
+        assert figure in flat, figure
+    assert "nodig € 75 mln; toegezegd € 35 mln; tekort € 40 mln" in flat
+    assert "Münster" in text and "Financiën" in text and "beïnvloeden" in text  # diacritics come back out as text
     footer = reader.pages[2].extract_text()  # drawn first; the total is a form filled in last
     assert re.match(rf"pagina 3 van \n[^\n]+\n{len(reader.pages)}\n", footer)
     assert sum(len(page.images) for page in reader.pages) == 1  # the chart
     bookmarks = [o.title for o in reader.outline if not isinstance(o, list)]
     assert bookmarks[0] == "Kernboodschap" and "Bijlage: controle van de cijfers" in bookmarks
     contents = reader.pages[1].extract_text()
-    assert "Inhoudsopgave" in contents and "Begroting 2023" in contents
+    assert "Inhoudsopgave" in contents and "Financiën: begroting 2023" in contents
     assert reader.pages[1].get("/Annots")  # contents entries link to their headings
     fonts = {f["/BaseFont"] for page in reader.pages[:3]
              for f in page["/Resources"]["/Font"].values()}
