@@ -245,12 +245,14 @@ KIND_NAMES = {"nl": {"reminder": ("herinnering", "herinneringen"),
                      "confirm": ("bevestigingsvraag", "bevestigingsvragen"),
                      "snooze": ("herinnering op verzoek", "herinneringen op verzoek"),
                      "cleanup": ("opruimlijst", "opruimlijsten"),
+                     "kamer": ("bericht uit de Tweede Kamer", "berichten uit de Tweede Kamer"),
                      "team": ("teamactie (gesimuleerd)", "teamacties (gesimuleerd)")},
               "en": {"reminder": ("reminder", "reminders"), "agenda": ("agenda", "agendas"),
                      "digest": ("digest", "digests"), "overdue": ("overdue nudge", "overdue nudges"),
                      "confirm": ("confirmation request", "confirmation requests"),
                      "snooze": ("snoozed reminder", "snoozed reminders"),
                      "cleanup": ("clean-up list", "clean-up lists"),
+                     "kamer": ("Tweede Kamer notice", "Tweede Kamer notices"),
                      "team": ("team action (simulated)", "team actions (simulated)")}}
 
 

@@ -112,37 +112,29 @@ def status(code: str, rag: str, reason: str, reason_en: str) -> Act:
 
 
 def snooze(title: str) -> Act:
-    """*Herinner morgen* on a reminder.
-
-    HOOK(calm, issue 14): DESIGN's snooze sends one more reminder on the next working day and
-    keeps the date. Until that service is on main this uses what exists — the reminder's
-    "1 dag later" button, which moves a soft date by one day — on an item whose date is a
-    target ("uiterlijk"), not a fixed appointment. Replace the body by the snooze service."""
+    """*Herinner morgen* on a reminder: one more reminder on the next working day at the
+    reminder time (the demo's defaults: 09:00 Europe/Amsterdam); the date stays."""
     def act(session: Session, now: datetime) -> tuple[str, str]:
-        from datetime import timedelta
+        from tracker.services.reminders import snooze_deadline
+        from tracker.settings import Settings
 
         deadline = _deadline(session, title)
-        snooze_service = getattr(dl, "snooze_deadline", None)
-        if snooze_service is not None:
-            snooze_service(session=session, now=now, actor=ACTOR, deadline=deadline)
-            return (f"klikt *Herinner morgen* bij #{deadline.id} {title}",
-                    f"clicks *Remind tomorrow* on #{deadline.id} {title}")
-        dl.move_deadline(session=session, now=now, actor=ACTOR, deadline=deadline,
-                         due=deadline.due_date + timedelta(days=1),
-                         approximate=deadline.approximate)
-        return (f"klikt *1 dag later* bij #{deadline.id} {title}: een streefdatum, het team komt "
-                "er morgen op terug", f"clicks *1 day later* on #{deadline.id} {title}: a target "
-                "date, the team comes back to it tomorrow")
+        snooze_deadline(session=session, now=now, deadline=deadline,
+                        settings=Settings.model_construct())
+        return (f"klikt *Herinner morgen* bij #{deadline.id} {title}: nog één herinnering op "
+                "de volgende werkdag, de datum blijft",
+                f"clicks *Remind tomorrow* on #{deadline.id} {title}: one more reminder on the "
+                "next working day, the date stays")
     return act
 
 
 def confirmation_round(period_end: date) -> Act:
     """The owners confirm their open actions of the half-year before the digest.
 
-    HOOK(digest, issue 12): the real confirmation round (asking each owner with *Afgerond*,
-    *Niet gehaald*, *Verzetten…*) is not on main yet; until it is, the simulated team answers
-    here: it confirms nothing the report does not give, so every open action past its date is
-    left open and the digest lists it as "niet afgemeld"."""
+    The tick posts the round (tracker.scheduling.confirm) a few working days before the
+    digest; the simulated team answers it here: it confirms nothing the report does not
+    give, so every open action past its date is left open and the digest lists it as
+    "niet afgemeld"."""
     def act(session: Session, now: datetime) -> tuple[str, str]:
         rows = session.exec(select(Deadline).where(
             Deadline.status == DeadlineStatus.OPEN.value,

@@ -106,7 +106,12 @@ def import_csv(session: Session, payload: str, *, now: datetime, actor: str | No
                     precision=row.get("precision") or "day", qualifier=row.get("qualifier") or "",
                     part=row.get("part") or "")
             except (ValueError, LobbyError) as exc:
-                nl, en = (exc.nl, exc.en) if isinstance(exc, LobbyError) else (str(exc), str(exc))
+                if isinstance(exc, LobbyError):
+                    nl, en = exc.nl, exc.en or exc.nl
+                else:  # Python's own date errors, said in the reader's language
+                    from tracker.messages import explain_value_error
+
+                    nl, en = explain_value_error(exc)
                 problems.append((f"{name}, regel {number}, kolom {field}: {nl}",
                                  f"{name}, line {number}, column {field}: {en}"))
                 continue

@@ -106,8 +106,8 @@ def test_refusals_speak_the_language_of_the_env_file(cli, capsys, tmp_path: Path
     assert code == 2 and "Example: lobby deadline add N35" in err
 
 
-@pytest.mark.parametrize(("due", "said"), [("2023-13-01", "Regel 2: de maand moet 1 t/m 12 zijn"),
-                                           ("2023-02-30", "Regel 2: die dag bestaat niet")])
+@pytest.mark.parametrize(("due", "said"), [("2023-13-01", "regel 2, kolom due_date: de maand moet 1 t/m 12 zijn"),
+                                           ("2023-02-30", "regel 2, kolom due_date: die dag bestaat niet")])
 def test_csv_import_errors_in_dutch(cli, capsys, tmp_path: Path, due: str, said: str) -> None:
     sheet = tmp_path / "deadlines.csv"
     sheet.write_text(f"dossier,title,due_date\nN35,Debat,{due}\n", encoding="utf-8")
