@@ -38,7 +38,7 @@ def test_lobby_demo_replays_to_the_half_year_digest(tmp_path: Path, monkeypatch,
     assert out.index("Halfjaarrapportage tweede halfjaar 2023") > digest_at
     assert "di 2 jan 2024 09:00 · #regio-zwolle-lobby" in out  # to the end of 2 January
     assert (tmp_path / "lobby-demo.db").stat().st_size > 10_000  # recreated, not the old file
-    assert re.search(r"\n\d+ berichten \(\d+ [a-z' ()]+(, \d+ [a-z' ()]+)*\) in \d+,\d s\n$", out)
+    assert re.search(r"\n\d+ berichten \(\d+ [A-Za-z' ()]+(, \d+ [A-Za-z' ()]+)*\) in \d+,\d s\n$", out)
     # The team's side, labelled: a visit done, a debate moved, a status change, the round.
     team = [line for line in out.splitlines() if line.startswith("(gesimuleerd) ")]
     assert any("Afgerond bij #12 Werkbezoek minister Harbers" in line for line in team)
