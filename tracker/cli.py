@@ -129,7 +129,7 @@ def slash_command(args: argparse.Namespace) -> int:
     from tracker.errors import cli_example
     from tracker.execute import execute
     from tracker.render_text import render_text
-    from tracker.results import ModalRequested
+    from tracker.results import DeadlineExists, ModalRequested
     from tracker.services.members import CLI_ACTOR
 
     settings = settings_from_env()
@@ -150,6 +150,10 @@ def slash_command(args: argparse.Namespace) -> int:
             result = execute(parsed, session=session, now=now, actor=CLI_ACTOR, settings=settings)
             if isinstance(result, ModalRequested):  # `/dossier edit N35`: a form only
                 raise UsageError(render_text(result, settings.lobby_language, settings.tz))
+            if isinstance(result, DeadlineExists):  # refused input: nothing added (exit 1)
+                print(" ".join(render_text(result, settings.lobby_language, settings.tz).split()),
+                      file=sys.stderr)
+                return 1
             print(render_text(result, settings.lobby_language, settings.tz))
     finally:
         runtime.close()

@@ -113,3 +113,13 @@ def test_csv_import_errors_in_dutch(cli, capsys, tmp_path: Path, due: str, said:
     sheet.write_text(f"dossier,title,due_date\nN35,Debat,{due}\n", encoding="utf-8")
     code, _, err = cli(capsys, "import", "csv", str(sheet))
     assert code == 1 and said in err and "must be" not in err and "out of range" not in err
+
+
+def test_a_duplicate_from_the_cli_is_refused_input(cli, capsys) -> None:
+    first, out, _ = cli(capsys, "deadline", "add", "N35", "20", "nov", "2030", "Testdebat")
+    assert first == 0 and "#" in out
+    code, out, err = cli(capsys, "deadline", "add", "N35", "20", "nov", "2030", "Testdebat")
+    assert code == 1 and out == "" and "Bestaat al als #" in err and "--toch" in err
+    again, out, _ = cli(capsys, "deadline", "add", "N35", "20", "nov", "2030", "Testdebat",
+                        "--toch")
+    assert again == 0 and "toegevoegd" in out
