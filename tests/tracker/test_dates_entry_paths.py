@@ -57,8 +57,9 @@ def test_the_cli_refuses_a_duplicate_and_adds_it_with_toch(seeded: Session, sett
         return seeded.exec(select(func.count()).select_from(Deadline)).one()
 
     before = count()
-    assert main(["deadline", "add", "N35", "20", "nov", "2023", "Kamerdebat", "MIRT"]) == 0
-    assert "Bestaat al als #19" in capsys.readouterr().out
+    # refused input (DESIGN's exit 1), said on stderr
+    assert main(["deadline", "add", "N35", "20", "nov", "2023", "Kamerdebat", "MIRT"]) == 1
+    assert "Bestaat al als #19" in capsys.readouterr().err
     assert count() == before
     assert main(["deadline", "add", "N35", "20", "nov", "2023", "Kamerdebat", "MIRT", "--toch"]) == 0
     assert count() == before + 1
