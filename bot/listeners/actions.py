@@ -149,18 +149,26 @@ def _after_change(context: BoltContext, body: dict[str, Any], note: str, user_id
     context["outbox"].append({"op": "refresh_home", "user": user_id})
 
 
-def handle_reminder_done(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    """"Afgerond": mark the milestone reached."""
-    ack()
+def _close_by_button(body: dict[str, Any], context: BoltContext, close: Any,
+                     after: Any, nl: str, en: str) -> None:
+    """A button that closes its milestone (`close`: a service taking session, now, actor,
+    deadline and expected_version), then `after` shows `nl`/`en` ("{user}": who clicked)."""
     target = _reminder_target(body, context)
     if target is None:
         return
     deadline, user_id = target
-    lang = context["deps"].lang
-    dl.complete_deadline(session=context["session"], now=context["now"], actor=user_id,
-                         deadline=deadline, expected_version=action_value(body["actions"][0])["version"])
-    _after_change(context, body, _t(lang, f":white_check_mark: Afgerond door <@{user_id}>.",
-                                    f":white_check_mark: Marked done by <@{user_id}>."), user_id)
+    close(session=context["session"], now=context["now"], actor=user_id, deadline=deadline,
+          expected_version=action_value(body["actions"][0])["version"])
+    note = _t(context["deps"].lang, nl, en).format(user=f"<@{user_id}>")
+    after(context, body, note, user_id)
+
+
+def handle_reminder_done(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """"Afgerond": mark the milestone reached."""
+    ack()
+    _close_by_button(body, context, dl.complete_deadline, _after_change,
+                     ":white_check_mark: Afgerond door {user}.",
+                     ":white_check_mark: Marked done by {user}.")
 
 
 def _move(body: dict[str, Any], context: BoltContext, new_due: date) -> None:
@@ -310,29 +318,16 @@ def _confirmed_line(context: BoltContext, body: dict[str, Any], note: str, user_
 def handle_confirm_done(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """Confirmation round, "Afgerond": the action was delivered."""
     ack()
-    target = _reminder_target(body, context)
-    if target is None:
-        return
-    deadline, user_id = target
-    lang = context["deps"].lang
-    dl.complete_deadline(session=context["session"], now=context["now"], actor=user_id,
-                         deadline=deadline, expected_version=action_value(body["actions"][0])["version"])
-    _confirmed_line(context, body, _t(lang, f":white_check_mark: Afgerond, gemeld door <@{user_id}>.",
-                                      f":white_check_mark: Done, reported by <@{user_id}>."), user_id)
+    _close_by_button(body, context, dl.complete_deadline, _confirmed_line,
+                     ":white_check_mark: Afgerond, gemeld door {user}.",
+                     ":white_check_mark: Done, reported by {user}.")
 
 
 def handle_confirm_missed(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """Confirmation round, "Niet gehaald": somebody says the action was not achieved."""
     ack()
-    target = _reminder_target(body, context)
-    if target is None:
-        return
-    deadline, user_id = target
-    lang = context["deps"].lang
-    dl.report_missed(session=context["session"], now=context["now"], actor=user_id,
-                     deadline=deadline, expected_version=action_value(body["actions"][0])["version"])
-    _confirmed_line(context, body, _t(lang, f":x: Niet gehaald, gemeld door <@{user_id}>.",
-                                      f":x: Missed, reported by <@{user_id}>."), user_id)
+    _close_by_button(body, context, dl.report_missed, _confirmed_line,
+                     ":x: Niet gehaald, gemeld door {user}.", ":x: Missed, reported by {user}.")
 
 
 def handle_confirm_move(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
