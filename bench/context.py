@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -45,15 +46,17 @@ class Context:
         engine.dispose()
         return url
 
-    def large_sqlite(self) -> str:
-        """URL of a SQLite database with the large dataset, built once per run."""
-        if "sqlite" not in self._large:
-            url = self.fresh_sqlite("large")
+    def large_sqlite(self, now: datetime | None = None) -> str:
+        """URL of a SQLite database with the large dataset (its dates around `now`; default:
+        the pinned instant of bench.data), built once per run."""
+        key = "sqlite" if now is None else f"sqlite-{now:%Y%m%d}"
+        if key not in self._large:
+            url = self.fresh_sqlite("large" if now is None else "large-today")
             engine = make_engine(url)
-            build_large_dataset(engine, **self.sizes)
+            build_large_dataset(engine, **self.sizes, now=now)
             engine.dispose()
-            self._large["sqlite"] = url
-        return self._large["sqlite"]
+            self._large[key] = url
+        return self._large[key]
 
     def engine(self, url: str) -> Engine:
         """An engine on url (the caller disposes it)."""

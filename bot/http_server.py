@@ -44,6 +44,42 @@ SERVER_SETTINGS: dict[str, Any] = {
 }
 
 WsgiApp = Callable[..., Iterable[bytes]]
+QUEUE_LOG_SECONDS = 60.0
+
+
+class QueueDepthLog(logging.Filter):
+    """waitress warns "Task queue depth is N" for every request that waits for a thread: under
+    load that is a log line per request (and their cost). One line a minute, with the deepest
+    queue seen, says the same."""
+
+    def __init__(self, every: float = QUEUE_LOG_SECONDS) -> None:
+        super().__init__()
+        self.every = every
+        self.next_at = 0.0
+        self.deepest = 0
+        self.lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        import time
+
+        depth = record.args[0] if isinstance(record.args, tuple) and record.args else 0
+        with self.lock:
+            self.deepest = max(self.deepest, depth if isinstance(depth, int) else 0)
+            now = time.monotonic()
+            if now < self.next_at:
+                return False
+            self.next_at = now + self.every
+            record.msg, record.args = (
+                "requests waiting for a worker thread: queue depth up to %d (shown at most "
+                "once a minute)", (self.deepest,))
+            self.deepest = 0
+            return True
+
+
+def _quiet_queue_log() -> None:
+    queue_log = logging.getLogger("waitress.queue")
+    if not any(isinstance(f, QueueDepthLog) for f in queue_log.filters):
+        queue_log.addFilter(QueueDepthLog())
 
 
 class HttpServer:
@@ -54,6 +90,7 @@ class HttpServer:
                  **overrides: Any) -> None:
         from waitress.server import create_server
 
+        _quiet_queue_log()
         self.server = create_server(wsgi, host=host, port=port,
                                     **{**SERVER_SETTINGS, **overrides})
         self.port = int(self.server.effective_port)  # type: ignore[union-attr]

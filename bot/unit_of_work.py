@@ -62,7 +62,7 @@ def transactional(listener: Callable[..., None]) -> Callable[..., None]:
         claims = session.info.get("claims")
         try:
             listener(**kwargs)
-            if claims is not None and not claims.claimed and \
+            if _may_repeat(context, claims) and \
                     (first := _answered_before(session, claims)) is not None:
                 # A replay that wrote nothing (it found what its twin committed, "bestaat
                 # al", before or while it ran): answer what the first answered. Costs one key
@@ -88,7 +88,7 @@ def transactional(listener: Callable[..., None]) -> Callable[..., None]:
             context.ack.response = idempotency.answer_of_first(session, claims)
         except LobbyError:
             rollback(session)
-            if claims is not None and not claims.claimed and \
+            if _may_repeat(context, claims) and \
                     (first := _answered_before(session, claims)) is not None:
                 # Refused because an identical request committed meanwhile ("bestaat al"):
                 # the first one's answer, as for any replay.
@@ -103,6 +103,13 @@ def transactional(listener: Callable[..., None]) -> Callable[..., None]:
             _close(session, context)
         send_outbox(context)
     return run
+
+
+def _may_repeat(context: BoltContext, claims: idempotency.Claims | None) -> bool:
+    """Whether the request may be a replay of one that changed something: signed, claimed
+    nothing, and not a command that only reads (the listener says so in `reads_only`; a
+    replayed `/dossier list` is simply answered again)."""
+    return claims is not None and not claims.claimed and not context.get("reads_only")
 
 
 def _answered_before(session: Session, claims: idempotency.Claims) -> Any:

@@ -102,12 +102,19 @@ class Command:
         """True when the command changes records (needs the editor role)."""
         return (self.area, self.action) in MUTATIONS
 
+    @property
+    def reads_only(self) -> bool:
+        """True when the command only shows what is stored (a list, a card, help, a preview)."""
+        return (self.area, self.action) in READS
+
 
 MUTATIONS = {("dossier", a) for a in ("new", "status", "note", "owner", "channel", "edit",
                                        "archive", "new_modal")} | {
     ("deadline", a) for a in ("add", "add_modal", "done", "move", "cancel", "remind",
                               "snooze")} | {
     ("programma", "status")} | {("team", "add"), ("team", "remove")}
+READS = {("help", "help"), ("dossier", "list"), ("dossier", "show"), ("deadline", "list"),
+         ("programma", "list"), ("digest", "show"), ("team", "list"), ("voorkeur", "show")}
 
 
 def _fail(area: str, action: str, nl: str, en: str) -> InvalidInput:

@@ -7,17 +7,17 @@ import unicodedata
 
 _DASHES = "-‐‑‒–—―−_/"
 _SPACES = re.compile(r"\s+")
+_DASH_SPACES = str.maketrans(dict.fromkeys(_DASHES, " "))
+_NOT_WORD = re.compile(r"[^\w\s]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def fold(text: str) -> str:
     """Fold for matching: case, diacritics and dashes ("Zwolle–Münster" → "zwolle munster")."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold()
-    for dash in _DASHES:
-        text = text.replace(dash, " ")
-    text = re.sub(r"[^\w\s]", " ", text)
+    if not text.isascii():  # ASCII has no diacritics to strip: most titles skip this part
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _NOT_WORD.sub(" ", text.casefold().translate(_DASH_SPACES))
     return _SPACES.sub(" ", text).strip()
 
 
@@ -73,5 +73,7 @@ def safe_inline(text: str | None) -> str:
     title can neither hide text nor start a line of its own."""
     if not text:
         return ""
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip()  # nothing to collapse or remove (most titles)
     text = _INLINE_SPACE.sub(" ", text)  # before removing controls: "\n" becomes a space
     return _INVISIBLE.sub("", text).strip()

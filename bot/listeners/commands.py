@@ -17,7 +17,7 @@ from bot.listeners.views import modal_for
 from bot.render.message import Message
 from bot.render.results import render_notice, render_result
 from bot.unit_of_work import transactional
-from tracker.commands import SLASH_AREAS, parse_command
+from tracker.commands import SLASH_AREAS, Command, parse_command
 from tracker.execute import execute
 from tracker.results import DigestRequested, ModalRequested
 
@@ -36,9 +36,17 @@ def run_slash_command(command: str, text: str, *, user_id: str | None, session: 
                       deps: Any, now: datetime, trigger_id: str | None = None,
                       channel_id: str | None = None) -> Reply:
     """One slash command, start to finish except for talking to Slack."""
+    parsed = parse_command(command, text, now=now, tz=deps.settings.tz)
+    return run_parsed(parsed, user_id=user_id, session=session, deps=deps, now=now,
+                      trigger_id=trigger_id, channel_id=channel_id)
+
+
+def run_parsed(parsed: Command, *, user_id: str | None, session: Session, deps: Any,
+               now: datetime, trigger_id: str | None = None,
+               channel_id: str | None = None) -> Reply:
+    """A parsed slash command: execute it, render the result, say what to send after."""
     settings = deps.settings
     lang = deps.lang
-    parsed = parse_command(command, text, now=now, tz=settings.tz)
     result = execute(parsed, session=session, now=now, actor=user_id, settings=settings)
     if isinstance(result, ModalRequested):
         view = modal_for(result, session=session, lang=lang, channel_id=channel_id)
@@ -64,11 +72,15 @@ def run_slash_command(command: str, text: str, *, user_id: str | None, session: 
 
 def handle_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
     """Answer in the acknowledgement; queue whatever needs Slack's Web API."""
-    reply = run_slash_command(
-        command.get("command", "/lobby"), command.get("text", ""),
-        user_id=command.get("user_id"), session=context["session"], deps=context["deps"],
-        now=context["now"], trigger_id=command.get("trigger_id"),
-        channel_id=command.get("channel_id"))
+    deps = context["deps"]
+    parsed = parse_command(command.get("command", "/lobby"), command.get("text", ""),
+                           now=context["now"], tz=deps.settings.tz)
+    # A replay of a command that only reads is simply answered again: no look-up of what an
+    # earlier one answered (bot.unit_of_work), also when it is refused (an unknown dossier).
+    context["reads_only"] = parsed.reads_only
+    reply = run_parsed(parsed, user_id=command.get("user_id"), session=context["session"],
+                       deps=deps, now=context["now"], trigger_id=command.get("trigger_id"),
+                       channel_id=command.get("channel_id"))
     context["outbox"] = reply.outbox
     if reply.message is None:
         ack()

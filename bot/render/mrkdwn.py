@@ -44,28 +44,37 @@ def escape_message(s: str | None) -> str:
 def _escape(text: str, *, markup: bool) -> str:
     if not text:
         return ""
-    text = _SPECIAL_REF.sub(lambda m: "@" + m.group(1).lower(), text)
-    text = _SUBTEAM_REF.sub(lambda m: "@" + (m.group(1) or "team"), text)
-    text = _USER_REF.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
-    text = _CHANNEL_REF.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
-    text = _LINK_REF.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1),
-                         text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Each step only where its character occurs: most titles hold none of < & > @.
+    if "<" in text:
+        text = _SPECIAL_REF.sub(lambda m: "@" + m.group(1).lower(), text)
+        text = _SUBTEAM_REF.sub(lambda m: "@" + (m.group(1) or "team"), text)
+        text = _USER_REF.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
+        text = _CHANNEL_REF.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
+        text = _LINK_REF.sub(
+            lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if markup:
         text = text.translate(_MARKUP)
-    return _BROADCAST.sub(lambda m: "@" + ZWJ + m.group(1), text)
+    if "@" in text:
+        text = _BROADCAST.sub(lambda m: "@" + ZWJ + m.group(1), text)
+    return text
+
+
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,20}")
 
 
 def user_ref(user_id: str | None) -> str:
     """A Slack mention of a stored user ID (validated by the services), or "—"."""
-    if not user_id or not re.fullmatch(r"[UW][A-Z0-9]{2,20}", user_id):
+    if not user_id or not _USER_ID.fullmatch(user_id):
         return "—"
     return f"<@{user_id}>"
 
 
 def channel_ref(channel_id: str | None) -> str:
     """A Slack channel link for a stored channel ID, or "—"."""
-    if not channel_id or not re.fullmatch(r"[CGD][A-Z0-9]{2,20}", channel_id):
+    if not channel_id or not _CHANNEL_ID.fullmatch(channel_id):
         return "—"
     return f"<#{channel_id}>"
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from tracker.errors import InvalidInput, NotFound
@@ -44,14 +45,18 @@ def link_info(link: KamerLink, activity: KamerActivity | None) -> LinkInfo:
                     url=activity_url(nummer) if nummer else "", found=True)
 
 
+# Built once (every dossier card asks): building a statement costs more than running it.
+_LINKS_OF = (select(KamerLink, KamerActivity)
+             .join(KamerActivity, col(KamerActivity.id) == col(KamerLink.activity_id),
+                   isouter=True)
+             .where(col(KamerLink.deadline_id).in_(bindparam("ids", expanding=True))))
+
+
 def links_for(session: Session, deadline_ids: list[int]) -> dict[int, LinkInfo]:
     """The links of these milestones, by deadline id."""
     if not deadline_ids:
         return {}
-    rows = session.exec(select(KamerLink, KamerActivity)
-                        .join(KamerActivity, col(KamerActivity.id) == col(KamerLink.activity_id),
-                              isouter=True)
-                        .where(col(KamerLink.deadline_id).in_(deadline_ids))).all()
+    rows = session.exec(_LINKS_OF, params={"ids": deadline_ids}).all()
     return {link.deadline_id: link_info(link, activity) for link, activity in rows}
 
 

@@ -184,10 +184,12 @@ class Duplicate(InvalidInput):
 def find_duplicate(session: Session, dossier_id: int | None, title: str, due: date) -> Deadline | None:
     """The deadline of this dossier on `due` whose title folds equal to `title` (not cancelled)."""
     wanted = fold(title)
-    rows = session.exec(select(Deadline).where(
+    # Ids and titles only: a day full of milestones must not load each one whole.
+    rows = session.exec(select(Deadline.id, Deadline.title).where(
         Deadline.dossier_id == dossier_id, Deadline.due_date == due,
         Deadline.status != DeadlineStatus.CANCELLED.value).order_by(col(Deadline.id)))
-    return next((row for row in rows if fold(row.title) == wanted), None)
+    found = next((row.id for row in rows if fold(row.title) == wanted), None)
+    return None if found is None else session.get(Deadline, found)
 
 
 def add_deadline(*, session: Session, now: datetime, actor: str | None, dossier: Dossier,
