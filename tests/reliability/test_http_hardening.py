@@ -197,3 +197,32 @@ def test_lobby_serve_logs_no_secret_after_a_hostile_session(
     for secret in ("s3cr3tHookPart", "hooks.slack.com", "FAKE", slack_double.token, "v0=",
                    "guessed-token", "test-signing-secret"):
         assert secret not in log, secret
+
+
+def test_a_queue_of_waiting_requests_is_one_log_line_a_minute_not_one_per_request(
+        caplog: pytest.LogCaptureFixture) -> None:
+    from bot.http_server import QueueDepthLog
+
+    queue_log = logging.getLogger("waitress.queue")
+    quiet = QueueDepthLog(every=60.0)
+    queue_log.addFilter(quiet)
+    try:
+        with caplog.at_level(logging.WARNING, logger="waitress.queue"):
+            for depth in (1, 2, 7, 3, 1):  # waitress's own call, once per queued request
+                queue_log.warning("Task queue depth is %d", depth)
+            first = [r.getMessage() for r in caplog.records if r.name == "waitress.queue"]
+            assert len(first) == 1
+            assert "queue depth up to 1" in first[0]
+            quiet.next_at = 0.0  # a minute later: the deepest queue since the last line
+            queue_log.warning("Task queue depth is %d", 2)
+        lines = [r.getMessage() for r in caplog.records if r.name == "waitress.queue"]
+        assert len(lines) == 2
+        assert "queue depth up to 7" in lines[1]
+    finally:
+        queue_log.removeFilter(quiet)
+
+
+def test_the_server_quiets_waitress_queue_warnings(served: HttpServer) -> None:
+    from bot.http_server import QueueDepthLog
+
+    assert any(isinstance(f, QueueDepthLog) for f in logging.getLogger("waitress.queue").filters)

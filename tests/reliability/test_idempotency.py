@@ -75,6 +75,24 @@ def test_a_replayed_command_is_answered_again_without_a_second_change(
     assert _deadlines(engine, "Overleg replay") == 1
 
 
+def test_a_replayed_read_is_answered_anew_and_remembers_nothing(
+        team: Session, app: App, engine: Engine, slack_double: SlackDouble) -> None:
+    body = command_body("/dossier", "show N35", response_url=slack_double.response_url())
+    headers = sign(body)
+    first = app.dispatch(BoltRequest(body=body, headers=headers))
+    change = command_body("/dossier", "status N35 oranje Kabinet schuift het tracébesluit op",
+                          response_url=slack_double.response_url())
+    assert app.dispatch(BoltRequest(body=change, headers=sign(change))).status == 200
+    again = app.dispatch(BoltRequest(body=body, headers=headers))
+    assert first.status == again.status == 200
+    # A read changes nothing, so its replay is simply answered again, as things are now.
+    assert "Kabinet schuift" not in first.body and "Kabinet schuift" in again.body
+    with Session(engine) as session:
+        keys = session.exec(select(HandledRequest.key)).all()
+    assert len(keys) == 1  # the status change's; the read claimed nothing
+    app.lobby_deps.drain()  # type: ignore[attr-defined]
+
+
 def test_the_same_command_at_once_on_every_replica_changes_once(
         team: Session, app: App, engine: Engine, slack_double: SlackDouble) -> None:
     body = command_body("/deadline", "add N35 20 dec 2023 Overleg tegelijk",
