@@ -11,19 +11,21 @@ A single bad record (a date out of range, a field of the wrong type) is skipped 
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Self, TypeVar
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import httpx
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 HAGUE = ZoneInfo("Europe/Amsterdam")
 ENTITY_SETS = ("Activiteit", "Agendapunt", "Toezegging")
@@ -222,56 +224,84 @@ def odata_instant(moment: datetime) -> str:
 
 # --- the client ------------------------------------------------------------------------------
 
-class KamerClient:
-    """Reads the OData API; `transport` lets tests put a local double behind it."""
+class HttpSource:
+    """httpx with time-outs and retries, shared by the OData and the SyncFeed clients;
+    `transport` lets tests put a local double behind it."""
 
-    def __init__(self, api_url: str, *, timeout: httpx.Timeout = TIMEOUT, retries: int = RETRIES,
+    accept = "*/*"
+
+    def __init__(self, *, timeout: httpx.Timeout = TIMEOUT, retries: int = RETRIES,
                  sleep: Callable[[float], None] = time.sleep,
                  transport: httpx.BaseTransport | None = None) -> None:
-        self.api_url = api_url if api_url.endswith("/") else api_url + "/"
         self.retries = max(1, retries)
         self.sleep = sleep
         self.http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False,
-                                 headers={"Accept": "application/json",
+                                 headers={"Accept": self.accept,
                                           "User-Agent": "lobbytracker (+regio zwolle)"})
 
     def close(self) -> None:
         """Close the connection pool."""
         self.http.close()
 
-    def __enter__(self) -> KamerClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _get(self, url: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+    def fetch(self, url: str, params: dict[str, str] | None,
+              read: Callable[[httpx.Response], T]) -> T:
+        """`read` the streamed answer to a GET; time-outs, connection errors (also mid-body),
+        429 and 5xx are retried with back-off. `read` raises SourceError for a malformed body."""
         last = ""
         for attempt in range(self.retries):
             if attempt:
                 self.sleep(min(8.0, 0.5 * 2 ** (attempt - 1)))
             try:
-                response = self.http.get(url, params=params)
+                with self.http.stream("GET", url, params=params) as response:
+                    if response.status_code >= 500 or response.status_code == 429:
+                        last = f"HTTP {response.status_code}"
+                        continue
+                    return read(response)
             except httpx.HTTPError as exc:  # time-outs, refused connections, broken bodies
                 last = f"{type(exc).__name__}"
-                continue
-            if response.status_code >= 500 or response.status_code == 429:
-                last = f"HTTP {response.status_code}"
-                continue
+        raise SourceError(f"{last} na {self.retries} pogingen ({short(url)})")
+
+
+def bounded_chunks(response: httpx.Response) -> Iterator[bytes]:
+    """The body a chunk at a time; more than MAX_BODY bytes is a SourceError."""
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise SourceError(f"antwoord te groot (meer dan {MAX_BODY} bytes)")
+        yield chunk
+
+
+class KamerClient(HttpSource):
+    """Reads the OData API (JSON)."""
+
+    accept = "application/json"
+
+    def __init__(self, api_url: str, **options: Any) -> None:
+        super().__init__(**options)
+        self.api_url = api_url if api_url.endswith("/") else api_url + "/"
+
+    def _get(self, url: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+        def read(response: httpx.Response) -> dict[str, Any]:
             if response.status_code == 404:
                 return {"value": []}
             if response.status_code != 200:
-                raise SourceError(f"HTTP {response.status_code} van {_short(url)}")
-            if len(response.content) > MAX_BODY:
-                raise SourceError(f"antwoord te groot ({len(response.content)} bytes)")
+                raise SourceError(f"HTTP {response.status_code} van {short(url)}")
             try:
-                body = response.json()
+                body = json.loads(b"".join(bounded_chunks(response)))
             except ValueError as exc:
-                raise SourceError(f"geen geldige JSON van {_short(url)}") from exc
+                raise SourceError(f"geen geldige JSON van {short(url)}") from exc
             if not isinstance(body, dict):
-                raise SourceError(f"onverwachte vorm van {_short(url)}")
+                raise SourceError(f"onverwachte vorm van {short(url)}")
             return body
-        raise SourceError(f"{last} na {self.retries} pogingen ({_short(url)})")
+
+        return self.fetch(url, params, read)
 
     def pages(self, entity: str, *, since: datetime) -> Iterator[Page]:
         """The changes of one entity set since `since`, oldest first, a page at a time."""
@@ -325,5 +355,6 @@ def _page(body: dict[str, Any], reader: Callable[[dict[str, Any]], Record]) -> P
     return page
 
 
-def _short(url: str) -> str:
+def short(url: str) -> str:
+    """The tail of a URL, without its query, for an error message."""
     return url.split("?")[0][-80:]
