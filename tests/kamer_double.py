@@ -34,7 +34,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 from xml.sax.saxutils import escape, quoteattr
-from zoneinfo import ZoneInfo
 
 PAGE = 250
 PREFIX = "/OData/v4/2.0/"
@@ -286,14 +285,8 @@ def _field(name: str, value: Any) -> str:
 
 
 def _local_time(text: str) -> str:
-    """The feed writes times in The Hague without offset ("2023-11-20T10:00:00")."""
-    try:
-        moment = datetime.fromisoformat(text)
-        if moment.tzinfo is None:
-            return text
-        return moment.astimezone(ZoneInfo("Europe/Amsterdam")).replace(tzinfo=None).isoformat()
-    except (ValueError, OverflowError):
-        return text[:19]
+    """The feed writes the wall-clock time in The Hague, without offset ("2023-11-20T10:00:00")."""
+    return text[:19]
 
 
 def _instant(text: str) -> datetime:

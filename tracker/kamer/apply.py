@@ -5,6 +5,7 @@ all. Idempotent: every notice has a unique key, so a change read twice is told o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -26,7 +27,7 @@ LIMITS = {"title": 500, "nummer": 20, "before": 200, "after": 200, "entity_id": 
 STORED = ("nummer", "soort", "onderwerp", "datum", "aanvangstijd", "eindtijd", "locatie", "status",
           "voortouwnaam", "voortouwafkorting", "vergaderjaar", "noot", "voortgezet_vanuit",
           "vervangen_vanuit", "verwijderd", "api_gewijzigd_op")
-TOMBSTONE = ("verwijderd", "api_gewijzigd_op")
+KNOWN = STORED[:-2]  # what a deleted activity keeps: all but verwijderd and api_gewijzigd_op
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 def apply_page(*, session: Session, settings: Settings, now: datetime, entity: str, page: Page,
@@ -70,6 +71,7 @@ class _Applier:
     def activities(self, records: list[Activity]) -> None:
         if not records:
             return
+        records = self._known(records)
         ids = {r.id for r in records}
         refs = ids | {r.vervangen_vanuit for r in records if r.vervangen_vanuit} \
             | {r.voortgezet_vanuit for r in records if r.voortgezet_vanuit}
@@ -112,15 +114,22 @@ class _Applier:
     def _store(self, records: list[Activity]) -> None:
         """Upsert the page's activities in one statement (no ORM objects: 250 at a time)."""
         rows = {r.id: {name: getattr(r, name) for name in STORED} | {"id": r.id} for r in records}
-        # a SyncFeed tombstone (deleted, no fields) marks the activity; it keeps what we knew
-        bare = {r.id for r in records if r.verwijderd and not (r.nummer or r.datum)}
-        for names, ids in ((STORED, rows.keys() - bare), (TOMBSTONE, bare)):
-            if ids:
-                stmt = dialect_insert(self.session, KamerActivity)
-                # executemany of one compiled statement: far cheaper than 4,000 binds in VALUES
-                self.session.execute(stmt.on_conflict_do_update(
-                    index_elements=["id"], set_={name: stmt.excluded[name] for name in names}),
-                    [rows[i] for i in ids])
+        stmt = dialect_insert(self.session, KamerActivity)
+        # executemany of one compiled statement: far cheaper than one VALUES list of 4,000 binds
+        self.session.execute(stmt.on_conflict_do_update(
+            index_elements=["id"], set_={name: stmt.excluded[name] for name in STORED}),
+            list(rows.values()))
+
+    def _known(self, records: list[Activity]) -> list[Activity]:
+        """A SyncFeed tombstone (deleted: the bare element, no fields) keeps what we knew of
+        the activity, so its notice still names the debate and the stored row its number."""
+        bare = [r.id for r in records if r.verwijderd and not (r.nummer or r.datum)]
+        if not bare:
+            return records
+        known = {a.id: a for a in self.session.exec(
+            select(KamerActivity).where(col(KamerActivity.id).in_(bare)))}
+        return [replace(r, **{name: getattr(known[r.id], name) for name in KNOWN})
+                if r.id in known else r for r in records]
 
     def _deadline(self, link: KamerLink) -> Deadline | None:
         return self.session.get(Deadline, link.deadline_id)
