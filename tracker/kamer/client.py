@@ -1,11 +1,12 @@
 """The wire: the Tweede Kamer's OData v4 API (JSON) in, plain records out.
 
-Only this module knows the source's field names (`Nummer`, `Onderwerp`, `Aanvangstijd`, …, as
+Only this module (and feed.py, which maps the SyncFeed onto them) knows the field names (`Nummer`, `Onderwerp`, `Aanvangstijd`, …, as
 in the XSDs of TweedeKamerDerStaten-Generaal/OpenDataPortaal and opendata.tweedekamer.nl).
 Changes are read with `$filter=ApiGewijzigdOp ge …&$orderby=ApiGewijzigdOp`, a page (250) at a
 time, following `@odata.nextLink`; pages are yielded one by one, so memory stays bounded.
-A time-out, a 5xx or a connection error is retried with back-off; what still fails, or a page
-that is not the documented shape, raises `SourceError` — the sync then changes nothing.
+A time-out, a 5xx or a connection error is retried with back-off (`http.py`, shared with the
+SyncFeed client in `feed.py`, which makes the same records); what still fails, or a page that is
+not the documented shape, raises `SourceError` — the sync then changes nothing.
 A single bad record (a date out of range, a field of the wrong type) is skipped and counted.
 """
 
@@ -14,33 +15,26 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Self, TypeVar
+from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import httpx
 
+from tracker.kamer.http import HttpSource, SourceError, bounded_chunks, short
+
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 HAGUE = ZoneInfo("Europe/Amsterdam")
 ENTITY_SETS = ("Activiteit", "Agendapunt", "Toezegging")
-TIMEOUT = httpx.Timeout(10.0, connect=5.0)
-RETRIES = 3  # attempts per request
 MAX_PAGES = 1000  # a guard against a nextLink that loops
-MAX_BODY = 20_000_000  # bytes; a page of 250 entities is far smaller
 TEXT_LIMIT = 1000  # what we keep of a free-text field (Onderwerp, Tekst, Noot)
 NUMBER_RE = re.compile(r"\b(\d{4}[A-Z]\d{5})\b")
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _FRACTION_RE = re.compile(r"(\.\d{6})\d+")
-
-
-class SourceError(Exception):
-    """The Tweede Kamer could not be read (time-out, 5xx, malformed page); nothing was applied."""
 
 
 @dataclass(frozen=True)
@@ -224,60 +218,6 @@ def odata_instant(moment: datetime) -> str:
 
 # --- the client ------------------------------------------------------------------------------
 
-class HttpSource:
-    """httpx with time-outs and retries, shared by the OData and the SyncFeed clients;
-    `transport` lets tests put a local double behind it."""
-
-    accept = "*/*"
-
-    def __init__(self, *, timeout: httpx.Timeout = TIMEOUT, retries: int = RETRIES,
-                 sleep: Callable[[float], None] = time.sleep,
-                 transport: httpx.BaseTransport | None = None) -> None:
-        self.retries = max(1, retries)
-        self.sleep = sleep
-        self.http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False,
-                                 headers={"Accept": self.accept,
-                                          "User-Agent": "lobbytracker (+regio zwolle)"})
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self.http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def fetch(self, url: str, params: dict[str, str] | None,
-              read: Callable[[httpx.Response], T]) -> T:
-        """`read` the streamed answer to a GET; time-outs, connection errors (also mid-body),
-        429 and 5xx are retried with back-off. `read` raises SourceError for a malformed body."""
-        last = ""
-        for attempt in range(self.retries):
-            if attempt:
-                self.sleep(min(8.0, 0.5 * 2 ** (attempt - 1)))
-            try:
-                with self.http.stream("GET", url, params=params) as response:
-                    if response.status_code >= 500 or response.status_code == 429:
-                        last = f"HTTP {response.status_code}"
-                        continue
-                    return read(response)
-            except httpx.HTTPError as exc:  # time-outs, refused connections, broken bodies
-                last = f"{type(exc).__name__}"
-        raise SourceError(f"{last} na {self.retries} pogingen ({short(url)})")
-
-
-def bounded_chunks(response: httpx.Response) -> Iterator[bytes]:
-    """The body a chunk at a time; more than MAX_BODY bytes is a SourceError."""
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise SourceError(f"antwoord te groot (meer dan {MAX_BODY} bytes)")
-        yield chunk
-
-
 class KamerClient(HttpSource):
     """Reads the OData API (JSON)."""
 
@@ -353,8 +293,3 @@ def _page(body: dict[str, Any], reader: Callable[[dict[str, Any]], Record]) -> P
                                         or record.api_gewijzigd_op > page.last_changed):
             page.last_changed = record.api_gewijzigd_op
     return page
-
-
-def short(url: str) -> str:
-    """The tail of a URL, without its query, for an error message."""
-    return url.split("?")[0][-80:]

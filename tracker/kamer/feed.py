@@ -33,15 +33,12 @@ from tracker.kamer.client import (
     MAX_PAGES,
     READERS,
     TEXT_LIMIT,
-    HttpSource,
     KamerClient,
     Page,
     Record,
-    SourceError,
-    bounded_chunks,
     parse_instant,
-    short,
 )
+from tracker.kamer.http import HttpSource, SourceError, bounded_chunks, short
 
 log = logging.getLogger(__name__)
 
