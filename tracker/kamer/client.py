@@ -1,7 +1,8 @@
 """The wire: the Tweede Kamer's OData v4 API (JSON) in, plain records out.
 
-Only this module (and feed.py, which maps the SyncFeed onto them) knows the field names (`Nummer`, `Onderwerp`, `Aanvangstijd`, …, as
-in the XSDs of TweedeKamerDerStaten-Generaal/OpenDataPortaal and opendata.tweedekamer.nl).
+Only this module knows the source's field names (`Nummer`, `Onderwerp`, `Aanvangstijd`, …, as
+in the XSDs of TweedeKamerDerStaten-Generaal/OpenDataPortaal and opendata.tweedekamer.nl);
+feed.py maps the SyncFeed's elements onto them.
 Changes are read with `$filter=ApiGewijzigdOp ge …&$orderby=ApiGewijzigdOp`, a page (250) at a
 time, following `@odata.nextLink`; pages are yielded one by one, so memory stays bounded.
 A time-out, a 5xx or a connection error is retried with back-off (`http.py`, shared with the
