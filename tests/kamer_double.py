@@ -1,5 +1,5 @@
 """A local HTTP double of the Tweede Kamer's OData v4 API (gegevensmagazijn.tweedekamer.nl/OData/
-v4/2.0/): real HTTP on 127.0.0.1, the documented shapes.
+v4/2.0/) and its SyncFeed (/SyncFeed/2.0/Feed): real HTTP on 127.0.0.1, the documented shapes.
 
 - entity sets `Activiteit`, `Agendapunt`, `Toezegging`, entities with the XSD's fields in OData's
   PascalCase (`Id`, `Nummer`, `Soort`, `Onderwerp`, `Datum`, `Aanvangstijd`, …, `GewijzigdOp`,
@@ -7,9 +7,17 @@ v4/2.0/): real HTTP on 127.0.0.1, the documented shapes.
 - `$filter` with `ApiGewijzigdOp ge <DateTimeOffset>` and `Nummer eq '…' or …`, `$orderby`
   ApiGewijzigdOp; server paging of 250 with `@odata.nextLink` (a `$skip` link, as the service
   gives); single-entity access `Activiteit(<guid>)`; 404 for an unknown one;
+- the SyncFeed of the same data: `Feed?category=<set>&skiptoken=<n>`, an Atom feed of 250
+  entries, each entity once at its latest change, oldest first; a change's skiptoken is its
+  number in the order of all changes (as the service counts them). An entry holds the Id as
+  `title`, `updated`, `category term="activiteit"`, a `link rel="next"` with the skiptoken after
+  it, and the entity in namespace tkData/v1-0 inside `content` (fields in camelCase, relations
+  as `ref`, `xsi:nil` for none, local times without offset); a deleted entity is the bare
+  element with `tk:verwijderd="true"`; the feed's own `link rel="next"` when the page has entries;
 - failures on demand: `fail_next(kind, times)` with kind `500`, `503`, `timeout` (answers after
-  the client has given up), `garbage` (not JSON), `partial` (a page cut off mid-way), `shape`
-  (JSON without `value`).
+  the client has given up), `garbage` (not JSON, an HTML page), `partial` (a page cut off
+  mid-way), `shape` (JSON without `value`), `entities` (XML with a DOCTYPE declaring an entity
+  bomb and an external entity).
 """
 
 from __future__ import annotations
@@ -25,9 +33,20 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
+from xml.sax.saxutils import escape, quoteattr
 
 PAGE = 250
 PREFIX = "/OData/v4/2.0/"
+FEED_PATH = "/SyncFeed/2.0/Feed"
+REFS = {"VoortgezetVanuit": "voortgezetVanuit", "VervangenVanuit": "vervangenVanuit",
+        "Activiteit_Id": "activiteit"}
+LOCAL_TIMES = ("Datum", "Aanvangstijd", "Eindtijd", "DatumNakoming", "Aanvraagdatum")
+ENTITY_BOMB = (b'<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaaaaaaaa">'
+               + b"".join(b'<!ENTITY %c "%s">' % (ord("b") + i, (b"&%c;" % (ord("a") + i)) * 16)
+                          for i in range(8))
+               + b'<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+               b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>&i;&x;</title></entry>'
+               b"</feed>")
 ENTITY_RE = re.compile(r"^(Activiteit|Agendapunt|Toezegging)(?:\(([0-9a-fA-F-]{36})\))?$")
 GE_RE = re.compile(r"^ApiGewijzigdOp ge (\S+)$")
 NUMBER_RE = re.compile(r"Nummer eq '([^']*)'")
@@ -55,6 +74,9 @@ class KamerDouble:
         self.hang_seconds = 1.5
         self.delay_seconds = 0.0  # every answer waits this long (concurrency tests)
         self.next_page_delay = 0.0  # answers to a nextLink wait this long (kill -9 mid-sync)
+        self.delay_after: int | None = None  # requests after this many wait next_page_delay
+        self.changes = 0  # changes made so far: the last change's skiptoken
+        self.positions: dict[str, dict[str, int]] = {name: {} for name in self.sets}
         self._server: ThreadingHTTPServer | None = None
 
     # --- data ---------------------------------------------------------------------------
@@ -74,7 +96,14 @@ class KamerDouble:
             raw["GewijzigdOp"] = changed
             raw["ApiGewijzigdOp"] = changed
             self.sets[entity][raw["Id"]] = raw
+            self.changes += 1
+            self.positions[entity][raw["Id"]] = self.changes
             return raw
+
+    def set_clock(self, moment: datetime) -> None:
+        """Changes from now on are stamped from `moment` on (a second apart)."""
+        with self._lock:
+            self._clock = moment.astimezone(UTC)
 
     def activity(self, nummer: str, onderwerp: str, start: datetime, **fields: Any
                  ) -> dict[str, Any]:
@@ -108,6 +137,12 @@ class KamerDouble:
         assert self._server is not None
         return f"http://127.0.0.1:{self._server.server_address[1]}{PREFIX}"
 
+    @property
+    def feed_url(self) -> str:
+        """The SyncFeed's URL, to give `FeedClient`."""
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}{FEED_PATH}"
+
     def start(self) -> KamerDouble:
         double = self
 
@@ -130,9 +165,10 @@ class KamerDouble:
         """Status and body for one GET."""
         with self._lock:
             failure = self._failures.popleft() if self._failures else None
+            late = self.delay_after is not None and len(self.requests) > self.delay_after
         if self.delay_seconds:
             time.sleep(self.delay_seconds)
-        if self.next_page_delay and "$skip" in query:
+        if self.next_page_delay and ("$skip" in query or late):
             time.sleep(self.next_page_delay)
         if failure in ("500", "503"):
             return int(failure), b'{"error":{"code":"","message":"An error has occurred."}}'
@@ -142,6 +178,10 @@ class KamerDouble:
             return 200, b"<html><body>Onderhoud</body></html>"
         if failure == "shape":
             return 200, b'{"error": "nope"}'
+        if failure == "entities":
+            return 200, ENTITY_BOMB
+        if path == FEED_PATH:
+            return self._cut(failure, *self.feed(query))
         match = ENTITY_RE.match(path[len(PREFIX):]) if path.startswith(PREFIX) else None
         if match is None:
             return 404, b'{"error":{"code":"","message":"No HTTP resource was found."}}'
@@ -173,10 +213,80 @@ class KamerDouble:
             rest = {k: v[0] for k, v in query.items() if k != "$skip"}
             rest["$skip"] = str(skip + PAGE)
             body["@odata.nextLink"] = f"{self.url}{entity}?{urlencode(rest)}"
-        data = json.dumps(body).encode()
-        if failure == "partial":
-            return 200, data[: len(data) // 2]
-        return 200, data
+        return self._cut(failure, 200, json.dumps(body).encode())
+
+    @staticmethod
+    def _cut(failure: str | None, status: int, data: bytes) -> tuple[int, bytes]:
+        return (status, data[: len(data) // 2]) if failure == "partial" else (status, data)
+
+    # --- the SyncFeed --------------------------------------------------------------------
+
+    def feed(self, query: dict[str, list[str]]) -> tuple[int, bytes]:
+        """A page of the SyncFeed: the entities of `category` changed after `skiptoken`."""
+        category = query.get("category", [""])[0]
+        token = query.get("skiptoken", ["0"])[0]
+        if category not in self.sets or not token.isdigit():
+            return 400, b"<error>Ongeldig verzoek</error>"
+        with self._lock:
+            rows = sorted((self.positions[category][raw["Id"]], raw)
+                          for raw in self.sets[category].values()
+                          if self.positions[category][raw["Id"]] > int(token))[:PAGE]
+        here = f"{self.feed_url}?category={category}" + (f"&skiptoken={token}" if token != "0" else "")
+        links = f'<link rel="self" href={quoteattr(here)} />'
+        if rows:
+            links += f'<link rel="next" href={quoteattr(self._next(category, rows[-1][0]))} />'
+        entries = "".join(self._entry(category, position, raw) for position, raw in rows)
+        return 200, (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            '<feed xmlns="http://www.w3.org/2005/Atom" '
+            'xmlns:tk="http://www.tweedekamer.nl/xsd/tkData/v1-0" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<title>Gegevensmagazijn SyncFeed (category: {category})</title>{links}"
+            f"<updated>{stamp(self._clock)}</updated>"
+            "<author><name>Tweede Kamer der Staten-Generaal</name></author>"
+            f"<id>{escape(here)}</id>{entries}</feed>").encode()
+
+    def _next(self, category: str, position: int) -> str:
+        return f"{self.feed_url}?skiptoken={position}&category={category}"
+
+    def _entry(self, category: str, position: int, raw: dict[str, Any]) -> str:
+        tag = f"tk:{category.lower()}"
+        head = (f"<{tag} id={quoteattr(str(raw['Id']))} "
+                f"tk:bijgewerkt={quoteattr(str(raw['GewijzigdOp']))} "
+                f'tk:verwijderd="{"true" if raw.get("Verwijderd") else "false"}"')
+        body = "" if raw.get("Verwijderd") else "".join(
+            _field(name, value) for name, value in raw.items()
+            if name not in ("Id", "Verwijderd", "GewijzigdOp", "ApiGewijzigdOp"))
+        entity = f"{head}>{body}</{tag}>" if body else f"{head} />"
+        return (f"<entry><title>{escape(str(raw['Id']))}</title>"
+                f"<id>{escape(self.feed_url.rsplit('/', 1)[0])}/Entiteiten/"
+                f"{escape(str(raw['Id']))}</id>"
+                "<author><name>Tweede Kamer der Staten-Generaal</name></author>"
+                f"<updated>{raw['ApiGewijzigdOp']}</updated>"
+                f'<category term="{category.lower()}" />'
+                f"<link rel=\"next\" href={quoteattr(self._next(category, position))} />"
+                f'<content type="application/xml">{entity}</content></entry>')
+
+
+def _field(name: str, value: Any) -> str:
+    """One field of an entity as the SyncFeed writes it."""
+    if name in REFS:
+        return f"<tk:{REFS[name]} ref={quoteattr(str(value))} />" if value else ""
+    tag = "tk:" + name[:1].lower() + name[1:]
+    if value is None:
+        return f'<{tag} xsi:nil="true" />'
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif name in LOCAL_TIMES:
+        text = _local_time(str(value))
+    else:
+        text = str(value)
+    return f"<{tag}>{escape(text)}</{tag}>"
+
+
+def _local_time(text: str) -> str:
+    """The feed writes the wall-clock time in The Hague, without offset ("2023-11-20T10:00:00")."""
+    return text[:19]
 
 
 def _instant(text: str) -> datetime:
@@ -196,9 +306,11 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         self.owner.requests.append(self.path)
         status, body = self.owner.answer(parts.path, parse_qs(parts.query))
+        kind = ("application/atom+xml; charset=utf-8" if parts.path == FEED_PATH
+                else "application/json; odata.metadata=minimal")
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; odata.metadata=minimal")
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

@@ -28,7 +28,7 @@ def _sync_parser() -> argparse.ArgumentParser:
 def _sync(args: argparse.Namespace) -> int:
     from tracker.app import utc_now
     from tracker.cli import UsageError, open_runtime
-    from tracker.kamer.client import KamerClient
+    from tracker.kamer.feed import open_sources
     from tracker.kamer.sync import run_sync
     from tracker.scheduling.cli import parse_now
 
@@ -39,9 +39,9 @@ def _sync(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(f"--now: geen geldig tijdstip ‘{args.now}’; bijvoorbeeld "
                              "2023-11-15T10:00+01:00") from exc
-        with KamerClient(runtime.settings.lobby_tk_api_url) as client:
+        with open_sources(runtime.settings) as (client, feed):
             report = run_sync(engine=runtime.engine, client=client, settings=runtime.settings,
-                              now=now, respect_backoff=not args.force)
+                              now=now, respect_backoff=not args.force, feed=feed)
     finally:
         runtime.close()
     if report.status == "failed":  # the source is down: one line on stderr, nothing half done

@@ -1,19 +1,21 @@
 """The wire: the Tweede Kamer's OData v4 API (JSON) in, plain records out.
 
 Only this module knows the source's field names (`Nummer`, `Onderwerp`, `Aanvangstijd`, …, as
-in the XSDs of TweedeKamerDerStaten-Generaal/OpenDataPortaal and opendata.tweedekamer.nl).
+in the XSDs of TweedeKamerDerStaten-Generaal/OpenDataPortaal and opendata.tweedekamer.nl);
+feed.py maps the SyncFeed's elements onto them.
 Changes are read with `$filter=ApiGewijzigdOp ge …&$orderby=ApiGewijzigdOp`, a page (250) at a
 time, following `@odata.nextLink`; pages are yielded one by one, so memory stays bounded.
-A time-out, a 5xx or a connection error is retried with back-off; what still fails, or a page
-that is not the documented shape, raises `SourceError` — the sync then changes nothing.
+A time-out, a 5xx or a connection error is retried with back-off (`http.py`, shared with the
+SyncFeed client in `feed.py`, which makes the same records); what still fails, or a page that is
+not the documented shape, raises `SourceError` — the sync then changes nothing.
 A single bad record (a date out of range, a field of the wrong type) is skipped and counted.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -23,22 +25,17 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from tracker.kamer.http import HttpSource, SourceError, bounded_chunks, short
+
 log = logging.getLogger(__name__)
 
 HAGUE = ZoneInfo("Europe/Amsterdam")
 ENTITY_SETS = ("Activiteit", "Agendapunt", "Toezegging")
-TIMEOUT = httpx.Timeout(10.0, connect=5.0)
-RETRIES = 3  # attempts per request
 MAX_PAGES = 1000  # a guard against a nextLink that loops
-MAX_BODY = 20_000_000  # bytes; a page of 250 entities is far smaller
 TEXT_LIMIT = 1000  # what we keep of a free-text field (Onderwerp, Tekst, Noot)
 NUMBER_RE = re.compile(r"\b(\d{4}[A-Z]\d{5})\b")
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _FRACTION_RE = re.compile(r"(\.\d{6})\d+")
-
-
-class SourceError(Exception):
-    """The Tweede Kamer could not be read (time-out, 5xx, malformed page); nothing was applied."""
 
 
 @dataclass(frozen=True)
@@ -222,56 +219,30 @@ def odata_instant(moment: datetime) -> str:
 
 # --- the client ------------------------------------------------------------------------------
 
-class KamerClient:
-    """Reads the OData API; `transport` lets tests put a local double behind it."""
+class KamerClient(HttpSource):
+    """Reads the OData API (JSON)."""
 
-    def __init__(self, api_url: str, *, timeout: httpx.Timeout = TIMEOUT, retries: int = RETRIES,
-                 sleep: Callable[[float], None] = time.sleep,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    accept = "application/json"
+
+    def __init__(self, api_url: str, **options: Any) -> None:
+        super().__init__(**options)
         self.api_url = api_url if api_url.endswith("/") else api_url + "/"
-        self.retries = max(1, retries)
-        self.sleep = sleep
-        self.http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False,
-                                 headers={"Accept": "application/json",
-                                          "User-Agent": "lobbytracker (+regio zwolle)"})
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self.http.close()
-
-    def __enter__(self) -> KamerClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def _get(self, url: str, params: dict[str, str] | None = None) -> dict[str, Any]:
-        last = ""
-        for attempt in range(self.retries):
-            if attempt:
-                self.sleep(min(8.0, 0.5 * 2 ** (attempt - 1)))
-            try:
-                response = self.http.get(url, params=params)
-            except httpx.HTTPError as exc:  # time-outs, refused connections, broken bodies
-                last = f"{type(exc).__name__}"
-                continue
-            if response.status_code >= 500 or response.status_code == 429:
-                last = f"HTTP {response.status_code}"
-                continue
+        def read(response: httpx.Response) -> dict[str, Any]:
             if response.status_code == 404:
                 return {"value": []}
             if response.status_code != 200:
-                raise SourceError(f"HTTP {response.status_code} van {_short(url)}")
-            if len(response.content) > MAX_BODY:
-                raise SourceError(f"antwoord te groot ({len(response.content)} bytes)")
+                raise SourceError(f"HTTP {response.status_code} van {short(url)}")
             try:
-                body = response.json()
+                body = json.loads(b"".join(bounded_chunks(response)))
             except ValueError as exc:
-                raise SourceError(f"geen geldige JSON van {_short(url)}") from exc
+                raise SourceError(f"geen geldige JSON van {short(url)}") from exc
             if not isinstance(body, dict):
-                raise SourceError(f"onverwachte vorm van {_short(url)}")
+                raise SourceError(f"onverwachte vorm van {short(url)}")
             return body
-        raise SourceError(f"{last} na {self.retries} pogingen ({_short(url)})")
+
+        return self.fetch(url, params, read)
 
     def pages(self, entity: str, *, since: datetime) -> Iterator[Page]:
         """The changes of one entity set since `since`, oldest first, a page at a time."""
@@ -323,7 +294,3 @@ def _page(body: dict[str, Any], reader: Callable[[dict[str, Any]], Record]) -> P
                                         or record.api_gewijzigd_op > page.last_changed):
             page.last_changed = record.api_gewijzigd_op
     return page
-
-
-def _short(url: str) -> str:
-    return url.split("?")[0][-80:]

@@ -15,13 +15,13 @@ JOB_ID = "lobby-kamer-sync"
 
 def sync_job(runtime: Runtime) -> None:
     """One pass on the real clock; a failing source is recorded by the sync, never raised."""
-    from tracker.kamer.client import KamerClient
+    from tracker.kamer.feed import open_sources
     from tracker.kamer.sync import run_sync
 
     try:
-        with KamerClient(runtime.settings.lobby_tk_api_url) as client:
+        with open_sources(runtime.settings) as (client, feed):
             report = run_sync(engine=runtime.engine, client=client, settings=runtime.settings,
-                              now=utc_now())
+                              now=utc_now(), feed=feed)
     except Exception:
         log.exception("Tweede Kamer sync job failed")
         return

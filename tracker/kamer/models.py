@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.models import utc_column
@@ -108,13 +108,15 @@ class KamerNotice(SQLModel, table=True):
 
 
 class KamerSync(SQLModel, table=True):
-    """The shared cursor of one entity set (`ApiGewijzigdOp` of the last change applied), and
-    the health of the source: replicas and restarts resume from here."""
+    """The shared cursor of one entity set: `ApiGewijzigdOp` of the last change applied (row
+    `Activiteit`, … for OData) or the SyncFeed's skiptoken after it (row `feed:Activiteit`, …),
+    and the health of the source (row `pass`): replicas and restarts resume from here."""
 
     __tablename__ = "kamer_sync"
 
-    name: str = Field(primary_key=True, max_length=20)  # Activiteit | Agendapunt | Toezegging
+    name: str = Field(primary_key=True, max_length=20)  # pass | [feed:]Activiteit | …
     cursor: datetime | None = utc_column(nullable=True)
+    skiptoken: int | None = Field(default=None, sa_type=BigInteger)
     cursor_ids: str = Field(default="", max_length=4000)  # ids applied at exactly `cursor`
     version: int = 0
     lease_until: datetime | None = utc_column(nullable=True)

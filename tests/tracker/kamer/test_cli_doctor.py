@@ -27,6 +27,7 @@ def env(monkeypatch: pytest.MonkeyPatch, db_url: str, kamer: KamerDouble, tmp_pa
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("LOBBY_TK_API_URL", kamer.url)
+    monkeypatch.setenv("LOBBY_TK_FEED_URL", kamer.feed_url)  # the default source: the SyncFeed
     return db_url
 
 

@@ -1,5 +1,6 @@
 """Exactly once across replicas and restarts: three concurrent syncs on PostgreSQL, and a
-`lobby kamer sync` killed with SIGKILL in the middle of a pass."""
+`lobby kamer sync` killed with SIGKILL in the middle of a pass; each reading the changes from
+OData (the `ApiGewijzigdOp` cursor) and from the SyncFeed (the skiptoken)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +23,7 @@ from tests.kamer_double import KamerDouble
 from tracker.db import make_engine
 from tracker.kamer import services as ks
 from tracker.kamer.client import KamerClient
+from tracker.kamer.feed import FeedClient
 from tracker.kamer.models import KamerActivity, KamerNotice, KamerSync
 from tracker.kamer.sync import run_sync
 from tracker.models import Event
@@ -30,9 +34,21 @@ from tracker.settings import load_settings
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2023, 11, 15, 10, 0, tzinfo=AMS)
 NOV20 = datetime(2023, 11, 20, 10, 0, tzinfo=AMS)
+SOURCES = pytest.mark.parametrize("source", ["odata", "feed"])
 
 
-def _setup(url: str, kamer: KamerDouble) -> int:
+@contextmanager
+def _sync(kamer: KamerDouble, source: str, **options) -> Iterator[dict]:
+    """run_sync's source arguments: OData alone, or the SyncFeed for the changes."""
+    with KamerClient(kamer.url, sleep=lambda s: None, **options) as client:
+        if source == "odata":
+            yield {"client": client}
+            return
+        with FeedClient(kamer.feed_url, sleep=lambda s: None, **options) as feed:
+            yield {"client": client, "feed": feed}
+
+
+def _setup(url: str, kamer: KamerDouble, source: str) -> int:
     engine = make_engine(url)
     with Session(engine) as session:
         dossier = ds.create_dossier(session=session, now=NOW, actor=None, code="N35",
@@ -42,9 +58,9 @@ def _setup(url: str, kamer: KamerDouble) -> int:
                                    title="Commissiedebat MIRT", due=NOV20.date(), kind="debate")
         session.commit()
         raw = kamer.activity("2023A07890", "MIRT", NOV20)
-        with KamerClient(kamer.url, sleep=lambda s: None) as client:
-            run_sync(engine=engine, client=client, settings=load_settings(
-                _env_file=None, DATABASE_URL=url), now=NOW)
+        with _sync(kamer, source) as sources:
+            run_sync(engine=engine, settings=load_settings(_env_file=None, DATABASE_URL=url),
+                     now=NOW, **sources)
         ks.link_deadline(session=session, now=NOW, actor="U1", deadline=deadline, ref="2023A07890")
         session.commit()
         kamer.put("Activiteit", Id=raw["Id"], Datum="2023-11-27T00:00:00+01:00",
@@ -55,10 +71,11 @@ def _setup(url: str, kamer: KamerDouble) -> int:
 
 
 @pytest.mark.postgres
-def test_three_concurrent_syncs_tell_a_moved_debate_once(pg_url: str) -> None:
+@SOURCES
+def test_three_concurrent_syncs_tell_a_moved_debate_once(pg_url: str, source: str) -> None:
     kamer = KamerDouble().start()
     try:
-        deadline_id = _setup(pg_url, kamer)
+        deadline_id = _setup(pg_url, kamer, source)
         for i in range(300):  # two pages, so the passes overlap for a while
             kamer.activity(f"2023A1{i:04d}", f"MIRT {i}", NOV20)
         kamer.delay_seconds = 0.05
@@ -67,8 +84,8 @@ def test_three_concurrent_syncs_tell_a_moved_debate_once(pg_url: str) -> None:
         def one(offset: int) -> str:
             engine = make_engine(pg_url)
             try:
-                with KamerClient(kamer.url, sleep=lambda s: None) as client:
-                    return run_sync(engine=engine, client=client, settings=settings,
+                with _sync(kamer, source) as sources:
+                    return run_sync(engine=engine, settings=settings, **sources,
                                     now=NOW + timedelta(minutes=1, seconds=offset)).status
             finally:
                 engine.dispose()
@@ -91,37 +108,42 @@ def test_three_concurrent_syncs_tell_a_moved_debate_once(pg_url: str) -> None:
         kamer.stop()
 
 
+@SOURCES
 def test_a_sync_killed_mid_pass_leaves_whole_pages_and_the_next_pass_finishes(
-        db_url: str, tmp_path) -> None:
+        db_url: str, tmp_path, source: str) -> None:
     kamer = KamerDouble().start()
     try:
-        _setup(db_url, kamer)
+        _setup(db_url, kamer, source)
         for i in range(400):
             kamer.activity(f"2023A1{i:04d}", f"MIRT {i}", NOV20)
-        kamer.next_page_delay = 30  # the second page never comes before the kill
+        # the second page never comes before the kill: OData's nextLink, the feed's 2nd request
+        kamer.next_page_delay = 30
+        kamer.delay_after = len(kamer.requests) + 1
         env = {**os.environ, "DATABASE_URL": db_url, "LOBBY_TK_API_URL": kamer.url,
+               "LOBBY_TK_FEED_URL": kamer.feed_url if source == "feed" else "",
                "LOBBY_LANGUAGE": "nl"}
+        first = len(kamer.requests)
         proc = subprocess.Popen([sys.executable, "-m", "tracker.cli", "kamer", "sync", "--now",
                                  (NOW + timedelta(minutes=1)).isoformat()], env=env,
                                 cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 30
-        while not any("skip" in r for r in kamer.requests):
+        while len(kamer.requests) < first + 2:
             assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
             time.sleep(0.05)
         time.sleep(0.3)
         os.kill(proc.pid, signal.SIGKILL)
         proc.communicate()  # waits, and closes the pipes
-        kamer.next_page_delay = 0
+        kamer.next_page_delay, kamer.delay_after = 0, None
         engine = make_engine(db_url)
         with Session(engine) as session:
             stored = len(session.exec(select(KamerActivity)).all())
             assert stored == 250  # exactly the first page: whole pages or nothing
             assert session.get(KamerSync, "pass").lease_until is not None  # held by the dead
         settings = load_settings(_env_file=None, DATABASE_URL=db_url)
-        with KamerClient(kamer.url, sleep=lambda s: None, timeout=httpx.Timeout(2)) as client:
-            assert run_sync(engine=engine, client=client, settings=settings,
+        with _sync(kamer, source, timeout=httpx.Timeout(2)) as sources:
+            assert run_sync(engine=engine, settings=settings, **sources,
                             now=NOW + timedelta(minutes=2)).status == "busy"
-            assert run_sync(engine=engine, client=client, settings=settings,
+            assert run_sync(engine=engine, settings=settings, **sources,
                             now=NOW + timedelta(minutes=12)).status == "ok"
         with Session(engine) as session:
             assert len(session.exec(select(KamerActivity)).all()) == 401
