@@ -204,6 +204,9 @@ def test_a_queue_of_waiting_requests_is_one_log_line_a_minute_not_one_per_reques
     from bot.http_server import QueueDepthLog
 
     queue_log = logging.getLogger("waitress.queue")
+    installed = list(queue_log.filters)  # a server started by another test put its own there
+    for earlier in installed:
+        queue_log.removeFilter(earlier)
     quiet = QueueDepthLog(every=60.0)
     queue_log.addFilter(quiet)
     try:
@@ -220,6 +223,8 @@ def test_a_queue_of_waiting_requests_is_one_log_line_a_minute_not_one_per_reques
         assert "queue depth up to 7" in lines[1]
     finally:
         queue_log.removeFilter(quiet)
+        for earlier in installed:
+            queue_log.addFilter(earlier)
 
 
 def test_the_server_quiets_waitress_queue_warnings(served: HttpServer) -> None:
