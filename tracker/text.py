@@ -62,8 +62,9 @@ def format_eur(amount: int | float | None, lang: str = "nl") -> str:
 # non-joiner, joiner, LRM/RLM, the bidi embeddings and overrides (U+202A–202E) and isolates
 # (U+2066–2069), word joiner and invisible operators, the Arabic letter mark, soft hyphen,
 # Mongolian vowel separator and the BOM. A bidi override can make "exe.txt" read "txt.exe".
+# Lone surrogates and the non-characters U+FFFE/FFFF go too: no output format can carry them.
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-                        "\u2066-\u2069\ufeff\x00-\x1f\x7f-\x9f]")
+                        "\u2066-\u2069\ufeff\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _INLINE_SPACE = re.compile(r"[\s\u2028\u2029\x85]+")
 
 
@@ -77,3 +78,26 @@ def safe_inline(text: str | None) -> str:
         return text.strip()  # nothing to collapse or remove (most titles)
     text = _INLINE_SPACE.sub(" ", text)  # before removing controls: "\n" becomes a space
     return _INVISIBLE.sub("", text).strip()
+
+
+# Letters of the right-to-left scripts: Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan,
+# Mandaic, their presentation forms, and the right-to-left blocks beyond the BMP.
+RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+                         "\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
+def is_rtl(text: str) -> bool:
+    """Whether a paragraph reads right to left: its first letter with a direction belongs to a
+    right-to-left script (Hebrew, Arabic, …): the bidi algorithm's own rule (UAX #9, P2–P3), as
+    a browser's dir="auto" applies it. Counting letters instead would make "2 mei 2023 —
+    notitie: " before a long Hebrew note right to left too, and the bidi algorithm then tears
+    the day from its month ("mei 2023 — notitie 2")."""
+    if text.isascii() or not RTL_LETTERS.search(text):
+        return False
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return False

@@ -23,18 +23,19 @@ from tracker.digest.outline import (
     build_outline,
     report_title,
 )
+from tracker.text import safe_inline
 
 # Slack refuses a canvas whose markdown is over 1 MiB; we stay well under it and say where
 # the rest is (the PDF report has everything).
 MAX_CANVAS_MARKDOWN = 900_000
 _SPECIAL = re.compile(r"([\\`*_~\[\]()<>#|!])")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def canvas_text(text: str) -> str:
-    """Any text (user text included) inert in canvas markdown: one line, markup escaped, so
-    `<@U123>`, `![](@U123)`, `**x**` and `[a](b)` read as typed."""
-    return _SPECIAL.sub(r"\\\1", " ".join(_CONTROL.sub(" ", text).split()))
+    """Any text (user text included) inert in canvas markdown: one line without invisible or
+    bidi control characters (`safe_inline`), markup escaped, so `<@U123>`, `![](@U123)`,
+    `**x**` and `[a](b)` read as typed."""
+    return _SPECIAL.sub(r"\\\1", safe_inline(text))
 
 
 def _table(table: Table) -> list[str]:

@@ -6,15 +6,20 @@ line of its own, restyle the message, hide characters or carry a live link."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from slack_bolt import App, BoltRequest
 from sqlmodel import Session
 
+from bot.render.canvas import canvas_text
 from bot.render.mrkdwn import escape_user_text, plain_user_text
 from tests.signing import EDITOR, sign
 from tests.slack_double import SlackDouble
+from tracker.digest.docx import docx_text
+from tracker.digest.markdown import md_escape
+from tracker.digest.pdf import pdf_text
 from tracker.text import safe_inline
 
 FAKE = "Actie vereist: log in op"
@@ -100,3 +105,12 @@ def test_mrkdwn_markers_and_references_are_escaped() -> None:
     assert "&gt; quote" in text and "a &amp; b" in text and "&lt;b&gt;" in text
     assert "<!" not in text
 
+
+
+@pytest.mark.parametrize("escape", [escape_user_text, plain_user_text, docx_text, pdf_text,
+                                    canvas_text, md_escape])
+def test_every_renderer_drops_invisible_characters(escape: Callable[[str], str]) -> None:
+    """Slack, DOCX, PDF, canvas and Markdown all make user text safe through `safe_inline`."""
+    shown = escape(INVISIBLE.join("verborgen") + " \ufefftitel\u202e")
+    assert "verborgen titel" in shown
+    assert not set(INVISIBLE + "\u00ad\u2060") & set(shown), [hex(ord(c)) for c in shown]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import unicodedata
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -21,7 +22,9 @@ from tracker.dates import parse_period
 from tracker.digest import Digest, DossierDigest, Item, Reason, build_digest
 from tracker.digest.docx import docx_text
 from tracker.digest.pdf import pdf_text
+from tracker.digest.pdf_layout import REGULAR, wrap
 from tracker.digest.report import render_report, report_filename
+from tracker.text import is_rtl
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2023, 11, 15, 10, 0, tzinfo=AMS)
@@ -46,6 +49,8 @@ FIGURES = ("€ 75 mln", "€ 35 mln", "€ 40 mln", "€ 226.713", "€ 3.510.2
            "Aanmeldingen ontwikkelfonds inwoners", "Aanvragen ontwikkelfonds werkgevers")
 HOSTILE = ("<script>alert(1)</script> **vet** _schuin_ ]]> &amp; {\\rtf1} %PDF-1.7 \x00\x1b[31m "
            "🚆🚧👍🏽 שלום עליכם مرحبا بالعالم \u202eomgekeerd\u202c ")
+# invisible and bidi control characters, zero-width ones and the BOM: none reaches a document
+INVISIBLE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200c\u200d\u200e\u200f\ufeff\u00ad"
 
 
 def digest_of(session: Session, key: str) -> Digest:
@@ -141,14 +146,20 @@ def hostile_digest(h1: Digest) -> Digest:
     long_word = "x" * 5000
     long_text = ("lange tekst " * 420)[:5000]
     dossier = DossierDigest(
-        999, HOSTILE[:40], HOSTILE, "economie-arbeidsmarkt", "red", HOSTILE + long_word,
+        999, HOSTILE[:40], HOSTILE + INVISIBLE.join("verborgen"), "economie-arbeidsmarkt", "red",
+        HOSTILE + long_word,
         date(2023, 6, 1), "active", 10, 5,
         (Item(Reason.NOTE, date(2023, 5, 1), HOSTILE),
          Item(Reason.NOTE, date(2023, 5, 2), long_word),
          Item(Reason.NOTE, date(2023, 5, 3), long_text)))
-    first = h1.lines[0]
-    lines = (dataclasses.replace(first, dossiers=(dossier, *first.dossiers)), *h1.lines[1:])
-    return dataclasses.replace(h1, lines=lines)
+    return with_dossier(h1, dossier)
+
+
+def with_dossier(digest: Digest, dossier: DossierDigest, **changes: object) -> Digest:
+    """The digest with one more dossier, first in the first execution line."""
+    first = digest.lines[0]
+    lines = (dataclasses.replace(first, dossiers=(dossier, *first.dossiers)), *digest.lines[1:])
+    return dataclasses.replace(digest, lines=lines, **changes)
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
@@ -160,19 +171,107 @@ def test_hostile_user_text_does_not_break_the_document(h1: Digest, fmt: str) -> 
         reader, text = pdf_body_text(data)
         assert len(reader.pages) > len(PdfReader(io.BytesIO(render_report(h1, "pdf"))).pages)
     assert "<script>alert(1)</script> **vet**" in text  # shown as typed, not interpreted
-    # Right-to-left letters are all there (a PDF reader may give them in visual order).
-    assert "שלום" in text or "םולש" in text
-    assert fmt == "docx" or "\u202e" not in text  # Word applies bidi itself; the PDF drops overrides
+    assert "שלום עליכם" in text  # reading order (pypdf reads the PDF's display order back)
+    assert "omgekeerd" in text
+    assert not set(INVISIBLE) & set(text), [hex(ord(c)) for c in text if c in INVISIBLE]
     assert "\x00" not in text and "\x1b" not in text
     assert text.count("x" * 50) >= 50  # the 5,000-character word is all there, wrapped
     assert "Kernboodschap" in text and "€ 226.713" in text  # the rest of the report too
 
 
+RTL_TITLE = "Overleg שלום met de minister"  # Dutch with a Hebrew word: left to right
+RTL_SUMMARY = "שלום עליכם (ראשון), פגישה עם השר 10 מאי"  # Hebrew: right to left
+ARABIC = "مرحبا بالعالم"
+LONG_HEBREW = " ".join(["אחת", "שתיים", "שלוש", "ארבע", "חמש", "שש", "שבע", "שמונה"] * 12)
+
+
+def rtl_digest(h1: Digest) -> Digest:
+    dossier = DossierDigest(
+        998, "RTL1", RTL_TITLE, "economie-arbeidsmarkt", "green", "op koers",
+        date(2023, 6, 1), "active", 10, 5,
+        (Item(Reason.NOTE, date(2023, 5, 1), f"{ARABIC} 🚀 ⚠"),
+         Item(Reason.NOTE, date(2023, 5, 2), LONG_HEBREW)), summary=RTL_SUMMARY)
+    return with_dossier(h1, dossier, risks=(RTL_SUMMARY, *h1.risks))
+
+
+def test_pdf_draws_right_to_left_text_in_display_order(h1: Digest) -> None:
+    reader, text = pdf_body_text(render_report(rtl_digest(h1), "pdf"))
+    # Read back as a PDF reader searches it: in reading order again (pypdf's reading-order
+    # guess moves the spaces around a right-to-left word, so compare without them).
+    assert RTL_TITLE.replace(" ", "") in text.replace(" ", "")
+    assert "שלום עליכם" in text
+    page = next(page for page in reader.pages if "RTL1" in page.extract_text())
+    # The glyphs as drawn, left to right (pypdf's layout mode leaves their order alone).
+    drawn = [" ".join(line.split()) for line in
+             page.extract_text(extraction_mode="layout").splitlines()]
+    assert any(line.endswith("Overleg םולש met de minister") for line in drawn), drawn
+    # Hebrew after a Dutch label: brackets mirrored, the number left to right.
+    assert "Samenvatting: יאמ 10 רשה םע השיגפ ,(ןושאר) םכילע םולש" in drawn, drawn
+    # A Hebrew risk is a right-to-left paragraph: right-aligned, its bullet on the right.
+    assert "יאמ 10 רשה םע השיגפ ,(ןושאר) םכילע םולש •" in [
+        " ".join(line.split()) for page in reader.pages
+        for line in page.extract_text(extraction_mode="layout").splitlines()]
+    # Arabic shaped into its joining forms (which fold back to the letters), in display order.
+    arabic = next(line for line in drawn if "\ufe8e" in line)
+    assert "ملاعلاب ابحرم" in unicodedata.normalize("NFKC", arabic)
+    # A long Hebrew note is wrapped first and each line reordered: the first line holds the
+    # first words after the date, the first of them at the line's right end.
+    hebrew = [line for line in drawn if "הנומש" in line]
+    assert len(hebrew) >= 3
+    assert hebrew[0].startswith("• 2 mei 2023 — notitie:") and hebrew[0].endswith(" תחא")
+
+
+def test_pdf_emoji_are_named_as_slack_names_them(h1: Digest) -> None:
+    reader, _ = pdf_body_text(render_report(rtl_digest(h1), "pdf"))
+    drawn = "".join(page.extract_text(extraction_mode="layout") for page in reader.pages)
+    assert ":rocket: ⚠" in drawn  # no glyph in DejaVu Sans: the name; one it has: the glyph
+    assert pdf_text("trein 🚆, duim 👍🏽 ⚠️ ok") == "trein :train2:, duim :thumbs_up_medium_skin_tone: ⚠️ ok"
+
+
+def test_wrap_breaks_lines_in_reading_order_then_reorders_each() -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines = wrap([(LONG_HEBREW, REGULAR)], 10, 120)
+    assert len(lines) > 5
+    read = []  # each line read from its right end
+    for ((x, shown, font),) in lines:
+        read += [word[::-1] for word in reversed(shown.split())]
+        assert abs(x + stringWidth(shown, font, 10) - 120) < 0.01  # right-aligned
+    assert read == LONG_HEBREW.split()  # reordering the whole first would start at the end
+    assert wrap([(RTL_TITLE, REGULAR)], 10, 400) == [[(0.0, "Overleg םולש met de minister",
+                                                        REGULAR)]]
+    # a Hebrew point stays behind its letter, so it is drawn on it (shalom, pointed)
+    ((_, pointed, _),) = wrap([("\u05e9\u05c1\u05b8\u05dc\u05d5\u05b9\u05dd", REGULAR)], 10, 400)[0]
+    assert pointed == "\u05dd\u05d5\u05b9\u05dc\u05e9\u05c1\u05b8"
+
+
+def test_docx_marks_right_to_left_paragraphs_and_runs(h1: Digest) -> None:
+    from docx.oxml.ns import qn
+
+    document, text = docx_body_text(render_report(rtl_digest(h1), "docx"))
+    assert RTL_SUMMARY in text and ARABIC in text  # logical order: Word does the bidi
+    risk = next(p for p in document.paragraphs if p.text == RTL_SUMMARY)
+    assert risk._p.pPr.find(qn("w:bidi")) is not None  # a right-to-left paragraph
+    assert risk.runs[0]._r.rPr.find(qn("w:rtl")) is not None  # of a right-to-left run
+    summary = next(p for p in document.paragraphs if p.text == f"Samenvatting: {RTL_SUMMARY}")
+    assert summary._p.pPr is None or summary._p.pPr.find(qn("w:bidi")) is None  # Dutch first
+    label, body = summary.runs
+    assert body._r.rPr.find(qn("w:rtl")) is not None
+    assert label._r.rPr.find(qn("w:rtl")) is None and label._r.rPr.find(qn("w:bCs")) is not None
+    heading = next(p for p in document.paragraphs if RTL_TITLE in p.text)
+    assert heading._p.pPr.find(qn("w:bidi")) is None
+    assert heading.runs[0]._r.rPr is None or heading.runs[0]._r.rPr.find(qn("w:rtl")) is None
+    assert is_rtl(RTL_SUMMARY) and is_rtl(f"10 {RTL_SUMMARY}") and not is_rtl(RTL_TITLE)
+    assert not is_rtl(f"RTL1 {RTL_SUMMARY}") and not is_rtl("") and not is_rtl("Financiën €")
+
+
 def test_escaping_functions() -> None:
     assert docx_text("a < b & c\x00\x0b\n\td") == "a &lt; b &amp; c d"
-    assert pdf_text("a\x00b\n\n c") == "a b c"
+    assert pdf_text("a\x00b\n\n c") == docx_text("a\x00b\n\n c") == "ab c"
     assert pdf_text("ë é ï € – ’") == "ë é ï € – ’"
     assert "\U000f0000" not in pdf_text("private \U000f0000 use")  # no glyph: dropped
+    assert docx_text("Samenvatting: ") == "Samenvatting: "  # runs meet at the space
+    assert docx_text("a\ud800b\uffff") == pdf_text("a\ud800b\uffff") == "ab"
 
 
 def test_lobby_digest_writes_docx_and_pdf(seeded: Session, settings, tmp_path: Path,  # type: ignore[no-untyped-def]

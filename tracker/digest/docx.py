@@ -11,7 +11,6 @@ opening) links to them and the navigation pane lists them.
 from __future__ import annotations
 
 import io
-import re
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -36,26 +35,40 @@ from tracker.digest.outline import (
     build_outline,
     report_title,
 )
+from tracker.text import is_rtl, safe_inline
 
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_SPACE = re.compile(r"[\t\r\n]+")
 TEXT_WIDTH_TWIPS = 9070  # A4 less 2.5 cm margins, in twentieths of a point
 _STYLE = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
 
 
 def docx_text(text: str) -> str:
-    """Any text (user text included) made safe inside a WordprocessingML `w:t` element."""
-    return escape(_SPACE.sub(" ", _ILLEGAL.sub("", text)))
+    """Any text (user text included) made safe inside a WordprocessingML `w:t` element: one
+    line without invisible or bidi control characters (`safe_inline`), XML-escaped. A space at
+    either end stays: runs meet there ("Samenvatting: " and the summary)."""
+    safe = safe_inline(text)
+    if safe:
+        safe = f"{' ' if text[0].isspace() else ''}{safe}{' ' if text[-1].isspace() else ''}"
+    return escape(safe)
 
 
 def _run(text: str, *, bold: bool = False, italic: bool = False, size: int | None = None) -> str:
-    props = (("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
-             + (f'<w:sz w:val="{size}"/>' if size else ""))
+    # Hebrew and Arabic are complex script to Word: they take bold, italic and size from the
+    # *Cs twins. A run that reads right to left (`is_rtl`) is marked so (w:rtl), as Word marks
+    # what is typed in those scripts; Word's own bidi algorithm orders the letters.
+    props = (("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
+             + (f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>' if size else "")
+             + ("<w:rtl/>" if is_rtl(text) else ""))
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
     return f'<w:r>{rpr}<w:t xml:space="preserve">{docx_text(text)}</w:t></w:r>'
 
 
-def _p(runs: str, style: str | None = None, extra: str = "") -> str:
+def _p(runs: str, style: str | None = None, extra: str = "", *, text: str = "") -> str:
+    """A paragraph; `text` is what it says, so that one that reads right to left is a bidi
+    paragraph (w:bidi: it starts at the right margin, Word orders its runs right to left)."""
+    if is_rtl(text):  # w:bidi comes before w:spacing and w:jc in w:pPr
+        cut = min((i for i in (extra.find("<w:spacing"), extra.find("<w:jc")) if i >= 0),
+                  default=len(extra))
+        extra = f"{extra[:cut]}<w:bidi/>{extra[cut:]}"
     ppr = (f'<w:pStyle w:val="{style}"/>' if style else "") + extra
     return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{runs}</w:p>"
 
@@ -78,9 +91,10 @@ class _Writer:
     def block(self, block: Block) -> None:
         out = self.chunks
         if isinstance(block, TitlePage):
-            out += [_p("", extra='<w:spacing w:before="3600"/>'), _p(_run(block.title), "Title"),
-                    _p(_run(block.subtitle), "Subtitle"),
-                    *(_p(_run(line)) for line in block.lines)]
+            out += [_p("", extra='<w:spacing w:before="3600"/>'),
+                    _p(_run(block.title), "Title", text=block.title),
+                    _p(_run(block.subtitle), "Subtitle", text=block.subtitle),
+                    *(_p(_run(line), text=line) for line in block.lines)]
         elif isinstance(block, Contents):
             self._contents(block)
         elif isinstance(block, Heading):
@@ -89,13 +103,14 @@ class _Writer:
             extra = "<w:pageBreakBefore/>" if block.level == 1 else ""
             out.append(_p(f'<w:bookmarkStart w:id="{n}" w:name="_Toc{n:06d}"/>{_run(block.text)}'
                           f'<w:bookmarkEnd w:id="{n}"/>', _STYLE.get(block.level, "Heading3"),
-                          extra))
+                          extra, text=block.text))
         elif isinstance(block, Para):
             runs = (_run(block.label, bold=True) if block.label else "") + (
                 _run(block.text, italic=block.style == "note") if block.text else "")
-            out.append(_p(runs, None, '<w:keepNext/>' if not block.text else ""))
+            out.append(_p(runs, None, '<w:keepNext/>' if not block.text else "",
+                          text=f"{block.label or ''} {block.text}"))
         elif isinstance(block, Bullets):
-            out += [_p(_run(item), "ListBullet") for item in block.items]
+            out += [_p(_run(item), "ListBullet", text=item) for item in block.items]
         elif isinstance(block, Table):
             out.append(_table(block))
         elif isinstance(block, Figure):
@@ -103,7 +118,7 @@ class _Writer:
             drawing = f"<w:drawing>{etree.tostring(inline, encoding='unicode')}</w:drawing>"
             out += [_p(f"<w:r>{drawing}</w:r>", None,
                        '<w:keepNext/><w:jc w:val="center"/>'),
-                    _p(_run(block.caption), "Caption")]
+                    _p(_run(block.caption), "Caption", text=block.caption)]
 
     def _contents(self, block: Contents) -> None:
         entries = [(level, text, n) for n, (level, text) in enumerate(self.toc, 1)
@@ -111,10 +126,11 @@ class _Writer:
         head = (f'<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
                 f'<w:r><w:instrText xml:space="preserve"> TOC \\o "1-{block.levels}" \\h \\z \\u '
                 f'</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>')
-        self.chunks.append(_p(_run(block.title), "TOCHeading", "<w:pageBreakBefore/>"))
+        self.chunks.append(_p(_run(block.title), "TOCHeading", "<w:pageBreakBefore/>",
+                              text=block.title))
         for i, (level, text, n) in enumerate(entries):
             link = f'<w:hyperlink w:anchor="_Toc{n:06d}" w:history="1">{_run(text)}</w:hyperlink>'
-            self.chunks.append(_p((head if i == 0 else "") + link, f"TOC{level}"))
+            self.chunks.append(_p((head if i == 0 else "") + link, f"TOC{level}", text=text))
         if not entries:
             self.chunks.append(_p(head))
         self.chunks.append(_p('<w:r><w:fldChar w:fldCharType="end"/></w:r>'))
@@ -131,7 +147,8 @@ def _table(table: Table) -> str:
         for i, (cell, width) in enumerate(zip(cells, widths, strict=False)):
             align = '<w:jc w:val="right"/>' if i in table.numeric and not header else ""
             tcs.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-                       f'{_p(_run(cell, bold=bold or header, size=18), None, align)}</w:tc>')
+                       f'{_p(_run(cell, bold=bold or header, size=18), None, align, text=cell)}'
+                       '</w:tc>')
         return f"<w:tr>{trpr}{''.join(tcs)}</w:tr>"
 
     rows = "".join(row(cells, bold=i in table.bold_rows) for i, cells in enumerate(table.rows))

@@ -32,14 +32,15 @@ from tracker.digest.words import (
     upcoming_phrase,
 )
 from tracker.labels import kind_label, programme_status_label
-from tracker.text import format_eur
+from tracker.text import format_eur, safe_inline
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
 
 
 def md_escape(text: str) -> str:
-    """User text made inert in Markdown (and safe inside a table cell)."""
-    return " ".join(text.split()).translate(_SPECIAL)
+    """User text made inert in Markdown (and safe inside a table cell): one line without
+    invisible or bidi control characters (`safe_inline`), markup escaped."""
+    return safe_inline(text).translate(_SPECIAL)
 
 
 def _md(phrase: Phrase) -> str:

@@ -53,10 +53,12 @@ from tracker.digest.pdf_layout import (
     ContentsFlowable,
     LateCanvas,
     TextFlowable,
+    first_line,
     fonts,
     pdf_text,
     wrap,
 )
+from tracker.text import is_rtl
 
 __all__ = ["pdf_text", "render_pdf"]
 
@@ -66,13 +68,18 @@ def _table(table: Table) -> RLTable:
     widths = [WIDTH * w / total for w in table.widths]
     size = 7.5 if len(widths) > 5 else 8
 
-    def cell(text: str, i: int, font: str) -> str:
-        lines = wrap([(pdf_text(text), font)], size, widths[i] - 6)
+    right: list[tuple[int, int]] = []  # (column, row) of text cells that read right to left
+
+    def cell(text: str, i: int, r: int, font: str) -> str:
+        text = pdf_text(text)
+        if i not in table.numeric and is_rtl(text):
+            right.append((i, r))
+        lines = wrap([(text, font)], size, widths[i] - 6)
         return "\n".join(" ".join(t for _, t, _ in line) for line in lines)
 
-    rows = [[cell(h, i, BOLD) for i, h in enumerate(table.header)]]
-    rows += [[cell(v, i, BOLD if r in table.bold_rows else REGULAR) for i, v in enumerate(row)]
-             for r, row in enumerate(table.rows)]
+    rows = [[cell(h, i, 0, BOLD) for i, h in enumerate(table.header)]]
+    rows += [[cell(v, i, r + 1, BOLD if r in table.bold_rows else REGULAR)
+              for i, v in enumerate(row)] for r, row in enumerate(table.rows)]
     style = [("FONT", (0, 0), (-1, -1), REGULAR, size, size * 1.25),
              ("FONT", (0, 0), (-1, 0), BOLD, size, size * 1.25),
              ("TEXTCOLOR", (0, 0), (-1, 0), colors.white), ("BACKGROUND", (0, 0), (-1, 0), BLUE),
@@ -80,6 +87,7 @@ def _table(table: Table) -> RLTable:
              ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
     style += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i in table.numeric]
+    style += [("ALIGN", at, at, "RIGHT") for at in right]
     style += [("FONT", (0, r + 1), (-1, r + 1), BOLD, size, size * 1.25) for r in table.bold_rows]
     return RLTable(rows, colWidths=widths, repeatRows=1, style=TableStyle(style), hAlign="LEFT")
 
@@ -146,7 +154,7 @@ def render_pdf(digest: Digest, lang: str = "nl", *, chart: bytes | None = None,
         label = f"{page_word} {canvas.getPageNumber()} {of} "
         right = A4[0] - 2.5 * cm - 18
         canvas.drawRightString(right, 1.4 * cm, label)
-        canvas.drawString(2.5 * cm, 1.4 * cm, title[:90])
+        canvas.drawString(2.5 * cm, 1.4 * cm, first_line(title, REGULAR, 8, WIDTH - 90))
         canvas.translate(right, 1.4 * cm)
         canvas.doForm("total")
         canvas.restoreState()

@@ -1,10 +1,19 @@
 """Text for the PDF report: DejaVu Sans (shipped inside matplotlib, embedded as a subset), the
 escaping function, our own word wrap with the font's widths, and the flowables that draw wrapped
-text, the table of contents and the late-filled page numbers (see tracker/digest/pdf.py)."""
+text, the table of contents and the late-filled page numbers (see tracker/digest/pdf.py).
+
+A PDF holds glyphs where they are drawn, so right-to-left text is laid out here: Arabic is
+shaped into its joining forms (arabic-reshaper: the presentation forms DejaVu Sans has), lines
+are broken in reading order, and each line is then put in display order by the Unicode
+bidirectional algorithm (python-bidi), mirrored brackets included. A paragraph that reads right
+to left (`tracker.text.is_rtl`, the rule the DOCX uses too) is right-aligned, its bullet on the
+right. PDF readers turn display order back into reading order when text is copied or
+searched, as they do for any PDF."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cache
@@ -21,24 +30,32 @@ from reportlab.platypus import (
     Flowable,
 )
 
+from tracker.text import RTL_LETTERS, is_rtl, safe_inline
+
 REGULAR, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 BLUE = colors.HexColor("#1f5f8b")
-# Control characters, and bidi overrides/isolates: without a bidi algorithm here they would
-# only scramble what a reader copies out of the PDF.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")  # letters to shape
+# Hebrew points and Arabic marks, and the right-to-left letter they sit on: reversed, the marks
+# come before their letter, and would be drawn on the letter to its left (UAX #9, rule L3).
+_MARK_FIRST = re.compile("([{}]+)({})".format(
+    "".join(chr(c) for c in range(0x591, 0x900) if unicodedata.category(chr(c)) == "Mn"),
+    RTL_LETTERS.pattern))
 SIZES = {1: 17, 2: 13, 3: 11}
 WIDTH = A4[0] - 5 * cm
+
+
+def _font_file(name: str) -> str:
+    import matplotlib
+
+    return str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"{name}.ttf")
 
 
 @cache
 def fonts() -> dict[str, dict[int, int]]:
     """Register DejaVu Sans (once) and return each face's character widths (per 1000 em)."""
-    import matplotlib
-
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     widths = {}
     for name in (REGULAR, BOLD, ITALIC):
-        font = TTFont(name, str(folder / f"{name}.ttf"))
+        font = TTFont(name, _font_file(name))
         pdfmetrics.registerFont(font)
         widths[name] = defaultdict(lambda: 600, font.face.charWidths)
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC)
@@ -46,9 +63,9 @@ def fonts() -> dict[str, dict[int, int]]:
 
 
 @cache
-def _no_glyph() -> re.Pattern[str]:
-    """Every character the regular face cannot draw, as one character class (C speed)."""
-    codes = sorted(c for c in fonts()[REGULAR] if c > 0x7F)
+def _no_glyph(face: str = REGULAR) -> re.Pattern[str]:
+    """Every character a face cannot draw, as one character class (C speed)."""
+    codes = sorted(c for c in fonts()[face] if c > 0x7F)
     ranges, start, prev = [], codes[0], codes[0]
     for code in [*codes[1:], -1]:
         if code != prev + 1:
@@ -59,10 +76,41 @@ def _no_glyph() -> re.Pattern[str]:
 
 
 def pdf_text(text: str) -> str:
-    """Any text (user text included) made safe to draw: control characters go, whitespace is
-    one space, and characters the font has no glyph for (most emoji) are dropped."""
-    text = " ".join(_CONTROL.sub(" ", text).split())
-    return text if text.isascii() else _no_glyph().sub("", text)
+    """Any text (user text included) made safe to draw, in reading order (bookmarks and the
+    document's title take it as it is; `wrap` lays it out): one line without invisible or bidi
+    control characters (`safe_inline`); an emoji the font cannot draw becomes its name, as
+    Slack writes it (🚀 → ":rocket:"); any other character without a glyph is dropped."""
+    text = safe_inline(text)
+    if text.isascii() or not _no_glyph().search(text):
+        return text
+    import emoji
+
+    return _no_glyph().sub("", emoji.replace_emoji(text, replace=_emoji_name))
+
+
+def _emoji_name(chars: str, data: dict[str, Any]) -> str:
+    if not _no_glyph().search(chars):  # one DejaVu draws (⚠, ☀, ✈): kept
+        return chars
+    return (data.get("alias") or [data["en"]])[0]
+
+
+@cache
+def _reshaper() -> Any:
+    """Arabic joining forms, limited to the ligatures DejaVu Sans has."""
+    import arabic_reshaper
+
+    return arabic_reshaper.ArabicReshaper(arabic_reshaper.config_for_true_type_font(
+        _font_file(REGULAR), arabic_reshaper.ENABLE_ALL_LIGATURES))
+
+
+def _shaped(text: str, font: str) -> tuple[str, str]:
+    """A run ready to measure: Arabic in its joining forms, and in the regular face when the
+    run's own face lacks a glyph (the oblique has no Arabic)."""
+    if _ARABIC.search(text):
+        text = _reshaper().reshape(text)
+    if font != REGULAR and _no_glyph(font).search(text):
+        font = REGULAR
+    return text, font
 
 
 @cache
@@ -70,14 +118,66 @@ def _word_width(word: str, font: str) -> float:
     return sum(map(fonts()[font].__getitem__, map(ord, word))) / 1000
 
 
-def wrap(runs: list[tuple[str, str]], size: float, width: float
-          ) -> list[list[tuple[float, str, str]]]:
-    """Greedy word wrap of (text, font) runs into lines of (x, text, font) segments; a word
-    wider than the line is broken by characters."""
-    lines: list[list[tuple[float, str, str]]] = [[]]
+Segment = tuple[float, str, str]  # (x, text, font)
+
+
+def wrap(runs: list[tuple[str, str]], size: float, width: float, *, rtl: bool | None = None
+         ) -> list[list[Segment]]:
+    """Greedy word wrap of (text, font) runs into lines of (x, text, font) segments in display
+    order; a word wider than the line is broken by characters. Text with right-to-left letters
+    is shaped before and reordered after the lines are broken; `rtl` (default: `is_rtl` of the
+    text) right-aligns the lines to `width`."""
+    bidi = False
+    if not all(text.isascii() for text, _ in runs):
+        runs = [_shaped(text, font) for text, font in runs]
+        bidi = any(RTL_LETTERS.search(text) for text, _ in runs)
+    if rtl is None:
+        rtl = bidi and is_rtl(" ".join(text for text, _ in runs))
+    lines = _break(runs, size, width)
+    return [_display(line, size, width, rtl) for line in lines] if bidi or rtl else lines
+
+
+def _display(line: list[Segment], size: float, width: float, rtl: bool) -> list[Segment]:
+    """One line in display order. Each segment (one face: a label, the text after it) is
+    reordered on its own, as an isolate; a right-to-left line runs its segments from the right
+    margin leftwards."""
+    base = "R" if rtl else "L"
+    out = []
+    for x, text, font in line:
+        shown = text
+        if rtl or RTL_LETTERS.search(text):
+            shown = _MARK_FIRST.sub(lambda m: m[2] + m[1][::-1], _bidi(text, base))
+        if rtl:
+            x = width - x - _word_width(text, font) * size
+        out.append((x, shown, font))
+    return out[::-1] if rtl else out
+
+
+def _bidi(text: str, base: str) -> str:
+    """`text` in display order. python-bidi's Rust implementation is thirty times faster than
+    its pure-Python one, but leaves mirroring (rule L4: "(" drawn as ")" in right-to-left text)
+    to the renderer; text with such a character takes the pure-Python one, which mirrors."""
+    if _mirrored().search(text):
+        from bidi.algorithm import get_display as mirroring
+
+        return str(mirroring(text, base_dir=base))
+    from bidi import get_display
+
+    return str(get_display(text, base_dir=base))
+
+
+@cache
+def _mirrored() -> re.Pattern[str]:
+    """Every character the bidi algorithm mirrors in right-to-left text (rule L4)."""
+    return re.compile("[{}]".format("".join(
+        re.escape(chr(c)) for c in range(0x110000) if unicodedata.mirrored(chr(c)))))
+
+
+def _break(runs: list[tuple[str, str]], size: float, width: float) -> list[list[Segment]]:
+    lines: list[list[Segment]] = [[]]
     x = 0.0
-    space = _word_width(" ", REGULAR) * size
     for text, font in runs:
+        space = _word_width(" ", font) * size  # as drawn: a segment is one string in its face
         for word in text.split(" "):
             if not word:
                 continue
@@ -103,7 +203,14 @@ def wrap(runs: list[tuple[str, str]], size: float, width: float
     return lines
 
 
-Line = tuple[bool, list[tuple[float, str, str]]]  # (starts a bullet, segments)
+def first_line(text: str, font: str, size: float, width: float) -> str:
+    """The first line of `text` in display order, "…" where the rest was left off."""
+    lines = wrap([(text, font)], size, width)
+    shown = " ".join(words for _, words, _ in lines[0])
+    return shown + "…" if len(lines) > 1 else shown
+
+
+Line = tuple[float | None, float, list[Segment]]  # (a bullet's x or None, text's x, segments)
 
 
 class TextFlowable(Flowable):  # type: ignore[misc]
@@ -125,9 +232,15 @@ class TextFlowable(Flowable):  # type: ignore[misc]
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         if self._lines is None:
-            self._lines = [(self.bullets and i == 0, segments) for runs in self.paragraphs
-                           for i, segments in enumerate(wrap(runs, self.size,
-                                                              avail_width - self.indent))]
+            self._lines = []
+            for runs in self.paragraphs:
+                rtl = is_rtl(" ".join(text for text, _ in runs))
+                # right to left: the text ends at the right margin, the bullet stands there
+                offset, bullet = ((0.0, avail_width - 1.0 - _word_width("•", REGULAR) * self.size)
+                                  if rtl else (self.indent, 1.0))
+                self._lines += [(bullet if self.bullets and i == 0 else None, offset, segments)
+                                for i, segments in enumerate(
+                                    wrap(runs, self.size, avail_width - self.indent, rtl=rtl))]
         self.width = avail_width
         self.height = len(self._lines) * self.leading
         return avail_width, self.height
@@ -162,11 +275,11 @@ class TextFlowable(Flowable):  # type: ignore[misc]
         doc, escape, ops = c._doc, c._escape, []
         y = self.height - self.size
         size = f"{self.size:.2f}"
-        for marker, segments in self._lines or []:
-            if marker:
-                ops.append(_show(REGULAR, "•", 1.0, y, size, doc, escape))
+        for bullet, offset, segments in self._lines or []:
+            if bullet is not None:
+                ops.append(_show(REGULAR, "•", bullet, y, size, doc, escape))
             for x, words, font in segments:
-                ops.append(_show(font, words, self.indent + x, y, size, doc, escape))
+                ops.append(_show(font, words, offset + x, y, size, doc, escape))
             y -= self.leading
         c._code.append("\n".join(ops))
 
@@ -212,9 +325,7 @@ class ContentsFlowable(Flowable):  # type: ignore[misc]
         for level, title, key in self.entries:
             indent = 14 * (level - 1)
             font, size = (BOLD, 10) if level == 1 else (REGULAR, 9.5)
-            room = self.width - indent - 40
-            line = wrap([(title, font)], size, room)[0]
-            text = " ".join(t for _, t, _ in line) + ("…" if len(wrap([(title, font)], size, room)) > 1 else "")
+            text = first_line(title, font, size, self.width - indent - 40)
             c.setFont(font, size)
             c.drawString(indent, y, text)
             c.saveState()
