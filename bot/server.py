@@ -85,7 +85,8 @@ def make_wsgi_app(app: App, *, settings: Settings, engine: Engine) -> Callable[.
 
             try:
                 with session_scope(engine) as session:
-                    body = build_ics(session, only_open=True)
+                    body = build_ics(session, only_open=True, tz=settings.tz,
+                                     lang=settings.lobby_language)
             except SQLAlchemyError:  # down or locked: say so, and let the client retry later
                 log.warning("calendar feed: database not reachable", exc_info=True)
                 start_response("503 Service Unavailable",

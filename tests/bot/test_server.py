@@ -100,6 +100,22 @@ def test_calendar_feed(team: Session, server: str) -> None:
     assert get(f"{server}/calendar.ics")[0] == 404
 
 
+def test_calendar_feed_is_in_the_team_time_zone(app: App, team: Session,
+                                               calendar_settings: Settings, engine) -> None:
+    from tracker.settings import load_settings
+
+    lisbon = load_settings(_env_file=None, DATABASE_URL=calendar_settings.database_url,
+                           LOBBY_CALENDAR_TOKEN="s3cret-feed", LOBBY_TIMEZONE="Europe/Lisbon")
+    wsgi = make_wsgi_app(app, settings=lisbon, engine=engine)
+    seen: list[str] = []
+    body = b"".join(wsgi({"PATH_INFO": "/calendar.ics", "REQUEST_METHOD": "GET",
+                          "QUERY_STRING": "token=s3cret-feed"},
+                         lambda status, headers: seen.append(status)))
+    assert seen == ["200 OK"]
+    assert b"X-WR-TIMEZONE:Europe/Lisbon" in body
+    assert b"Europe/Amsterdam" not in body
+
+
 def test_calendar_feed_off_without_token(app: App, bot_settings: Settings, engine) -> None:
     wsgi = make_wsgi_app(app, settings=bot_settings, engine=engine)
     seen: list[str] = []
