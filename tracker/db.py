@@ -60,3 +60,16 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """The planner's statistics after a bulk load (an import, a restore), at once instead of
+    when autovacuum gets to it: without them PostgreSQL guesses one row where there are
+    thousands and picks plans that read every row (VACUUM also sets the visibility map, so
+    counts come from indexes alone)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")

@@ -189,7 +189,7 @@ def import_command(args: argparse.Namespace) -> int:
     """`lobby import json|csv FILE`."""
     from tracker.app import utc_now
     from tracker.cli import UsageError, open_runtime
-    from tracker.db import session_scope
+    from tracker.db import refresh_statistics, session_scope
 
     try:
         payload = (Path(args.file).read_text(encoding="utf-8-sig") if args.file != "-"
@@ -204,6 +204,7 @@ def import_command(args: argparse.Namespace) -> int:
             else:
                 count = import_csv(session, payload, now=utc_now(), actor="cli", progress=_progress,
                                    name=args.file)
+        refresh_statistics(runtime.engine)  # a restore of thousands of rows plans well at once
         print(f"{count} records geïmporteerd / imported")
     finally:
         runtime.close()
