@@ -101,7 +101,7 @@ class _FeedParser:
         parser.EndElementHandler = self._end
         parser.CharacterDataHandler = self._chars
         parser.buffer_text = True
-        self.parser = parser
+        self.parser: Any = parser  # None once closed
         self.depth = 0
         self.in_content = False
         self.entries: list[_Entry] = []
@@ -116,13 +116,24 @@ class _FeedParser:
         raise SourceError("feed met DOCTYPE of entiteiten geweigerd")
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
+        if self.parser is None:
+            raise SourceError("feed al gelezen")
         try:
             self.parser.Parse(chunk, final)
         except expat.ExpatError as exc:
             raise SourceError(f"geen geldige XML ({expat.errors.messages.get(exc.code, exc.code)}, "
                               f"regel {exc.lineno})") from exc
+        finally:
+            if final:
+                self.close()
         if final and self.depth != 0:
             raise SourceError("feed niet volledig")
+
+    def close(self) -> None:
+        """Let go of expat. Its handlers are this reader's methods, so the two hold each other:
+        kept, every page read (its entries too) would wait for the cycle collector, and the
+        memory of a pass would grow with the pages it reads."""
+        self.parser = None
 
     def _capture(self, target: str) -> None:
         self._text, self._text_len, self._target = [], 0, target
@@ -237,9 +248,12 @@ class FeedClient(HttpSource):
             if response.status_code != 200:
                 raise SourceError(f"HTTP {response.status_code} van {short(self.feed_url)}")
             parser = _FeedParser()
-            for chunk in bounded_chunks(response):
-                parser.feed(chunk)
-            parser.feed(b"", final=True)
+            try:  # also when the body breaks off mid-way (the parser closes itself otherwise)
+                for chunk in bounded_chunks(response):
+                    parser.feed(chunk)
+                parser.feed(b"", final=True)
+            finally:
+                parser.close()
             return parser
 
         return read_page(self.fetch(self.feed_url, params, read), category)
