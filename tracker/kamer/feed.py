@@ -47,6 +47,8 @@ TK = "http://www.tweedekamer.nl/xsd/tkData/v1-0"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 FIELD_LIMIT = 4 * TEXT_LIMIT  # characters kept of a field while reading; the reader keeps fewer
 MAX_TOKEN = 2 ** 62
+DELETED = f"{TK} verwijderd"
+NIL = f"{XSI} nil"
 # a relation's OData name where it is not the field's own name in PascalCase
 REF_NAMES = {"activiteit": "Activiteit_Id"}
 
@@ -83,10 +85,6 @@ def skiptoken(href: str | None) -> int | None:
     return int(values[0])
 
 
-def _pascal(name: str) -> str:
-    return name[:1].upper() + name[1:]
-
-
 class _FeedParser:
     """A streaming reader of one feed page (expat with handlers, no tree)."""
 
@@ -101,7 +99,7 @@ class _FeedParser:
         parser.EndElementHandler = self._end
         parser.CharacterDataHandler = self._chars
         parser.buffer_text = True
-        self.parser = parser
+        self.parser: Any = parser  # None once closed
         self.depth = 0
         self.in_content = False
         self.entries: list[_Entry] = []
@@ -111,41 +109,75 @@ class _FeedParser:
         self._text_len = 0
         self._target = ""
         self._text_depth = 0
+        self._names: dict[str, tuple[str, str]] = {}
+        self._pascal: dict[str, str] = {}  # a field's local name → its OData name
 
     def _refuse(self, *args: Any) -> None:
         raise SourceError("feed met DOCTYPE of entiteiten geweigerd")
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
+        if self.parser is None:
+            raise SourceError("feed al gelezen")
         try:
             self.parser.Parse(chunk, final)
         except expat.ExpatError as exc:
             raise SourceError(f"geen geldige XML ({expat.errors.messages.get(exc.code, exc.code)}, "
                               f"regel {exc.lineno})") from exc
+        finally:
+            if final:
+                self.close()
         if final and self.depth != 0:
             raise SourceError("feed niet volledig")
+
+    def close(self) -> None:
+        """Let go of expat. Its handlers are this reader's methods, so the two hold each other:
+        kept, every page read (its entries too) would wait for the cycle collector, and the
+        memory of a pass would grow with the pages it reads."""
+        self.parser = None
 
     def _capture(self, target: str) -> None:
         self._text, self._text_len, self._target = [], 0, target
         self._text_depth = self.depth
 
     def _chars(self, data: str) -> None:
-        if self._text is not None and self._text_len < FIELD_LIMIT:
-            self._text.append(data[:FIELD_LIMIT - self._text_len])
-            self._text_len += len(self._text[-1])
+        text = self._text
+        if text is not None and self._text_len < FIELD_LIMIT:
+            if self._text_len + len(data) > FIELD_LIMIT:
+                data = data[:FIELD_LIMIT - self._text_len]
+            text.append(data)
+            self._text_len += len(data)
+
+    def _split(self, name: str) -> tuple[str, str]:
+        """(namespace, local name) of an element's name; a page names few, so each is split
+        once (a dict of this page's names, not a module-wide one a hostile feed could grow)."""
+        uri, _, local = name.rpartition(" ")
+        self._names[name] = (uri, local)
+        return uri, local
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
-        self.depth += 1
-        uri, _, local = name.rpartition(" ")
+        depth = self.depth = self.depth + 1
+        uri, local = self._names.get(name) or self._split(name)
         entry = self.entry
-        if self.depth == 1:
+        if depth == 5:  # an entity's field: by far the most elements, so tested first
+            if entry is not None and entry.kind and uri == TK:
+                if not attrs:
+                    self._capture(self._pascal.get(local) or self._pascalise(local))
+                elif attrs.get("ref") is not None:
+                    entry.fields[REF_NAMES.get(local) or self._pascal.get(local)
+                                 or self._pascalise(local)] = attrs["ref"][:100]
+                elif attrs.get(NIL) == "true":
+                    entry.fields[self._pascal.get(local) or self._pascalise(local)] = None
+                else:
+                    self._capture(self._pascal.get(local) or self._pascalise(local))
+        elif depth == 1:
             if (uri, local) != (ATOM, "feed"):
                 raise SourceError(f"geen Atom-feed maar <{local[:40]}>")
-        elif self.depth == 2 and uri == ATOM:
+        elif depth == 2 and uri == ATOM:
             if local == "entry":
                 self.entry = _Entry()
             elif local == "link" and attrs.get("rel") == "next":
                 self.feed_next = skiptoken(attrs.get("href"))
-        elif self.depth == 3 and entry is not None and uri == ATOM:
+        elif depth == 3 and entry is not None and uri == ATOM:
             if local in ("title", "updated"):
                 self._capture(local)
             elif local == "category":
@@ -153,34 +185,33 @@ class _FeedParser:
             elif local == "link" and attrs.get("rel") == "next":
                 entry.next = skiptoken(attrs.get("href"))
             self.in_content = local == "content"
-        elif self.depth == 4 and entry is not None and self.in_content and uri == TK:
+        elif depth == 4 and entry is not None and self.in_content and uri == TK:
             entry.kind, entry.id = local[:40], attrs.get("id", "")[:100]
-            entry.deleted = attrs.get(f"{TK} verwijderd")
-        elif self.depth == 5 and entry is not None and entry.kind and uri == TK:
-            if attrs.get("ref") is not None:
-                entry.fields[REF_NAMES.get(local, _pascal(local))] = attrs["ref"][:100]
-            elif attrs.get(f"{XSI} nil") == "true":
-                entry.fields[_pascal(local)] = None
-            else:
-                self._capture(_pascal(local))
+            entry.deleted = attrs.get(DELETED)
+
+    def _pascalise(self, local: str) -> str:
+        self._pascal[local] = pascal = local[:1].upper() + local[1:]
+        return pascal
 
     def _end(self, name: str) -> None:
+        depth = self.depth
+        self.depth = depth - 1
         entry = self.entry
-        if self._text is not None and entry is not None and self.depth == self._text_depth:
+        if depth == self._text_depth and self._text is not None and entry is not None:
             text = "".join(self._text)
-            if self._target == "title":
-                entry.title = text.strip()[:100]
-            elif self._target == "updated":
-                entry.updated = text.strip()[:40]
-            else:
+            if depth == 5:
                 entry.fields[self._target] = text
+            elif self._target == "title":
+                entry.title = text.strip()[:100]
+            else:
+                entry.updated = text.strip()[:40]
             self._text = None
-        if self.depth == 3:
+            return  # a value ends at depth 5, title and updated at 3 (not content)
+        if depth == 3:
             self.in_content = False
-        elif self.depth == 2 and entry is not None:
+        elif depth == 2 and entry is not None:
             self.entries.append(entry)
             self.entry = None
-        self.depth -= 1
 
 
 def _record(entry: _Entry, category: str) -> Record:
@@ -200,6 +231,7 @@ def read_page(parser: _FeedParser, category: str) -> FeedPage:
     """The page a finished parser read: readable records, skipped ones, and where to resume."""
     page = FeedPage(entries=len(parser.entries), more=parser.feed_next is not None)
     for entry in parser.entries:
+        record: Record | None = None
         try:
             record = _record(entry, category)
         except (ValueError, TypeError, OverflowError) as exc:
@@ -209,8 +241,9 @@ def read_page(parser: _FeedParser, category: str) -> FeedPage:
             page.records.append(record)
         if entry.next is not None:
             page.resume = entry.next
-            try:
-                updated = parse_instant(entry.updated)
+            try:  # the record read `updated` already, as its ApiGewijzigdOp
+                updated = (record.api_gewijzigd_op if record is not None
+                           else parse_instant(entry.updated))
             except ValueError:
                 updated = None
             if updated is not None:
@@ -237,9 +270,12 @@ class FeedClient(HttpSource):
             if response.status_code != 200:
                 raise SourceError(f"HTTP {response.status_code} van {short(self.feed_url)}")
             parser = _FeedParser()
-            for chunk in bounded_chunks(response):
-                parser.feed(chunk)
-            parser.feed(b"", final=True)
+            try:  # also when the body breaks off mid-way (the parser closes itself otherwise)
+                for chunk in bounded_chunks(response):
+                    parser.feed(chunk)
+                parser.feed(b"", final=True)
+            finally:
+                parser.close()
             return parser
 
         return read_page(self.fetch(self.feed_url, params, read), category)

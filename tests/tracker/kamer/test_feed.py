@@ -4,6 +4,8 @@ change nothing, a cursor race, and hostile XML."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +17,7 @@ from sqlmodel import Session, select
 
 from tests.kamer_double import KamerDouble
 from tracker.db import make_engine
+from tracker.kamer import feed as feed_module
 from tracker.kamer import services as ks
 from tracker.kamer.client import Activity, AgendaItem, Commitment, KamerClient, SourceError
 from tracker.kamer.feed import FeedClient, _FeedParser, read_page
@@ -321,6 +324,30 @@ def test_the_documented_layout_reads_as_the_same_records_as_odata():
 def test_hostile_or_broken_xml_fails_the_page(hostile: bytes):
     with pytest.raises(SourceError):
         _read(hostile)
+
+
+def test_a_page_read_is_freed_at_once_not_by_the_cycle_collector(
+        monkeypatch, kamer: KamerDouble, feed: FeedClient):
+    """expat's handlers are the reader's methods: left so, every page read (entries and all)
+    would wait for the cycle collector, and a pass's memory would grow with its pages."""
+    readers: list[weakref.ref] = []
+
+    class Watched(_FeedParser):
+        def __init__(self) -> None:
+            super().__init__()
+            readers.append(weakref.ref(self))
+
+    monkeypatch.setattr(feed_module, "_FeedParser", Watched)
+    kamer.activity("2023A00001", "MIRT", NOV20)
+    gc.disable()
+    try:
+        assert len(feed.page("Activiteit", 0).records) == 1
+        kamer.fail_next("partial")  # a page cut off: the reader fails
+        with pytest.raises(SourceError):
+            feed.page("Activiteit", 0)
+        assert len(readers) == 2 and [r() for r in readers] == [None, None]
+    finally:
+        gc.enable()
 
 
 def test_the_sync_reads_changes_from_odata_when_there_is_no_feed(
