@@ -65,7 +65,9 @@ def test_a_moved_debate_moves_the_milestone_once_and_replans_its_reminders(
         "moved", "20 nov 10:00", "27 nov 14:00", "C0N35")
     event = session.exec(select(Event).where(Event.deadline_id == debate.id,
                                              Event.kind == "deadline_moved")).one()
-    assert event.text == "verzet door de Tweede Kamer: 20 nov 10:00 → 27 nov 14:00"
+    # stored as every other move stores its dates (ISO); the display, with its year, is the text
+    assert (event.before, event.after) == ("2023-11-20 10:00", "2023-11-27 14:00")
+    assert event.text == "verzet door de Tweede Kamer: 20 nov 2023 10:00 → 27 nov 2023 14:00"
     assert event.actor == "tweedekamer"
 
 
