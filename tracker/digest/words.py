@@ -120,18 +120,6 @@ def item_when(item: Item, lang: str = "nl") -> str:
                 qualifier=item.qualifier, milestone=item.kind is not None)
 
 
-@cache
-def iso_day(value: str | None, lang: str = "nl") -> str:
-    """A stored "YYYY-MM-DD[ HH:MM]" in words; anything else as it is."""
-    if not value:
-        return "?"
-    try:
-        d = date.fromisoformat(value[:10])
-    except ValueError:
-        return value
-    return day(d, lang) + value[10:]
-
-
 # -- numbers ------------------------------------------------------------------------------
 
 def number(value: float, lang: str = "nl") -> str:
@@ -178,7 +166,9 @@ def item_detail(item: Item, lang: str = "nl") -> Phrase:
         before, after = moved_when(item.before, lang), moved_when(item.after, lang)
         return ((f"from {before} to {after}" if _en(lang) else f"van {before} naar {after}"),)
     if r is Reason.DEADLINE_ADDED and item.after:
-        return ((("due " if _en(lang) else "op ") + iso_day(item.after, lang)),)
+        due = moved_when(item.after, lang)
+        exact = due[:1].isdigit()  # "31 oktober 2023", not "eind 2023" or "uiterlijk …"
+        return (((("due " if _en(lang) else "op ") if exact else "") + due),)
     return ()
 
 
