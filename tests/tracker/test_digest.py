@@ -296,6 +296,13 @@ def test_actions_past_due_are_not_reported_with_their_owner_until_someone_says(w
     assert found["Lobbyplan"].reason is Reason.NOT_REPORTED and found["Lobbyplan"].owner == "U7"
     assert found["Brief"].reason is Reason.NOT_REPORTED and found["Brief"].owner is None
     assert [i.text for _, i in d.not_reported] == ["Lobbyplan", "Brief"]
+    from tracker.digest.markdown import render_markdown
+
+    md = render_markdown(d)  # the owner named where there is one; "none" said once, not per line
+    assert "niet afgemeld: Lobbyplan (eigenaar: <@U7>)" in md
+    assert "- 5 september 2023 — niet afgemeld: Brief\n" in md and "geen eigenaar" not in md
+    assert ("2 acties zijn na de datum niet afgemeld; zij staan per dossier vermeld, met "
+            "eigenaar waar die is vastgelegd (voor 1 niet).") in md
     report_missed(session=world, now=at(2023, 12, 20), actor="U7", deadline=plan)
     complete_deadline(session=world, now=at(2023, 12, 20), actor="U1", deadline=letter)
     world.commit()
@@ -303,8 +310,6 @@ def test_actions_past_due_are_not_reported_with_their_owner_until_someone_says(w
     found = {i.text: i for _, i in d.items}
     assert found["Lobbyplan"].reason is Reason.DEADLINE_MISSED  # somebody said so
     assert found["Brief"].reason is Reason.MILESTONE_REACHED
-    from tracker.digest.markdown import render_markdown
-
     md = render_markdown(d)
     assert "niet gehaald: Lobbyplan (eigenaar: <@U7>)" in md
     # a milestone planned for later is never told as reached

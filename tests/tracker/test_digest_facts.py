@@ -55,7 +55,8 @@ def test_reserved_and_market_contribution_are_not_called_covered(h1: Digest) -> 
     assert ztm.funding_secured is None and "€ 30 mln gereserveerd" in ztm.funding_note
     assert "€ 30 mln gereserveerd als bijdrage aan de elektrificatie" in md
     kwz = dossier(h1, "KWZ")
-    assert "€ 26,5 mln" in kwz.funding_note and "€ 200 en € 225 mln" in kwz.funding_note
+    assert kwz.funding_secured == 26_500_000 and "€ 200 en € 225 mln" in kwz.funding_note
+    assert "toegezegd € 26,5 mln. Het toegezegde bedrag is de bijdrage van marktpartijen" in md
     assert "tussen de € 200 en € 225 mln" in md and "in 2028 verbreed en verdiept" in md
 
 
@@ -338,3 +339,37 @@ def test_lobby_digest_command(seeded: Session, settings, tmp_path: Path,  # type
     assert main(["digest", "--period", "2023H1", "--post", "C1"]) == 2  # no SLACK_BOT_TOKEN
     assert main(["digest", "--period", "2031Q2"]) == 1  # not begun: refused, one line
     assert "nog niet begonnen" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("key", ["2023H1", "2023H2"])
+def test_every_format_follows_one_outline(seeded: Session, key: str) -> None:
+    """The Markdown has the chapters of the DOCX/PDF outline, the Kernboodschap first with its
+    parts under it, also for a period without the report's own words (2023H2)."""
+    from tracker.digest.outline import Heading, build_outline
+
+    now = datetime(2024, 1, 2, 10, 0, tzinfo=AMS)
+    d = build_digest(session=seeded, period=parse_period(key, now=now, tz=AMS), now=now, tz=AMS)
+    md = render_markdown(d)
+    same = str.maketrans({"’": "'"})
+    chapters = [line[3:] for line in md.splitlines() if line.startswith("## ")]
+    blocks = build_outline(d)
+    assert chapters == [b.text.translate(same) for b in blocks
+                        if isinstance(b, Heading) and b.level == 1]
+    front = md.split("## Economie en arbeidsmarkt")[0]
+    assert chapters[0] == "Kernboodschap"
+    for part in ("### Wat de periode bracht", "### Financieel resultaat", "### Wat volgt"):
+        assert part in front, part
+
+
+def test_second_half_year_says_its_figures_are_the_mid_year_ones(seeded: Session) -> None:
+    now = datetime(2024, 1, 2, 10, 0, tzinfo=AMS)
+    h2 = build_digest(session=seeded, period=parse_period("2023H2", now=now, tz=AMS), now=now,
+                      tz=AMS)
+    assert h2.budget_stale
+    money = render_markdown(h2).split("### Financieel resultaat")[1].split("###")[0]
+    assert money.lstrip().startswith(
+        "- Over het tweede halfjaar 2023 zijn geen financiële cijfers vastgelegd; de laatste "
+        "stand is die van 30 juni 2023.")
+    h1 = build_digest(session=seeded, period=parse_period("2023H1", now=now, tz=AMS), now=now,
+                      tz=AMS)
+    assert not h1.budget_stale and "geen financiële cijfers" not in render_markdown(h1)

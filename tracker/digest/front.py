@@ -213,9 +213,10 @@ def front_page(digest: Digest, lang: str = "nl") -> list[tuple[str, list[Phrase]
     money: list[Phrase] = []
     if digest.budget is not None and digest.budget_stale and digest.budget.actual_through:
         through = day(digest.budget.actual_through, lang)
+        span_nl = f"het {label}" if digest.kind == "half" else "deze periode"
         money.append((f"No financial figures are recorded for the {label}; the latest are those "
                        f"of {through}." if en else
-                       f"Over het {label} zijn geen financiële cijfers vastgelegd; de laatste stand "
+                       f"Over {span_nl} zijn geen financiële cijfers vastgelegd; de laatste stand "
                        f"is die van {through}.",))
     if digest.budget is not None:
         for phrase in (outcome_phrase(digest.budget, lang), spending_phrase(digest.budget, lang)):
