@@ -143,6 +143,7 @@ def test_second_half_events_are_not_missed_and_plans_are_not_reached(seeded: Ses
     # no owner is recorded for any of them: said once, not on every line
     assert "- 31 oktober 2023 — niet afgemeld: Indienen aanvraag Regio Deal 5e tranche\n" in md
     assert "(geen eigenaar)" not in md and "met eigenaar" not in md
+    assert "6 verwachte gebeurtenissen zonder bevestiging" in join_counts(h2)
     assert ("8 acties zijn na de datum niet afgemeld; zij staan per dossier vermeld; voor geen "
             "van deze acties is een eigenaar vastgelegd.") in md
 
