@@ -404,6 +404,10 @@ def test_a_later_status_change_keeps_every_past_digest(seeded: Session) -> None:
     ztm = seeded.exec(select(Dossier).where(Dossier.code == "ZTM")).one()
     set_status(session=seeded, now=at(2026, 12, 2), actor="U2", dossier=ztm, rag="green",
                reason="and once more")
+    # a programme whose only earlier state is the seeded one: its note as it was then, too
+    plan = seeded.exec(select(Programme).where(Programme.name == "Stedelijk Zwolle")).one()
+    set_programme_status(session=seeded, now=today, actor="U2", programme=plan,
+                         status="at-risk", note="Nieuwe toelichting")
     seeded.commit()
     for key in keys:
         after = _renderings(digest(seeded, key, now=at(2026, 12, 3)))
@@ -412,3 +416,20 @@ def test_a_later_status_change_keeps_every_past_digest(seeded: Session) -> None:
                 old.splitlines(), new.splitlines(), lineterm="", n=1))
     md = before["2023H2"][0]
     assert "**Stand:** groen (beoordeling van het team): Medio april 2023 heeft het Europees" in md
+
+
+def test_an_unreadable_stored_amount_never_fails_a_digest(world: Session,
+                                                           caplog: pytest.LogCaptureFixture
+                                                           ) -> None:
+    from sqlmodel import select
+
+    from tracker.models import Dossier, Event
+
+    rd5 = world.exec(select(Dossier).where(Dossier.code == "RD5")).one()
+    world.add(Event(at=at(2024, 2, 1), actor="import", kind="dossier_updated", dossier_id=rd5.id,
+                    before="tien miljoen", after="12000000", text="funding_needed"))
+    world.commit()
+    with caplog.at_level("WARNING", logger="tracker.digest.history"):
+        d = digest(world, "H2 2023", now=at(2024, 3, 1))
+    assert "tien miljoen" in caplog.text
+    assert next(x for x in d.dossiers if x.code == "RD5").funding_needed == 10_000_000

@@ -377,6 +377,8 @@ def _programmes(session: Session, changes: dict[int, list[Item]], later: Later,
     for p_id, name, parent_id, line, status, note in ordered:
         if p_id in later.programme:  # changed since: its status and note as they were
             status, note = later.programme[p_id], notes.get(p_id, note)
+        if p_id in later.programme_note:  # the note it had then, recorded with the change
+            note = later.programme_note[p_id] or ""
         found = sorted(changes.get(p_id, ()), key=lambda i: i.at)
         by_line[line].append(ProgrammeRow(p_id, name, names.get(parent_id), line, status,
                                           note or "", tuple(found)))

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 _LATER = (EventKind.STATUS, EventKind.PROGRAMME_STATUS, EventKind.ARCHIVED,
           EventKind.DOSSIER_UPDATED, EventKind.OWNER,
           EventKind.DEADLINE_MOVED, EventKind.DEADLINE_DONE, EventKind.DEADLINE_CANCELLED,
-          EventKind.DEADLINE_MISSED, EventKind.DOSSIER_CREATED, EventKind.DEADLINE_ADDED)
+          EventKind.DEADLINE_MISSED, EventKind.DOSSIER_CREATED, EventKind.DEADLINE_ADDED,
+          EventKind.PROGRAMME_UPDATED)
 _CLOSING = frozenset({EventKind.DEADLINE_DONE.value, EventKind.DEADLINE_CANCELLED.value,
                       EventKind.DEADLINE_MISSED.value})
 
@@ -43,6 +44,8 @@ class Later:
     # (dossier, field) → the value before its first later edit (None: it was empty)
     fields: dict[tuple[int, str], str | None] = field(default_factory=dict)
     new_deadlines: set[int] = field(default_factory=set)
+    # programme → its note before its first later edit (None: it was empty)
+    programme_note: dict[int, str | None] = field(default_factory=dict)
 
     @property
     def deadline_ids(self) -> set[int]:
@@ -65,6 +68,9 @@ def changes_after(session: Session, end: datetime) -> Later:
         elif kind == EventKind.OWNER.value:
             if dossier_id is not None:
                 later.fields.setdefault((dossier_id, "owner"), before)
+        elif kind == EventKind.PROGRAMME_UPDATED.value:
+            if programme_id is not None and text == "note":
+                later.programme_note.setdefault(programme_id, before)
         elif kind == EventKind.PROGRAMME_STATUS.value:
             if programme_id is not None and before:
                 later.programme.setdefault(programme_id, before)
@@ -212,7 +218,14 @@ def field_at_end(later: Later, dossier_id: int, name: str, now_value: object) ->
         return now_value
     before = later.fields[key]
     if name in _AMOUNTS:
-        return int(before) if before not in (None, "") else None
+        if before in (None, ""):
+            return None
+        try:
+            return int(before)  # type: ignore[arg-type]
+        except ValueError:  # one unreadable stored value never fails a digest
+            log.warning("digest: dossier %s: unreadable %s %r in its history; its current "
+                        "value is used", dossier_id, name, before)
+            return now_value
     if before is None:
         return None if name in _OPTIONAL else ""
     return before
