@@ -433,3 +433,22 @@ def test_an_unreadable_stored_amount_never_fails_a_digest(world: Session,
         d = digest(world, "H2 2023", now=at(2024, 3, 1))
     assert "tien miljoen" in caplog.text
     assert next(x for x in d.dossiers if x.code == "RD5").funding_needed == 10_000_000
+
+
+def test_at_the_earliest_is_placed_by_the_end_of_its_span(world: Session) -> None:
+    """"op z'n vroegst 2023" is stored on 1 January 2023 (the reminders run toward the span's
+    start) but belongs to the half-year its span ends in, and is not told as having happened."""
+    from sqlmodel import select
+
+    from tracker.models import Dossier
+
+    rd5 = world.exec(select(Dossier).where(Dossier.code == "RD5")).one()
+    add_deadline(session=world, now=at(2023, 1, 2), actor="U1", dossier=rd5, title="Akkoord",
+                 due=date(2023, 1, 1), kind="decision", precision="year", qualifier="vroegst")
+    world.commit()
+    assert "Akkoord" not in {i.text for _, i in digest(world, "H1 2023").items
+                             if i.kind is not None}  # added, yes; not told as happened
+    assert "Akkoord" in {u.title for u in digest(world, "H1 2023").upcoming}
+    (item,) = [i for _, i in digest(world, "H2 2023").items
+               if i.text == "Akkoord" and i.kind is not None]
+    assert item.reason is Reason.EVENT_EXPECTED

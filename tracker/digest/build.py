@@ -277,7 +277,12 @@ def _milestones(session: Session, period: Period, nxt: Period, cutoff: date, lat
                Deadline.due_date, Deadline.due_time, Deadline.approximate, Deadline.status,
                Deadline.role, Deadline.owner, Deadline.precision, Deadline.qualifier,
                Deadline.due_part)
-    in_window = (col(Deadline.due_date) >= period.start) & (col(Deadline.due_date) < nxt.end)
+    # "op z'n vroegst" is stored at its span's start, which may lie up to a year before the
+    # span's end that places it
+    starts = (col(Deadline.due_date) >= period.start) | (
+        (col(Deadline.qualifier) == EARLIEST)
+        & (col(Deadline.due_date) >= period.start - timedelta(days=366)))
+    in_window = starts & (col(Deadline.due_date) < nxt.end)
     where = in_window | col(Deadline.id).in_(list(later.deadline_ids)) \
         if later.deadline_ids else in_window
     rows = session.exec(select(*columns).where(where)).all()
