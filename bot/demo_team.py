@@ -168,8 +168,8 @@ def team_actions() -> list[TeamAction]:
             "the administrative consultation of 6 November took place")),
         TeamAction(_at(2023, 11, 6, 17, 5), left_open(
             "LLO", "Werkbezoek minister Van Gennip (SZW) aan Regio Zwolle",
-            "Vanwege de val van het kabinet is de status van het werkbezoek onduidelijk "
-            "(rapportage); nog niet afgemeld.",
+            "Vanwege de val van het kabinet is de status van het werkbezoek onduidelijk; "
+            "nog niet afgemeld.",
             "Because the cabinet fell, the status of the visit is unclear (report); not "
             "confirmed yet.")),
         TeamAction(_at(2023, 11, 9), done(
@@ -182,7 +182,7 @@ def team_actions() -> list[TeamAction]:
             "ZTM", "amber",
             "Na de verkiezingen van 22 november moet het internationaal spoor opnieuw landen in "
             "verkiezingsprogramma's en regeerakkoord; het TEN-T-besluit volgt op z'n vroegst "
-            "eind dit jaar (rapportage). Beoordeling van het team (gesimuleerd).",
+            "eind 2023. Beoordeling van het team (gesimuleerd).",
             "After the elections of 22 November the international rail link must land again in "
             "party programmes and the coalition agreement; the TEN-T decision follows at the "
             "earliest at the end of the year (report). The team's assessment (simulated).")),

@@ -296,6 +296,13 @@ def test_actions_past_due_are_not_reported_with_their_owner_until_someone_says(w
     assert found["Lobbyplan"].reason is Reason.NOT_REPORTED and found["Lobbyplan"].owner == "U7"
     assert found["Brief"].reason is Reason.NOT_REPORTED and found["Brief"].owner is None
     assert [i.text for _, i in d.not_reported] == ["Lobbyplan", "Brief"]
+    from tracker.digest.markdown import render_markdown
+
+    md = render_markdown(d)  # the owner named where there is one; "none" said once, not per line
+    assert "niet afgemeld: Lobbyplan (eigenaar: <@U7>)" in md
+    assert "- 5 september 2023 — niet afgemeld: Brief\n" in md and "geen eigenaar" not in md
+    assert ("2 acties zijn na de datum niet afgemeld; zij staan per dossier vermeld, met "
+            "eigenaar waar die is vastgelegd (voor 1 niet).") in md
     report_missed(session=world, now=at(2023, 12, 20), actor="U7", deadline=plan)
     complete_deadline(session=world, now=at(2023, 12, 20), actor="U1", deadline=letter)
     world.commit()
@@ -303,9 +310,145 @@ def test_actions_past_due_are_not_reported_with_their_owner_until_someone_says(w
     found = {i.text: i for _, i in d.items}
     assert found["Lobbyplan"].reason is Reason.DEADLINE_MISSED  # somebody said so
     assert found["Brief"].reason is Reason.MILESTONE_REACHED
-    from tracker.digest.markdown import render_markdown
-
     md = render_markdown(d)
     assert "niet gehaald: Lobbyplan (eigenaar: <@U7>)" in md
     # a milestone planned for later is never told as reached
     assert "Kabinetsbesluit" not in {i.text for _, i in d.items}
+
+
+# --- the history reader ------------------------------------------------------------------------
+
+def test_one_unreadable_stored_date_never_fails_a_digest(world: Session,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    """A record written before every move stored ISO dates (a Tweede Kamer move stored its
+    display text): the digest is built, the value logged and the milestone told by its date."""
+    from sqlmodel import select
+
+    from tracker.models import Deadline, Event
+
+    debate = world.exec(select(Deadline).where(Deadline.title == "Kamerdebat MIRT")).one()
+    world.add(Event(at=at(2024, 2, 1), actor="tweedekamer", kind="deadline_moved",
+                    dossier_id=debate.dossier_id, deadline_id=debate.id,
+                    before="20 nov 10:00", after="27 nov 14:00", text="verzet"))
+    world.commit()
+    with caplog.at_level("WARNING", logger="tracker.digest.history"):
+        d = digest(world, "H2 2023", now=at(2024, 3, 1))
+    assert "20 nov 10:00" in caplog.text
+    held = {i.text: i for _, i in d.items}
+    assert held["Kamerdebat MIRT"].at == date(2023, 11, 27)
+
+
+def test_a_stored_date_keeps_how_it_was_meant() -> None:
+    from tracker.digest.history import StoredWhen, read_stored_when
+
+    assert read_stored_when("2023-11-20 14:00").at is not None
+    assert read_stored_when("2023-10-01 (year end vroegst)") == StoredWhen(
+        date(2023, 10, 1), None, "year", "end", "vroegst")
+    for bad in ("20 nov 10:00", "2023-10-01 (soon)", ""):
+        with pytest.raises(ValueError, match="stored date"):
+            read_stored_when(bad)
+
+
+def test_a_move_reads_like_the_report(world: Session) -> None:
+    """"van eind 2023 naar uiterlijk 31 maart 2024", through the one due_label."""
+    from sqlmodel import select
+
+    from tracker.digest.markdown import render_markdown
+    from tracker.models import Deadline, Dossier
+
+    rd5 = world.exec(select(Dossier).where(Dossier.code == "RD5")).one()
+    plan = add_deadline(session=world, now=at(2023, 7, 1), actor="U1", dossier=rd5,
+                        title="Lobbyplan", due=date(2023, 12, 31), kind="other",
+                        precision="year", part="end")
+    move_deadline(session=world, now=at(2023, 9, 1), actor="U1", deadline=plan,
+                  due=date(2024, 3, 31), qualifier="uiterlijk")
+    world.commit()
+    md = render_markdown(digest(world, "H2 2023"))
+    assert ("1 september 2023 — mijlpaal verzet: Lobbyplan, van eind 2023 naar uiterlijk "
+            "31 maart 2024") in md
+    assert "(half)" not in md and "(day" not in md and "(year" not in md
+    assert world.exec(select(Deadline).where(Deadline.title == "Lobbyplan")).one()
+
+
+# --- the status at the period's end ------------------------------------------------------------
+
+def test_since_only_when_the_history_dates_the_status(seeded: Session) -> None:
+    """The dataset's own placeholder (30 June) is no date of a status: only N35 (23 June) and
+    LLO (June) have theirs in the history."""
+    from tracker.digest.markdown import render_markdown
+
+    d = digest(seeded, "2023H1")
+    since = {x.code: (x.rag_since, x.rag_since_precision) for x in d.dossiers}
+    assert since["N35"] == (date(2023, 6, 23), "day")
+    assert since["LLO"][1] == "month"
+    assert all(since[code][0] is None for code in ("ZWM", "ZTM", "KWZ", "NOVEX", "RD5", "EU"))
+    md = render_markdown(d)
+    assert "sinds 30 juni 2023" not in md
+    assert "oranje (beoordeling van het team), sinds juni 2023: Door de val" in md
+
+
+def test_a_later_status_change_keeps_every_past_digest(seeded: Session) -> None:
+    """Every dossier, also one whose only earlier state is the seeded one: its colour, reason
+    and date as they stood at the period's end, byte for byte, in every format."""
+    from sqlmodel import select
+
+    from tracker.models import Dossier
+
+    keys = ("2023H1", "2023H2")
+    before = {k: _renderings(digest(seeded, k)) for k in keys}
+    today = at(2026, 12, 1)
+    for code in ("N35", "ZWM", "ZTM", "KWZ", "NOVEX", "LLO", "RD5", "EU"):
+        dossier = seeded.exec(select(Dossier).where(Dossier.code == code)).one()
+        set_status(session=seeded, now=today, actor="U2", dossier=dossier, rag="red",
+                   reason="test later change")
+    ztm = seeded.exec(select(Dossier).where(Dossier.code == "ZTM")).one()
+    set_status(session=seeded, now=at(2026, 12, 2), actor="U2", dossier=ztm, rag="green",
+               reason="and once more")
+    # a programme whose only earlier state is the seeded one: its note as it was then, too
+    plan = seeded.exec(select(Programme).where(Programme.name == "Stedelijk Zwolle")).one()
+    set_programme_status(session=seeded, now=today, actor="U2", programme=plan,
+                         status="at-risk", note="Nieuwe toelichting")
+    seeded.commit()
+    for key in keys:
+        after = _renderings(digest(seeded, key, now=at(2026, 12, 3)))
+        for old, new in zip(before[key], after, strict=True):
+            assert new == old, "\n".join(difflib.unified_diff(
+                old.splitlines(), new.splitlines(), lineterm="", n=1))
+    md = before["2023H2"][0]
+    assert "**Stand:** groen (beoordeling van het team): Medio april 2023 heeft het Europees" in md
+
+
+def test_an_unreadable_stored_amount_never_fails_a_digest(world: Session,
+                                                           caplog: pytest.LogCaptureFixture
+                                                           ) -> None:
+    from sqlmodel import select
+
+    from tracker.models import Dossier, Event
+
+    rd5 = world.exec(select(Dossier).where(Dossier.code == "RD5")).one()
+    world.add(Event(at=at(2024, 2, 1), actor="import", kind="dossier_updated", dossier_id=rd5.id,
+                    before="tien miljoen", after="12000000", text="funding_needed"))
+    world.commit()
+    with caplog.at_level("WARNING", logger="tracker.digest.history"):
+        d = digest(world, "H2 2023", now=at(2024, 3, 1))
+    assert "tien miljoen" in caplog.text
+    assert next(x for x in d.dossiers if x.code == "RD5").funding_needed == 10_000_000
+
+
+def test_at_the_earliest_is_placed_by_the_end_of_its_span(world: Session) -> None:
+    """"op z'n vroegst 2023" is stored on 1 January 2023 (the reminders run toward the span's
+    start) but belongs to the half-year its span ends in, and is not told as having happened."""
+    from sqlmodel import select
+
+    from tracker.models import Dossier
+
+    rd5 = world.exec(select(Dossier).where(Dossier.code == "RD5")).one()
+    add_deadline(session=world, now=at(2023, 1, 2), actor="U1", dossier=rd5, title="Akkoord",
+                 due=date(2023, 1, 1), kind="decision", precision="year", qualifier="vroegst")
+    world.commit()
+    assert "Akkoord" not in {i.text for _, i in digest(world, "H1 2023").items
+                             if i.kind is not None}  # added, yes; not told as happened
+    assert "Akkoord" in {u.title for u in digest(world, "H1 2023").upcoming}
+    (item,) = [i for _, i in digest(world, "H2 2023").items
+               if i.text == "Akkoord" and i.kind is not None]
+    assert item.reason is Reason.EVENT_EXPECTED

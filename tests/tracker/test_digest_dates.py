@@ -22,7 +22,10 @@ def test_milestones_read_as_the_report_words_them(seeded: Session) -> None:
     digest = build_digest(session=seeded, period=period, now=LATER, tz=AMS)
     text = render_text(digest)
     assert "juni 2023" in text  # "In juni was minister Helder … op werkbezoek"
-    assert "Q2 2023" in text  # "In het tweede kwartaal is het Uitvoeringsplan SUWI opgeleverd"
+    # "In het tweede kwartaal is het Uitvoeringsplan SUWI opgeleverd": one notation in
+    # running text, never "Q2 2023"
+    assert "tweede kwartaal 2023 — afgerond: Uitvoeringsplan SUWI" in text
+    assert "Q2 2023" not in text
     assert "medio april 2023" in text
     milestone_lines = [line for line in text.splitlines()
                        if "Helder" in line or "SUWI" in line or "TEN-T netwerk" in line

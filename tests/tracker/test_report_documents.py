@@ -40,7 +40,7 @@ STRUCTURE_NL = ("Kernboodschap", "Wat de periode bracht", "Financieel resultaat"
 COLUMNS_NL = ("Realisatie t/m 30 juni 2023", "Verschil", "Verwacht jaartotaal",
               "% van de begroting")
 # the budget outcome, the spending and a correction the check annex finds
-WORDING_NL = ("te verwachten batig saldo zien van € 226.713",
+WORDING_NL = ("batig saldo zien van € 226.713 (de vastgestelde begroting ging uit van een batig",
               "van de begrote lasten is 44% besteed (€ 1.249.769 van € 2.855.000)",
               "De tabel sluit als bij Verwacht restantbudget in de kolom verwacht jaartotaal "
               "€ 1.280.230 staat")

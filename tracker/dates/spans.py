@@ -165,6 +165,23 @@ def rough_words(rough: Rough, lang: str = "nl", *, year: bool = True) -> str:
     return f"{word} {core}"
 
 
+_ORDINALS_NL = ("eerste", "tweede", "derde", "vierde")
+
+
+def written_words(rough: Rough, *, year: bool = True) -> str:
+    """A rough date in Dutch running text (reports): "derde kwartaal 2023", "eind 2023",
+    "tweede helft van 2023"; the rest as `rough_words` says it. One notation for quarters:
+    never "Q3 2023" in a sentence."""
+    suffix = f" {rough.year}" if year else ""
+    if rough.precision == QUARTER:
+        core = f"{_ORDINALS_NL[rough.number - 1]} kwartaal{suffix}"
+    elif rough.precision == HALF:
+        core = f"{_ORDINALS_NL[rough.number - 1]} helft" + (f" van {rough.year}" if year else "")
+    else:
+        return rough_words(rough, "nl", year=year)
+    return f"{_PART_WORDS[rough.part][0]} {core}" if rough.part else core
+
+
 def qualifier_words(qualifier: str, lang: str = "nl") -> str:
     """"uiterlijk", "ca.", "op z'n vroegst" (English: "by", "about", "no earlier than"); "" for none."""
     pair = _QUALIFIER_WORDS.get(qualifier)
@@ -189,7 +206,9 @@ def due_words(due_date: date, due_time: time | None = None, precision: str = DAY
         if due_time is not None:
             text += f" {due_time:%H:%M}"
     else:
-        text = rough_words(containing(precision, due_date, part), lang, year=year)
+        rough = containing(precision, due_date, part)
+        text = (written_words(rough, year=year) if written_out and not is_english(lang)
+                else rough_words(rough, lang, year=year))
     prefix = qualifier_words(qualifier, lang)
     return f"{prefix} {text}" if prefix else text
 

@@ -14,15 +14,16 @@ from sqlmodel import Session, col, select
 from tracker.dates import Period, format_date
 from tracker.dates.core import local_today
 from tracker.dates.periods import half_year, iso_week, month, quarter
+from tracker.dates.spans import EARLIEST, span_of
 from tracker.dates.vocab import month_name
 from tracker.digest.budget import find_checks, load_budget, load_indicators
 from tracker.digest.history import (
     Later,
     changes_after,
     field_at_end,
-    parse_when,
     programme_notes_at_end,
     rag_at_end,
+    status_since,
 )
 from tracker.digest.model import (
     Digest,
@@ -35,6 +36,7 @@ from tracker.digest.model import (
 )
 from tracker.digest.texts import load_key_figures, load_texts
 from tracker.errors import InvalidInput
+from tracker.kamer.services import ACTOR as KAMER_ACTOR
 from tracker.models import (
     Deadline,
     DeadlineStatus,
@@ -140,6 +142,7 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
     end_utc = _utc(period.end, tz) if not current else now
     later = changes_after(session, end_utc)
     statuses = rag_at_end(session, later, end_utc)
+    since = status_since(session, end_utc)
 
     dossier_rows = session.exec(select(
         Dossier.id, Dossier.code, Dossier.title, Dossier.line, Dossier.rag, Dossier.rag_reason,
@@ -167,6 +170,7 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
     offsets: dict[str, timedelta] = {}
     programme_status = Reason.PROGRAMME_STATUS  # hoisted
     new_deadlines = later.new_deadlines
+    kamer_moves: list[tuple[int, int]] = []  # (dossier, index in its items)
     for at, ev_kind, actor, dossier_id, deadline_id, programme_id, before, after, text, approx, \
             precision in event_rows:
         if actor == DATASET_ACTOR and ev_kind in _LOAD_ARTEFACTS:
@@ -192,7 +196,10 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
         if deadline_id is not None and ev_kind in _CLOSING:
             closed_in_events.append((dossier_id, deadline_id, item))
         else:
+            if actor == KAMER_ACTOR and ev_kind == EventKind.DEADLINE_MOVED.value:
+                kamer_moves.append((dossier_id, len(items[dossier_id])))
             items[dossier_id].append(item)
+    _name_kamer_moves(session, items, kamer_moves)
 
     upcoming, classified = _milestones(session, period, nxt, cutoff, later, owners, codes,
                                        lines_of, items)
@@ -202,7 +209,8 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
         if deadline_id not in classified:
             items[dossier_id].append(item)
     for found in items.values():
-        found.sort(key=lambda i: (i.at, _ORDER[i.reason]))
+        found.sort(key=lambda i: (_reach(i.at, i.precision, i.due_part, i.qualifier)
+                                  if i.kind is not None else i.at, _ORDER[i.reason]))
 
     next_steps: dict[str, list[UpcomingDeadline]] = defaultdict(list)
     for u in upcoming:
@@ -225,12 +233,18 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
             continue
         at_end = statuses.get(d_id)
         if at_end is not None:
-            rag, rag_reason, rag_since = at_end.rag, at_end.reason, at_end.since
+            rag, rag_reason = at_end.rag, at_end.reason
+        if (d_id, "rag_reason") in later.fields:  # the reason that held at the period's end
+            rag_reason = str(field_at_end(later, d_id, "rag_reason", rag_reason) or "")
+        # "sinds" only when the history dates this status; never a placeholder of a dataset
+        dated = since.get(d_id)
+        rag_since, since_precision = (None, "day")
+        if dated is not None and dated.rag == rag:
+            rag_since, since_precision = dated.at.astimezone(tz).date(), dated.precision
         dossiers_by_line[line].append(DossierDigest(
-            d_id, code, title, line, rag, rag_reason,
-            rag_since.astimezone(tz).date() if rag_since else None, phase, needed, secured,
+            d_id, code, title, line, rag, rag_reason, rag_since, phase, needed, secured,
             tuple(found), summary or "", goal or "", funding_note or "", owner,
-            tuple(next_steps.get(code, ()))))
+            tuple(next_steps.get(code, ())), since_precision))
 
     programmes_by_line = _programmes(session, programme_items, later, end_utc)
     texts = load_texts(session, period)
@@ -263,7 +277,12 @@ def _milestones(session: Session, period: Period, nxt: Period, cutoff: date, lat
                Deadline.due_date, Deadline.due_time, Deadline.approximate, Deadline.status,
                Deadline.role, Deadline.owner, Deadline.precision, Deadline.qualifier,
                Deadline.due_part)
-    in_window = (col(Deadline.due_date) >= period.start) & (col(Deadline.due_date) < nxt.end)
+    # "op z'n vroegst" is stored at its span's start, which may lie up to a year before the
+    # span's end that places it
+    starts = (col(Deadline.due_date) >= period.start) | (
+        (col(Deadline.qualifier) == EARLIEST)
+        & (col(Deadline.due_date) >= period.start - timedelta(days=366)))
+    in_window = starts & (col(Deadline.due_date) < nxt.end)
     where = in_window | col(Deadline.id).in_(list(later.deadline_ids)) \
         if later.deadline_ids else in_window
     rows = session.exec(select(*columns).where(where)).all()
@@ -275,34 +294,72 @@ def _milestones(session: Session, period: Period, nxt: Period, cutoff: date, lat
             continue
         status = later.deadline_status.get(dl_id, status)
         moved = later.deadline_due.get(dl_id)
-        if moved:
-            due, hhmm = parse_when(moved)
-            due_time = time.fromisoformat(hhmm) if hhmm else None
-        if not period.start <= due < nxt.end:
+        if moved:  # moved since the period's end: its date as it stood then
+            due, due_time = moved.due, moved.at
+            precision, due_part, qualifier = moved.precision, moved.part, moved.qualifier
+        # a rough date is placed by its span: "op z'n vroegst eind 2023" by 31 December
+        reach = _reach(due, precision, due_part, qualifier)
+        if not period.start <= reach < nxt.end:
             continue
         action = role == ACTION
         reason: Reason | None = None
-        if due < period.end:
+        if reach < period.end:
             if status == DeadlineStatus.DONE.value:
                 reason = Reason.MILESTONE_REACHED if action else Reason.EVENT_HELD
             elif status == DeadlineStatus.MISSED.value:
                 reason = Reason.DEADLINE_MISSED
             elif status == DeadlineStatus.CANCELLED.value:
                 reason = Reason.DEADLINE_CANCELLED
-            elif due < cutoff:
-                reason = Reason.NOT_REPORTED if action else Reason.EVENT_HELD
+            elif reach < cutoff:
+                reason = (Reason.NOT_REPORTED if action
+                          else Reason.EVENT_HELD if _known_to_the_day(precision, qualifier)
+                          else Reason.EVENT_EXPECTED)
         if reason is not None:
             items[dossier_id].append(Item(reason, due, title, None, None, bool(approx), dl_id,
                                           dl_kind, precision, role,
                                           owner or owners.get(dossier_id), qualifier, due_part))
             told.add(dl_id)
-        elif status == DeadlineStatus.OPEN.value and due >= nxt.start:
+        elif status == DeadlineStatus.OPEN.value and reach >= nxt.start:
             upcoming.append(UpcomingDeadline(
                 dl_id, codes.get(dossier_id, "?"), lines_of.get(dossier_id, ""), title, dl_kind,
                 due, due_time, bool(approx), role=role, precision=precision,
                 qualifier=qualifier, due_part=due_part))
-    upcoming.sort(key=lambda u: (u.due_date, u.due_time or time(0), u.id))
+    upcoming.sort(key=lambda u: (_reach(u.due_date, u.precision, u.due_part, u.qualifier),
+                                 u.due_time or time(0), u.id))
     return upcoming, told
+
+
+def _reach(due: date, precision: str, part: str, qualifier: str) -> date:
+    """The last day a milestone's date stands for: the day itself, or the end of its span
+    (the stored anchor of "op z'n vroegst" is the span's first day, for the reminders)."""
+    if precision in ("", "day"):
+        return due
+    try:
+        return span_of(due, precision, part)[1]
+    except ValueError:  # a precision no code knows: its own day
+        return due
+
+
+def _known_to_the_day(precision: str, qualifier: str) -> bool:
+    """Only an event dated to the day, without "ca." or "op z'n vroegst", is known to have
+    taken place once its day has passed; a rough one is expected, not confirmed."""
+    return precision in ("", "day") and qualifier not in ("ca", EARLIEST)
+
+
+def _name_kamer_moves(session: Session, items: dict[int, list[Item]],
+                      moves: list[tuple[int, int]]) -> None:
+    """A move by the Tweede Kamer is told with the milestone's title and who moved it; the
+    dates come from its before → after (one query, for those moves only)."""
+    if not moves:
+        return
+    ids = {items[d][i].deadline_id for d, i in moves} - {None}
+    titles = dict(session.exec(select(Deadline.id, Deadline.title)
+                               .where(col(Deadline.id).in_(list(ids)))).all()) if ids else {}
+    for dossier_id, index in moves:
+        item = items[dossier_id][index]
+        title = titles.get(item.deadline_id or -1)
+        text = f"{title} (verzet door de Tweede Kamer)" if title else "verzet door de Tweede Kamer"
+        items[dossier_id][index] = item._replace(text=text)
 
 
 def _programmes(session: Session, changes: dict[int, list[Item]], later: Later,
@@ -325,6 +382,8 @@ def _programmes(session: Session, changes: dict[int, list[Item]], later: Later,
     for p_id, name, parent_id, line, status, note in ordered:
         if p_id in later.programme:  # changed since: its status and note as they were
             status, note = later.programme[p_id], notes.get(p_id, note)
+        if p_id in later.programme_note:  # the note it had then, recorded with the change
+            note = later.programme_note[p_id] or ""
         found = sorted(changes.get(p_id, ()), key=lambda i: i.at)
         by_line[line].append(ProgrammeRow(p_id, name, names.get(parent_id), line, status,
                                           note or "", tuple(found)))

@@ -27,6 +27,9 @@ _COUNTED = (
     (Reason.EVENT_HELD, "gebeurtenis die heeft plaatsgevonden",
      "gebeurtenissen die hebben plaatsgevonden", "event that took place",
      "events that took place"),
+    (Reason.EVENT_EXPECTED, "verwachte gebeurtenis zonder bevestiging",
+     "verwachte gebeurtenissen zonder bevestiging", "expected event not confirmed",
+     "expected events not confirmed"),
     (Reason.MILESTONE_REACHED, "actie afgerond", "acties afgerond", "action done",
      "actions done"),
     (Reason.NOT_REPORTED, "actie niet afgemeld", "acties niet afgemeld", "action not reported",
@@ -124,13 +127,13 @@ def outcome_phrase(budget: Budget, lang: str = "nl") -> Phrase | None:
             text += (" The amount does not follow from the report's own tables; see the check "
                      "annex.")
         return (text,)
-    text = (f"De verwachte jaartotalen laten een te verwachten batig saldo zien van {amount}, "
-            "zo staat het in de rapportage")
+    text = f"De verwachte jaartotalen laten een batig saldo zien van {amount}"
     if outcome.budgeted is not None:
-        text += f" (de vastgestelde begroting: {format_eur(outcome.budgeted, lang)})"
+        text += (f" (de vastgestelde begroting ging uit van een batig saldo van "
+                 f"{format_eur(outcome.budgeted, lang)})")
     text += "."
     if not outcome.supported:
-        text += " Dat bedrag volgt niet uit de tabellen van de rapportage zelf; zie de controlebijlage."
+        text += " Dat bedrag volgt niet uit de begrotingstabellen; zie de controlebijlage."
     return (text,)
 
 
@@ -202,11 +205,7 @@ def front_page(digest: Digest, lang: str = "nl") -> list[tuple[str, list[Phrase]
                         "De kleuren zijn de beoordeling van het team zelf.",))
     open_ends = len(digest.not_reported)
     if open_ends:
-        brought.append(((f"{open_ends} actions past due were not reported done or missed; "
-                         "they are listed per dossier with their owner." if en else
-                         f"{number(open_ends, lang)} "
-                         f"{'actie is' if open_ends == 1 else 'acties zijn'} na de datum niet "
-                         "afgemeld; zij staan per dossier vermeld, met eigenaar."),))
+        brought.append(_open_ends(open_ends, digest.not_reported_without_owner, lang))
     attention = [p for p in digest.programmes if p.status not in ("on-track", "done")]
     if attention:
         names = ", ".join(f"{p.name} ({programme_status_label(p.status, lang)})"
@@ -215,6 +214,13 @@ def front_page(digest: Digest, lang: str = "nl") -> list[tuple[str, list[Phrase]
                          else "Programma's die aandacht vragen: "), User(names), "."))
     out.append(("What the period brought" if en else "Wat de periode bracht", brought))
     money: list[Phrase] = []
+    if digest.budget is not None and digest.budget_stale and digest.budget.actual_through:
+        through = day(digest.budget.actual_through, lang)
+        span_nl = f"het {label}" if digest.kind == "half" else "deze periode"
+        money.append((f"No financial figures are recorded for the {label}; the latest are those "
+                       f"of {through}." if en else
+                       f"Over {span_nl} zijn geen financiële cijfers vastgelegd; de laatste stand "
+                       f"is die van {through}.",))
     if digest.budget is not None:
         for phrase in (outcome_phrase(digest.budget, lang), spending_phrase(digest.budget, lang)):
             if phrase:
@@ -229,6 +235,28 @@ def front_page(digest: Digest, lang: str = "nl") -> list[tuple[str, list[Phrase]
     if nxt:
         out.append(("What follows" if en else "Wat volgt", nxt))
     return out
+
+
+def _open_ends(count: int, without_owner: int, lang: str) -> Phrase:
+    """"8 acties zijn na de datum niet afgemeld; …": owners named where there are, and where
+    none is recorded said once here, not on every line."""
+    if _en(lang):
+        text = (f"{count} action{'s' if count != 1 else ''} past due were not reported done or "
+                "missed; they are listed per dossier")
+        if without_owner == 0:
+            return (text + " with their owner.",)
+        if without_owner == count:
+            return (text + "; none has an owner recorded.",)
+        return (text + f", with their owner where one is recorded ({without_owner} have none).",)
+    text = (f"{number(count, lang)} {'actie is' if count == 1 else 'acties zijn'} na de datum "
+            f"niet afgemeld; {'zij staat' if count == 1 else 'zij staan'} per dossier vermeld")
+    if without_owner == 0:
+        return (text + ", met eigenaar.",)
+    if without_owner == count:
+        return (text + ("; er is geen eigenaar voor vastgelegd." if count == 1 else
+                        "; voor geen van deze acties is een eigenaar vastgelegd."),)
+    return (text + f", met eigenaar waar die is vastgelegd (voor {number(without_owner, lang)} "
+                   "niet).",)
 
 
 def headlines(digest: Digest, lang: str = "nl") -> list[Phrase]:

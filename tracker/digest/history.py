@@ -8,19 +8,25 @@ read: for a past half-year usually a handful, for the current period none.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
+from typing import NamedTuple
 
 from sqlmodel import Session, col, select
 
+from tracker.dates.spans import PARTS, PRECISIONS, QUALIFIERS
 from tracker.models import Event
 from tracker.seed import DATASET_ACTOR
 from tracker.services.common import EventKind
 
+log = logging.getLogger(__name__)
+
 _LATER = (EventKind.STATUS, EventKind.PROGRAMME_STATUS, EventKind.ARCHIVED,
           EventKind.DOSSIER_UPDATED, EventKind.OWNER,
           EventKind.DEADLINE_MOVED, EventKind.DEADLINE_DONE, EventKind.DEADLINE_CANCELLED,
-          EventKind.DEADLINE_MISSED, EventKind.DOSSIER_CREATED, EventKind.DEADLINE_ADDED)
+          EventKind.DEADLINE_MISSED, EventKind.DOSSIER_CREATED, EventKind.DEADLINE_ADDED,
+          EventKind.PROGRAMME_UPDATED)
 _CLOSING = frozenset({EventKind.DEADLINE_DONE.value, EventKind.DEADLINE_CANCELLED.value,
                       EventKind.DEADLINE_MISSED.value})
 
@@ -33,11 +39,13 @@ class Later:
     archived: set[int] = field(default_factory=set)                 # dossiers archived later
     programme: dict[int, str] = field(default_factory=dict)         # programme → status
     deadline_status: dict[int, str] = field(default_factory=dict)   # deadline → status
-    deadline_due: dict[int, str] = field(default_factory=dict)      # deadline → "YYYY-MM-DD[ HH:MM]"
+    deadline_due: dict[int, StoredWhen] = field(default_factory=dict)     # deadline → its date then
     new_dossiers: set[int] = field(default_factory=set)             # created after the end
     # (dossier, field) → the value before its first later edit (None: it was empty)
     fields: dict[tuple[int, str], str | None] = field(default_factory=dict)
     new_deadlines: set[int] = field(default_factory=set)
+    # programme → its note before its first later edit (None: it was empty)
+    programme_note: dict[int, str | None] = field(default_factory=dict)
 
     @property
     def deadline_ids(self) -> set[int]:
@@ -60,6 +68,9 @@ def changes_after(session: Session, end: datetime) -> Later:
         elif kind == EventKind.OWNER.value:
             if dossier_id is not None:
                 later.fields.setdefault((dossier_id, "owner"), before)
+        elif kind == EventKind.PROGRAMME_UPDATED.value:
+            if programme_id is not None and text == "note":
+                later.programme_note.setdefault(programme_id, before)
         elif kind == EventKind.PROGRAMME_STATUS.value:
             if programme_id is not None and before:
                 later.programme.setdefault(programme_id, before)
@@ -78,8 +89,14 @@ def changes_after(session: Session, end: datetime) -> Later:
             if actor != DATASET_ACTOR:
                 later.new_deadlines.add(deadline_id)
         elif kind == EventKind.DEADLINE_MOVED.value:
-            if before:
-                later.deadline_due.setdefault(deadline_id, before)
+            if before and deadline_id not in later.deadline_due:
+                try:
+                    later.deadline_due[deadline_id] = read_stored_when(before)
+                except ValueError as error:
+                    # One unreadable stored value never fails a whole digest: the milestone is
+                    # told by its date of today, and the value is logged (as the tick does).
+                    log.warning("digest: deadline %s: unreadable date %r in its history (%s); "
+                                "its current date is used", deadline_id, before, error)
         elif kind in _CLOSING:
             later.deadline_status.setdefault(deadline_id, before or "open")
     return later
@@ -112,6 +129,37 @@ def rag_at_end(session: Session, later: Later, end: datetime) -> dict[int, Statu
     return out
 
 
+@dataclass(frozen=True)
+class Since:
+    """The moment the history gives for a dossier's colour: when it last changed to `rag`."""
+
+    rag: str
+    at: datetime
+    precision: str = "day"
+
+
+def status_since(session: Session, end: datetime) -> dict[int, Since]:
+    """Per dossier, the last change of colour before `end` (a status change whose colour
+    differs from the one before, or the creation of a dossier by a user); one query. A dossier
+    loaded from a dataset without such a change has none: its status is not dated."""
+    rows = session.exec(select(Event.dossier_id, Event.kind, Event.actor, Event.before,
+                               Event.after, Event.at, Event.precision)
+                        .where(col(Event.kind).in_([EventKind.STATUS.value,
+                                                    EventKind.DOSSIER_CREATED.value]),
+                               col(Event.dossier_id).is_not(None), col(Event.at) < end)
+                        .order_by(col(Event.at), col(Event.id))).all()
+    out: dict[int, Since] = {}
+    for dossier_id, kind, actor, before, after, at, precision in rows:
+        if dossier_id is None:
+            continue
+        if kind == EventKind.DOSSIER_CREATED.value:
+            if actor != DATASET_ACTOR:
+                out[dossier_id] = Since("green", at, "day")  # a new dossier starts green
+        elif after and before != after:
+            out[dossier_id] = Since(after, at, precision or "day")
+    return out
+
+
 def programme_notes_at_end(session: Session, later: Later, end: datetime) -> dict[int, str]:
     """For programmes whose status changed after `end`: the note of their last change before."""
     if not later.programme:
@@ -124,9 +172,39 @@ def programme_notes_at_end(session: Session, later: Later, end: datetime) -> dic
     return {pid: text for pid, text in rows if pid is not None and text}
 
 
-def parse_when(value: str) -> tuple[date, str | None]:
-    """"2023-11-20 14:00" → (date, "14:00")."""
-    return date.fromisoformat(value[:10]), (value[11:16] or None) if len(value) > 10 else None
+class StoredWhen(NamedTuple):
+    """A milestone's date as the history stores it (`services.deadlines.when_text`)."""
+
+    due: date
+    at: time | None = None
+    precision: str = "day"
+    part: str = ""
+    qualifier: str = ""
+
+
+def read_stored_when(value: str) -> StoredWhen:
+    """"2023-11-20 14:00" → StoredWhen(date, 14:00); "2023-12-31 (year end)" and "2023-10-01 (year end
+    vroegst)" keep how the date was meant. ValueError for anything else."""
+    text = value.strip()
+    words = ""
+    if text.endswith(")") and " (" in text:
+        text, words = text[:-1].split(" (", 1)
+    day_text, _, clock = text.partition(" ")
+    due = date.fromisoformat(day_text) if len(day_text) == 10 else None
+    if due is None:
+        raise ValueError(f"not a stored date: {value!r}")
+    at = time.fromisoformat(clock) if clock else None
+    precision, part, qualifier = "day", "", ""
+    for word in words.split():
+        if word in PRECISIONS:
+            precision = word
+        elif word in PARTS:
+            part = word
+        elif word in QUALIFIERS:
+            qualifier = word
+        else:
+            raise ValueError(f"unknown word {word!r} in a stored date: {value!r}")
+    return StoredWhen(due, at, precision, part, qualifier)
 
 
 _AMOUNTS = frozenset({"funding_needed", "funding_secured"})
@@ -140,7 +218,14 @@ def field_at_end(later: Later, dossier_id: int, name: str, now_value: object) ->
         return now_value
     before = later.fields[key]
     if name in _AMOUNTS:
-        return int(before) if before not in (None, "") else None
+        if before in (None, ""):
+            return None
+        try:
+            return int(before)  # type: ignore[arg-type]
+        except ValueError:  # one unreadable stored value never fails a digest
+            log.warning("digest: dossier %s: unreadable %s %r in its history; its current "
+                        "value is used", dossier_id, name, before)
+            return now_value
     if before is None:
         return None if name in _OPTIONAL else ""
     return before

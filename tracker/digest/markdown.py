@@ -63,12 +63,14 @@ def render_markdown(digest: Digest, lang: str = "nl", *, chart_path: str | None 
     out = [f"# {digest_title(digest, lang)}", ""]
     note = so_far_note(digest, lang)
     out += [f"_{period_span(digest, lang)}{f' ({note})' if note else ''}_", ""]
-    for n, (heading, phrases) in enumerate(front_page(digest, lang)):
-        out += [f"{'##' if n == 0 else '###'} {heading}", ""]
+    # One outline for every format (tracker/digest/outline.py): the Kernboodschap chapter
+    # always, with the report's own words (when the period has them) and its parts below.
+    out += [f"## {'Key message' if en else 'Kernboodschap'}", ""]
+    for heading, phrases in front_page(digest, lang):
         if heading in ("Kernboodschap", "In brief"):
             out += [p for phrase in phrases for p in (_md(phrase), "")]
         else:
-            out += [*(f"- {_md(p)}" for p in phrases), ""]
+            out += [f"### {heading}", "", *(f"- {_md(p)}" for p in phrases), ""]
     if chart_path:
         alt = "Indicators and budget execution" if en else "Indicatoren en begrotingsuitvoering"
         out += [f"![{alt}]({PurePath(chart_path).name})", ""]

@@ -36,7 +36,10 @@ class Reason(StrEnum):
     NOTE = "notitie"
     DEADLINE_ADDED = "mijlpaal toegevoegd"
     DEADLINE_MOVED = "mijlpaal verzet"
-    EVENT_HELD = "heeft plaatsgevonden"            # an event in the world, past, not cancelled
+    EVENT_HELD = "heeft plaatsgevonden"            # an event in the world known to the day, past
+    # an event with a rough date ("tweede helft 2023", "op z'n vroegst eind 2023", "ca.") whose
+    # span has passed and that nobody confirmed: expected, never told as fact
+    EVENT_EXPECTED = "verwacht, niet bevestigd"
     MILESTONE_REACHED = "afgerond"                 # an action somebody marked done
     NOT_REPORTED = "niet afgemeld"                 # an action past due that nobody confirmed
     DEADLINE_MISSED = "niet gehaald"               # an action somebody reported as missed
@@ -53,6 +56,7 @@ REASON_EN = {
     Reason.DEADLINE_ADDED: "milestone added",
     Reason.DEADLINE_MOVED: "milestone moved",
     Reason.EVENT_HELD: "took place",
+    Reason.EVENT_EXPECTED: "expected, not confirmed",
     Reason.MILESTONE_REACHED: "done",
     Reason.NOT_REPORTED: "not reported",
     Reason.DEADLINE_MISSED: "missed",
@@ -105,7 +109,7 @@ class DossierDigest:
     line: str
     rag: str
     rag_reason: str
-    rag_since: date | None
+    rag_since: date | None  # the day (or span, `rag_since_precision`) the history gives; or None
     phase: str
     funding_needed: int | None
     funding_secured: int | None
@@ -115,6 +119,7 @@ class DossierDigest:
     funding_note: str = ""  # the funding picture in the source's words
     owner: str | None = None
     next_steps: tuple[UpcomingDeadline, ...] = ()  # its milestones of the next period
+    rag_since_precision: str = "day"  # how precisely the history dates `rag_since`
 
     @property
     def funding_gap(self) -> int | None:
@@ -436,6 +441,18 @@ class Digest:
     def not_reported(self) -> tuple[tuple[DossierDigest, Item], ...]:
         """Actions past due that nobody confirmed: the confirmation round's open ends."""
         return tuple((d, i) for d, i in self.items if i.reason is Reason.NOT_REPORTED)
+
+    @cached_property
+    def not_reported_without_owner(self) -> int:
+        """How many of `not_reported` have no owner recorded (nor their dossier)."""
+        return sum(1 for _, i in self.not_reported if not i.owner)
+
+    @property
+    def budget_stale(self) -> bool:
+        """True when the budget's figures end before the period does (the second half-year
+        of a dataset that only holds the mid-year figures): the digest says so."""
+        through = self.budget.actual_through if self.budget is not None else None
+        return through is not None and self.as_of is not None and through < self.as_of
 
     @property
     def is_empty(self) -> bool:

@@ -120,18 +120,6 @@ def item_when(item: Item, lang: str = "nl") -> str:
                 qualifier=item.qualifier, milestone=item.kind is not None)
 
 
-@cache
-def iso_day(value: str | None, lang: str = "nl") -> str:
-    """A stored "YYYY-MM-DD[ HH:MM]" in words; anything else as it is."""
-    if not value:
-        return "?"
-    try:
-        d = date.fromisoformat(value[:10])
-    except ValueError:
-        return value
-    return day(d, lang) + value[10:]
-
-
 # -- numbers ------------------------------------------------------------------------------
 
 def number(value: float, lang: str = "nl") -> str:
@@ -175,22 +163,84 @@ def item_detail(item: Item, lang: str = "nl") -> Phrase:
         before = programme_status_label(item.before, lang) if item.before else "—"
         return (f"{before} → {programme_status_label(item.after or '', lang)}",)
     if r is Reason.DEADLINE_MOVED:
-        return (f"{iso_day(item.before, lang)} → {iso_day(item.after, lang)}",)
+        before, after = moved_when(item.before, lang), moved_when(item.after, lang)
+        return ((f"from {before} to {after}" if _en(lang) else f"van {before} naar {after}"),)
     if r is Reason.DEADLINE_ADDED and item.after:
-        return ((("due " if _en(lang) else "op ") + iso_day(item.after, lang)),)
+        due = moved_when(item.after, lang)
+        exact = due[:1].isdigit()  # "31 oktober 2023", not "eind 2023" or "uiterlijk …"
+        return (((("due " if _en(lang) else "op ") if exact else "") + due),)
     return ()
 
 
+def moved_when(value: str | None, lang: str = "nl") -> str:
+    """A stored date of a move ("2023-12-31 (year end)") the way it was meant, through the one
+    `due_label`: "eind 2023", "uiterlijk 31 maart 2024", "27 november 2023 14:00"."""
+    from tracker.digest.history import read_stored_when
+
+    if not value:
+        return "?"
+    try:
+        stored = read_stored_when(value)
+    except ValueError:
+        return value  # a display text of an older record: as it is
+    return due_label(UpcomingDeadline(0, "", "", "", "", stored.due, stored.at, False,
+                                      precision=stored.precision, qualifier=stored.qualifier,
+                                      due_part=stored.part), lang, written_out=True)
+
+
 def owner_phrase(owner: str | None, lang: str = "nl") -> str:
-    """"(eigenaar: <@U1>)" or "(geen eigenaar)" for an action nobody confirmed."""
+    """"(eigenaar: <@U1>)" for an action with an owner; nothing without one (the front page
+    says once how many have none)."""
     if owner:
         return f" ({'owner' if _en(lang) else 'eigenaar'}: <@{owner}>)"
-    return " (no owner)" if _en(lang) else " (geen eigenaar)"
+    return ""
+
+
+# What an event in the world did once it took place, by kind: a letter appears, a decision is
+# taken, a debate, visit, meeting or election takes place.
+_HELD_NL = {"decision": "is genomen", "letter": "is verschenen"}
+_HELD_EN = {"decision": "was taken", "letter": "was published"}
+
+
+def held_label(item: Item, lang: str = "nl") -> str:
+    """"heeft plaatsgevonden", "is genomen" (a decision), "is verschenen" (a letter)."""
+    kind = item.kind or ""
+    if kind == "decision" and "brief" in item.text.casefold():
+        kind = "letter"
+    return (_HELD_EN if _en(lang) else _HELD_NL).get(kind, reason_label(Reason.EVENT_HELD, lang))
+
+
+def expected_when(item: Item, lang: str = "nl") -> str:
+    """"verwacht in de tweede helft van 2023", "verwacht op z'n vroegst eind 2023"."""
+    text = item_when(item, lang)
+    if _en(lang):
+        return f"expected {text}"
+    if item.qualifier or item.due_part:
+        return f"verwacht {text}"
+    if item.precision in ("", "day"):
+        return f"verwacht op {text}"
+    article = {"half": "de ", "quarter": "het ", "season": "het "}.get(item.precision, "")
+    if item.precision in ("quarter", "season"):  # "in het najaar van 2023"
+        head, _, year = text.rpartition(" ")
+        text = f"{head} van {year}" if year.isdigit() and head else text
+    return f"verwacht in {article}{text}"
 
 
 def item_phrase(item: Item, lang: str = "nl") -> Phrase:
     """One item, with why it is there: "23 juni 2023 — status gewijzigd: oranje → rood: …"."""
-    parts: Phrase = (f"{item_when(item, lang)} — {reason_label(item.reason, lang)}",)
+    if item.reason is Reason.EVENT_EXPECTED:  # never told as fact
+        return ((f"{expected_when(item, lang)}; not confirmed that it took place: " if _en(lang)
+                 else f"{expected_when(item, lang)}; niet bevestigd dat dit heeft "
+                      "plaatsgevonden: "), User(item.text))
+    label = (held_label(item, lang) if item.reason is Reason.EVENT_HELD
+             else reason_label(item.reason, lang))
+    parts: Phrase = (f"{item_when(item, lang)} — {label}",)
+    if item.reason is Reason.DEADLINE_MOVED:  # "mijlpaal verzet: <title>, van … naar …"
+        if item.text:
+            parts += (": ", User(item.text), ", ")
+        else:
+            parts += (": ",)
+        return (*parts, *item_detail(item, lang))
     detail = item_detail(item, lang)
     if detail:
         parts += (": ", *detail)
@@ -213,8 +263,9 @@ def change_phrase(item: Item, lang: str = "nl") -> Phrase:
 def status_phrase(dossier: DossierDigest, lang: str = "nl") -> Phrase:
     """"rood (beoordeling van het team), sinds 23 juni 2023: <reason>"."""
     since = ""
-    if dossier.rag_since:
-        since = (", since " if _en(lang) else ", sinds ") + day(dossier.rag_since, lang)
+    if dossier.rag_since:  # only when the history dates this status
+        since = (", since " if _en(lang) else ", sinds ") + when(
+            dossier.rag_since, lang, precision=dossier.rag_since_precision)
     label = " (the team's assessment)" if _en(lang) else " (beoordeling van het team)"
     parts: Phrase = (f"{rag(dossier.rag, lang)}{label}{since}",)
     if dossier.rag_reason:

@@ -165,12 +165,19 @@ class _Applier:
         year = day.year != deadline.due_date.year
         before = day_label(deadline.due_date, deadline.due_time if start else None, year=year)
         after = day_label(day, start, year=year)
+        # The event keeps the dates as every other move does (ISO, `when_text`); the display,
+        # with its year, belongs in its text.
+        stored_before = dl.when_text(deadline)
+        shown = (f"{day_label(deadline.due_date, deadline.due_time if start else None, year=True)}"
+                 f" → {day_label(day, start, year=True)}")
         deadline.due_date, deadline.due_time, deadline.approximate = day, start, False
+        deadline.precision, deadline.qualifier, deadline.due_part = "day", "", ""
         deadline.scheduled_at = deadline.updated_at = self.now  # reminders for the old date lapse
         flush(self.session)
         record_event(self.session, now=self.now, actor=ACTOR, kind=EventKind.DEADLINE_MOVED,
-                     dossier_id=deadline.dossier_id, deadline_id=deadline.id, before=before,
-                     after=after, text=f"verzet door de Tweede Kamer: {before} → {after}")
+                     dossier_id=deadline.dossier_id, deadline_id=deadline.id,
+                     before=stored_before, after=dl.when_text(deadline),
+                     text=f"verzet door de Tweede Kamer: {shown}")
         stamp = f"{day.isoformat()}T{start:%H%M}" if start else day.isoformat()
         self._notice(kind, deadline, activity, key=f"{kind.value[0]}:{deadline.id}:{stamp}",
                      before=before, after=after)

@@ -37,6 +37,7 @@ class EventKind(StrEnum):
     DEADLINE_MISSED = "deadline_missed"
     DEADLINE_REMINDERS = "deadline_reminders"
     PROGRAMME_STATUS = "programme_status"
+    PROGRAMME_UPDATED = "programme_updated"  # a programme's field (text) before → after
     MEMBER_ROLE = "member_role"
     KAMER_LINKED = "kamer_linked"  # a milestone linked to / unlinked from a Tweede Kamer activity
     KAMER_UNLINKED = "kamer_unlinked"

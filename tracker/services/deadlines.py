@@ -221,7 +221,7 @@ def add_deadline(*, session: Session, now: datetime, actor: str | None, dossier:
     session.add(deadline)
     flush(session)
     record_event(session, now=now, actor=actor, kind=EventKind.DEADLINE_ADDED,
-                 dossier_id=dossier.id, deadline_id=deadline.id, after=_when_text(deadline),
+                 dossier_id=dossier.id, deadline_id=deadline.id, after=when_text(deadline),
                  text=title)
     return deadline
 
@@ -303,14 +303,14 @@ def move_deadline(*, session: Session, now: datetime, actor: str | None, deadlin
     _require_open(deadline, "verzetten", "moved")
     precision, qualifier, part, approximate = _precision(due, due_time, precision, qualifier,
                                                          part, approximate)
-    before = _when_text(deadline)
+    before = when_text(deadline)
     deadline.due_date, deadline.due_time, deadline.approximate = due, due_time, approximate
     deadline.precision, deadline.qualifier, deadline.due_part = precision, qualifier, part
     deadline.scheduled_at = deadline.updated_at = now
     flush(session)
     record_event(session, now=now, actor=actor, kind=EventKind.DEADLINE_MOVED,
                  dossier_id=deadline.dossier_id, deadline_id=deadline.id, before=before,
-                 after=_when_text(deadline), text=deadline.title)
+                 after=when_text(deadline), text=deadline.title)
     return deadline
 
 
@@ -422,7 +422,10 @@ def _upcoming_statements(by_dossier: bool, window: str, limit: int | None) -> tu
     return pairs, count, recurring
 
 
-def _when_text(deadline: Deadline) -> str:
+def when_text(deadline: Deadline) -> str:
+    """A milestone's date as every `deadline_added`/`deadline_moved` event stores it: ISO
+    ("2023-11-20 14:00"), with how it was meant ("2024-05-31 (season uiterlijk)"). Every writer
+    of those events uses this form; the display belongs in the event's text."""
     text = deadline.due_date.isoformat()
     if deadline.due_time is not None:
         text += f" {deadline.due_time:%H:%M}"

@@ -153,7 +153,7 @@ def set_status(*, session: Session, now: datetime, actor: str | None, dossier: D
     rag = _rag(rag, example)
     reason = required_text(reason, limit=MAX_REASON, what_nl="De reden", what_en="The reason",
                            example=example)
-    before = dossier.rag
+    before, before_reason = dossier.rag, dossier.rag_reason
     dossier.rag, dossier.rag_reason = rag, reason
     if before != rag:
         dossier.rag_since = now
@@ -161,6 +161,11 @@ def set_status(*, session: Session, now: datetime, actor: str | None, dossier: D
     flush(session)
     record_event(session, now=now, actor=actor, kind=EventKind.STATUS, dossier_id=dossier.id,
                  before=before, after=rag, text=reason)
+    if before_reason != reason:
+        # the reason it replaces, so a digest of an earlier period keeps the reason that held
+        record_event(session, now=now, actor=actor, kind=EventKind.DOSSIER_UPDATED,
+                     dossier_id=dossier.id, before=before_reason or None, after=reason,
+                     text="rag_reason")
     return dossier
 
 

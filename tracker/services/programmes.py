@@ -51,7 +51,7 @@ def set_programme_status(*, session: Session, now: datetime, actor: str | None,
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"De toelichting is te lang (maximaal {MAX_TEXT} tekens).",
                            f"The note is too long (at most {MAX_TEXT} characters).")
-    before = programme.status
+    before, before_note = programme.status, programme.note
     programme.status = parsed.value
     if text:
         programme.note = text
@@ -60,6 +60,11 @@ def set_programme_status(*, session: Session, now: datetime, actor: str | None,
     record_event(session, now=now, actor=actor, kind=EventKind.PROGRAMME_STATUS,
                  programme_id=programme.id, dossier_id=programme.dossier_id, before=before,
                  after=parsed.value, text=text)
+    if programme.note != before_note:
+        # the note it replaces, so a digest of an earlier period keeps the note that held
+        record_event(session, now=now, actor=actor, kind=EventKind.PROGRAMME_UPDATED,
+                     programme_id=programme.id, dossier_id=programme.dossier_id,
+                     before=before_note or None, after=programme.note, text="note")
     return programme
 
 

@@ -65,8 +65,24 @@ def test_a_moved_debate_moves_the_milestone_once_and_replans_its_reminders(
         "moved", "20 nov 10:00", "27 nov 14:00", "C0N35")
     event = session.exec(select(Event).where(Event.deadline_id == debate.id,
                                              Event.kind == "deadline_moved")).one()
-    assert event.text == "verzet door de Tweede Kamer: 20 nov 10:00 → 27 nov 14:00"
+    # stored as every other move stores its dates (ISO); the display, with its year, is the text
+    assert (event.before, event.after) == ("2023-11-20 10:00", "2023-11-27 14:00")
+    assert event.text == "verzet door de Tweede Kamer: 20 nov 2023 10:00 → 27 nov 2023 14:00"
     assert event.actor == "tweedekamer"
+    # a digest of the period, and of the one before it (which undoes the move), reads it
+    from tracker.dates import parse_period
+    from tracker.digest import build_digest
+    from tracker.digest.markdown import render_markdown
+
+    after = datetime(2024, 1, 2, 10, 0, tzinfo=AMS)
+    for key in ("2023H1", "2023H2"):
+        built = build_digest(session=session, period=parse_period(key, now=after, tz=AMS),
+                             now=after, tz=AMS)
+        md = render_markdown(built)
+        assert "20 nov 10:" not in md
+    assert ("mijlpaal verzet: Commissiedebat MIRT (verzet door de Tweede Kamer), van 20 november "
+            "2023 10:00 naar 27 november 2023 14:00") in md
+    assert md.count("verzet door de Tweede Kamer") == 1
 
 
 def test_cancelled_and_deleted_activities_close_the_milestone_and_say_so(
