@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -108,13 +109,24 @@ def _history_event(entry: dict[str, Any], dossier_id: int | None, programme_id: 
                  precision=entry.get("precision") or "day")
 
 
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def _title_key(title: str) -> str:
+    """A milestone's title for recognising it again: folded, without a trailing remark in
+    brackets, so a later edition of the dataset that rewords "(verwacht)" or "(op z'n
+    vroegst)" does not add the milestone a second time."""
+    return fold(_TRAILING_NOTE.sub("", title))
+
+
 def _seed_deadlines(session: Session, data: dict[str, Any], dossiers: dict[str, Dossier],
                     now: datetime) -> int:
-    existing = {(d.dossier_id, fold(d.title), d.due_date) for d in session.exec(select(Deadline))}
+    existing = {(d.dossier_id, _title_key(d.title), d.due_date)
+                for d in session.exec(select(Deadline))}
     added = 0
     for item in data["deadlines"]:
         dossier = dossiers[item["dossier"]]
-        key = (dossier.id, fold(item["title"]), item["due"])
+        key = (dossier.id, _title_key(item["title"]), item["due"])
         if key in existing:
             continue
         status = item.get("status", "open")

@@ -12,8 +12,12 @@ from typing import Any
 
 import pytest
 import yaml
+from sqlmodel import Session, func, select
 
+from tests.conftest import AMS
 from tracker.dataset import load_dataset
+from tracker.models import Deadline
+from tracker.seed import seed_dataset
 
 D = dt.date
 CODES = ["N35", "ZWM", "ZTM", "KWZ", "NOVEX", "LLO", "RD5", "EU"]
@@ -439,3 +443,15 @@ def test_unreadable_or_invalid_files(tmp_path: Path) -> None:
 def test_unknown_or_malformed_dataset_names(name: str) -> None:
     with pytest.raises(ValueError, match=r"dataset name|unknown dataset .*available: regio-zwolle-2023"):
         load_dataset(name)
+
+
+def test_seeding_again_after_a_dataset_rewords_a_remark_adds_nothing(seeded: Session) -> None:
+    # A database seeded from an earlier edition, whose titles carried "(verwacht)".
+    first = seeded.exec(select(Deadline).order_by(Deadline.id)).first()
+    assert first is not None
+    first.title = f"{first.title} (verwacht)"
+    seeded.commit()
+    before = seeded.exec(select(func.count()).select_from(Deadline)).one()
+    seed_dataset(session=seeded, now=dt.datetime(2023, 9, 1, 8, 0, tzinfo=AMS), tz=AMS)
+    seeded.commit()
+    assert seeded.exec(select(func.count()).select_from(Deadline)).one() == before
