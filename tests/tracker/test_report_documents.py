@@ -11,6 +11,7 @@ import unicodedata
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import docx
@@ -287,3 +288,42 @@ def test_lobby_digest_writes_docx_and_pdf(seeded: Session, settings, tmp_path: P
     assert "€ 226.713" in text
     _, text = pdf_body_text(out_pdf.read_bytes())
     assert "Half-year report Regio Zwolle — first half of 2023" in text
+
+
+def test_pdf_contents_page_numbers_are_drawn_inside_their_visible_box(h1: Digest) -> None:
+    reader = PdfReader(io.BytesIO(render_report(h1, "pdf")))
+    contents = reader.pages[1]
+    forms = {name: xobject.get_object() for name, xobject
+             in contents["/Resources"]["/XObject"].items() if "toc-" in name}
+    assert len(forms) > 10
+    for name, form in forms.items():
+        left, bottom, right, top = (float(v) for v in form["/BBox"])
+        stream = form.get_data().decode("latin-1")
+        x, y = (float(v) for v in re.findall(r"1 0 0 1 (\S+) (\S+) Tm", stream)[0])
+        digits = re.findall(r"\((\d+)\) Tj", stream)[0]
+        # a viewer shows only what lies in the form's box: the number starts and ends inside
+        assert left <= x and x + 6 * len(digits) <= right and bottom <= y < top, (name, x)
+    # and the whole contents line stays on the page: the form is placed inside the margins
+    placed = [float(v) for v in re.findall(r"1 0 0 1 (\S+) \S+ cm\n/FormXob\.toc-",
+                                           contents.get_contents().get_data().decode("latin-1"))]
+    assert placed and all(x <= float(contents.mediabox.right) for x in placed)
+    assert " . . ." in contents.extract_text()  # dot leaders lead the eye to the number
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_a_past_periods_report_is_the_same_file_whenever_it_is_built(seeded: Session,
+                                                                     fmt: str,
+                                                                     monkeypatch: pytest.MonkeyPatch
+                                                                     ) -> None:
+    def built(now: datetime) -> bytes:
+        # the libraries' own clock reads the injected day too (zip entries are dated by it)
+        monkeypatch.setattr(zipfile, "time", SimpleNamespace(
+            time=now.timestamp, localtime=lambda t=None: now.timetuple()))
+        return render_report(build_digest(session=seeded, period=parse_period("2023H1", now=now,
+                                                                              tz=AMS),
+                                          now=now, tz=AMS), fmt)
+
+    first, later = built(NOW), built(datetime(2026, 12, 8, 9, 30, tzinfo=AMS))
+    assert first == later
+    text = (pdf_body_text(first)[1] if fmt == "pdf" else docx_body_text(first)[1])
+    assert "Stand per 30 juni 2023" in text and "Opgesteld op" not in text

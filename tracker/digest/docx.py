@@ -11,6 +11,8 @@ opening) links to them and the navigation pane lists them.
 from __future__ import annotations
 
 import io
+import zipfile
+from datetime import UTC, datetime, time, timedelta
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -199,7 +201,12 @@ def render_docx(digest: Digest, lang: str = "nl", *, chart: bytes | None = None,
     _page_number_footer(section, title, lang)
     props = document.core_properties
     props.title, props.author, props.language = title, organisation, "en-GB" if lang == "en" else "nl-NL"
-    props.created = props.modified = digest.generated_at
+    # Dated by the period (its last day covered), not by the day it is built: a past period's
+    # report is the same file whenever it is made.
+    stamp = datetime.combine(digest.as_of or digest.period.end - timedelta(days=1), time(12),
+                             tzinfo=UTC)
+    props.created = props.modified = stamp
+    props.revision = 1
     # Word refreshes the TOC field (page numbers) when the document opens.
     document.settings.element.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
 
@@ -209,4 +216,16 @@ def render_docx(digest: Digest, lang: str = "nl", *, chart: bytes | None = None,
     writer.finish()  # the template's empty first paragraph goes: the title page starts it
     out = io.BytesIO()
     document.save(out)
+    return _stamped(out.getvalue(), stamp)
+
+
+def _stamped(package: bytes, stamp: datetime) -> bytes:
+    """The package with every part dated `stamp` (python-docx dates them by the clock)."""
+    out = io.BytesIO()
+    when = stamp.timetuple()[:6]
+    with zipfile.ZipFile(io.BytesIO(package)) as old, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(zipfile.ZipInfo(info.filename, when), old.read(info),
+                         compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()

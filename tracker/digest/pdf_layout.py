@@ -41,6 +41,7 @@ _MARK_FIRST = re.compile("([{}]+)({})".format(
     "".join(chr(c) for c in range(0x591, 0x900) if unicodedata.category(chr(c)) == "Mn"),
     RTL_LETTERS.pattern))
 SIZES = {1: 17, 2: 13, 3: 11}
+_PAGE_NUMBER_WIDTH = 24  # room for a contents page number ("123") right of the dot leaders
 WIDTH = A4[0] - 5 * cm
 
 
@@ -328,6 +329,16 @@ class ContentsFlowable(Flowable):  # type: ignore[misc]
             text = first_line(title, font, size, self.width - indent - 40)
             c.setFont(font, size)
             c.drawString(indent, y, text)
+            # dot leaders from the title to the page number's column (drawn right-aligned at
+            # the right margin by the form, which is filled in once the pages are known)
+            start = indent + _word_width(text, font) * size + 4
+            dot = _word_width(".", REGULAR) * 9.5 * 2
+            dots = int((self.width - _PAGE_NUMBER_WIDTH - start) // dot)
+            if dots > 1:
+                c.setFont(REGULAR, 9.5)
+                c.setFillColor(colors.HexColor("#777777"))
+                c.drawRightString(self.width - _PAGE_NUMBER_WIDTH, y, " ." * dots)
+                c.setFillColor(colors.black)
             c.saveState()
             c.translate(self.width, y)
             c.doForm(f"toc-{key}")
@@ -349,7 +360,10 @@ class LateCanvas(Canvas):  # type: ignore[misc]
         for key in self.state["keys"]:
             forms.setdefault(f"toc-{key}", "")
         for name, text in forms.items():
-            self.beginForm(name)
+            # a form shows only what lies inside its box (by default the page, from 0 up); a
+            # contents page number ends at 0 (right-aligned), so its box reaches left of it
+            self.beginForm(name, lowerx=-_PAGE_NUMBER_WIDTH, lowery=-4, upperx=_PAGE_NUMBER_WIDTH,
+                           uppery=12)
             self.setFont(REGULAR, 8 if name == "total" else 9.5)
             (self.drawString if name == "total" else self.drawRightString)(0, 0, text)
             self.endForm()

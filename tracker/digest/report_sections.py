@@ -8,7 +8,6 @@ the phrase functions of words.py and front.py: no figure is computed here."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from tracker.dates.vocab import month_name
 from tracker.digest.front import (
@@ -57,12 +56,11 @@ _BRIEF = ("Kernboodschap", "In brief")  # front_page's part that holds the repor
 
 def _title_page(c: _Ctx) -> list[Block]:
     d = c.digest
-    lines = []
-    note = so_far_note(d, c.lang)
-    if note:
-        lines.append(note[:1].upper() + note[1:])
-    local = d.generated_at.astimezone(ZoneInfo(d.tz)).date()
-    lines.append(c.t(f"Opgesteld op {day(local, 'nl')}", f"Prepared on {day(local, 'en')}"))
+    # A date of the period, never the day it is built: a past period's report is the same
+    # whenever it is made ("Stand per 30 juni 2023"); the running one says how far it goes.
+    note = so_far_note(d, c.lang) or (
+        c.t(f"stand per {day(d.as_of, 'nl')}", f"as of {day(d.as_of, 'en')}") if d.as_of else "")
+    lines = [note[:1].upper() + note[1:]] if note else []
     return [TitlePage(report_title(d, c.lang, c.organisation), period_span(d, c.lang),
                       tuple(lines)),
             Contents(c.t("Inhoudsopgave", "Contents"))]
