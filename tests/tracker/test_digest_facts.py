@@ -301,3 +301,23 @@ def test_lobby_digest_command(seeded: Session, settings, tmp_path: Path,  # type
     assert main(["digest", "--period", "2023H1", "--post", "C1"]) == 2  # no SLACK_BOT_TOKEN
     assert main(["digest", "--period", "2031Q2"]) == 1  # not begun: refused, one line
     assert "nog niet begonnen" in capsys.readouterr().err
+
+
+def _markers_and_notes(rendering: str) -> tuple[list[str], list[str]]:
+    """The note markers in the budget tables' rows and the numbers of the explanations."""
+    budget = rendering[rendering.index("begroting 2023"):]
+    budget = budget[:min(budget.find(w) for w in ("Risico", "Risks") if w in budget)]
+    tables = [line for line in budget.splitlines() if line.startswith("|") or "  € " in line]
+    notes = re.findall(r"^(?:  \[)?(\d+)[.\]] [^:\n]+: ", budget, re.M)
+    return sorted(m for line in tables for m in re.findall(r"\[(\d+)\]", line)), notes
+
+
+def test_every_explanation_is_referenced_from_its_row_and_every_marker_has_its_note(
+        h1: Digest) -> None:
+    for rendering in (render_markdown(h1), render_markdown(h1, "en"), render_text(h1)):
+        markers, notes = _markers_and_notes(rendering.replace("Begroting 2023", "begroting 2023")
+                                            .replace("budget 2023", "begroting 2023"))
+        assert markers == notes == ["1", "2", "3", "4"], (markers, notes)
+    md = render_markdown(h1)
+    assert "| **Verwacht batig saldo [4] ⚠** | **€ 275.000** |" in md
+    assert "4. Verwacht batig saldo: De vastgestelde begroting" in md

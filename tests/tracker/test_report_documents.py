@@ -327,3 +327,16 @@ def test_a_past_periods_report_is_the_same_file_whenever_it_is_built(seeded: Ses
     assert first == later
     text = (pdf_body_text(first)[1] if fmt == "pdf" else docx_body_text(first)[1])
     assert "Stand per 30 juni 2023" in text and "Opgesteld op" not in text
+
+
+def test_every_note_under_toelichting_has_its_marker_in_a_table_row(h1: Digest) -> None:
+    document, _ = docx_body_text(render_report(h1, "docx"))
+    cells = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    paragraphs = [p.text for p in document.paragraphs]
+    start, end = paragraphs.index("Toelichting"), paragraphs.index("Risico’s")
+    notes = [m[1] for p in paragraphs[start + 1:end] if (m := re.match(r"(\d+)\. [^:]+: ", p))]
+    assert notes == ["1", "2", "3", "4"]
+    assert sorted(re.findall(r"\[(\d+)\]", cells)) == notes
+    assert "Verwacht batig saldo [4] ⚠" in cells
+    _, text = pdf_body_text(render_report(h1, "pdf"))
+    assert "Verwacht batig saldo [4] ⚠" in text and "4. Verwacht batig saldo:" in text

@@ -31,6 +31,26 @@ SECTIONS = ("inkomsten", "lasten")
 SURPLUS_SECTION = "saldo"  # rows stating a balance ("verwacht batig saldo"), if the data has them
 
 
+_SECTION_LABELS = {"inkomsten": ("Inkomsten", "Income"), "lasten": ("Lasten", "Expenses"),
+                   SURPLUS_SECTION: ("Saldo", "Balance")}
+
+
+def section_label(name: str, lang: str = "nl") -> str:
+    """A budget table's heading: "Inkomsten" / "Income"; a section the data names otherwise
+    keeps its own name."""
+    nl, en = _SECTION_LABELS.get(name, (name.capitalize(), name.capitalize()))
+    return en if lang == "en" else nl
+
+
+def shown_sections(budget: Budget) -> tuple[BudgetSection, ...]:
+    """The budget's tables as every format shows them: income, expenses and, when the data
+    states one, the balance ("Verwacht batig saldo"), so that each explanation is referenced
+    from its row ([4]) and numbered in the order the rows appear."""
+    if not budget.stated_surplus:
+        return budget.sections
+    return (*budget.sections, BudgetSection(SURPLUS_SECTION, budget.stated_surplus))
+
+
 def mismatches(stated: Amounts, computed: Amounts) -> tuple[str, ...]:
     """The columns where a stated amount differs from the computed one."""
     return tuple(name for name, s, c in zip(COLUMNS, stated.values(), computed.values(),

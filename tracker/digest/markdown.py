@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+from tracker.digest.budget import section_label, shown_sections
 from tracker.digest.front import (
     check_phrase,
     column_label,
@@ -189,8 +190,8 @@ def _budget(budget: Budget, lang: str) -> list[str]:
               *(column_label(c, lang, budget).capitalize()
                 for c in ("budget", "actual", "difference", "expected", "spent"))]
     notes: list[tuple[str, str]] = []
-    for section in budget.sections:
-        out += [f"### {section.name.capitalize()}", ""]
+    for section in shown_sections(budget):
+        out += [f"### {section_label(section.name, lang)}", ""]
         rows = []
         for row in section.rows:
             name = md_escape(row.name)
@@ -212,9 +213,6 @@ def _budget(budget: Budget, lang: str) -> list[str]:
     for phrase in (spending_phrase(budget, lang), outcome_phrase(budget, lang)):
         if phrase:
             out += [_md(phrase), ""]
-    for row in budget.stated_surplus:
-        if row.note:
-            notes.append((row.name, row.note))
     if notes:
         out += [f"**{'Explanation' if en else 'Toelichting'}**", ""]
         out += [f"{n}. {md_escape(name)}: {md_escape(text)}"

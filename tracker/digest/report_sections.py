@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tracker.dates.vocab import month_name
+from tracker.digest.budget import section_label, shown_sections
 from tracker.digest.front import (
     check_phrase,
     column_label,
@@ -199,7 +200,7 @@ def _budget(c: _Ctx) -> list[Block]:
     header = (c.t("Post", "Line"), *(column_label(x, c.lang, b).capitalize() for x in columns))
     out: list[Block] = [Heading(1, f"{c.t('Financiën: begroting', 'Finances: budget')} {b.year}")]
     notes: list[tuple[str, str]] = []
-    for section in b.sections:
+    for section in shown_sections(b):
         rows, bold = [], set()
         for i, row in enumerate(section.rows):
             name = row.name
@@ -217,7 +218,7 @@ def _budget(c: _Ctx) -> list[Block]:
                          spent))
             if row.is_total:
                 bold.add(i)
-        out += [Heading(2, section.name.capitalize()),
+        out += [Heading(2, section_label(section.name, c.lang)),
                 Table(header, tuple(rows), (3.2, 1.5, 1.6, 1.5, 1.5, 1.6),
                       frozenset({1, 2, 3, 4, 5}), frozenset(bold))]
     out.append(Para(c.t(f"Verschil = begroting − realisatie; {FLAG} = sluit niet, zie de bijlage.",
@@ -226,7 +227,6 @@ def _budget(c: _Ctx) -> list[Block]:
     for phrase in (spending_phrase(b, c.lang), outcome_phrase(b, c.lang)):
         if phrase:
             out.append(Para(join(phrase)))
-    notes += [(row.name, row.note) for row in b.stated_surplus if row.note]
     if notes:
         out += [Heading(2, c.t("Toelichting", "Explanation")),
                 *(Para(text, label=f"{n}. {name}: ") for n, (name, text) in enumerate(notes, 1))]
