@@ -333,7 +333,8 @@ def test_every_note_under_toelichting_has_its_marker_in_a_table_row(h1: Digest) 
     document, _ = docx_body_text(render_report(h1, "docx"))
     cells = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     paragraphs = [p.text for p in document.paragraphs]
-    start, end = paragraphs.index("Toelichting"), paragraphs.index("Risico’s")
+    start = len(paragraphs) - 1 - paragraphs[::-1].index("Toelichting")  # not the contents
+    end = start + paragraphs[start:].index("Risico’s")
     notes = [m[1] for p in paragraphs[start + 1:end] if (m := re.match(r"(\d+)\. [^:]+: ", p))]
     assert notes == ["1", "2", "3", "4"]
     assert sorted(re.findall(r"\[(\d+)\]", cells)) == notes
