@@ -37,7 +37,7 @@ from tracker.digest.outline import (
     build_outline,
     report_title,
 )
-from tracker.text import is_rtl, safe_inline
+from tracker.text import glue, is_rtl, safe_inline
 
 TEXT_WIDTH_TWIPS = 9070  # A4 less 2.5 cm margins, in twentieths of a point
 _STYLE = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
@@ -45,9 +45,10 @@ _STYLE = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
 
 def docx_text(text: str) -> str:
     """Any text (user text included) made safe inside a WordprocessingML `w:t` element: one
-    line without invisible or bidi control characters (`safe_inline`), XML-escaped. A space at
+    line without invisible or bidi control characters (`safe_inline`), with no-break spaces
+    where a line must not break (`glue`), XML-escaped. A space at
     either end stays: runs meet there ("Samenvatting: " and the summary)."""
-    safe = safe_inline(text)
+    safe = glue(safe_inline(text))  # no line break inside "€ 1.249.769", "30 juni 2023"
     if safe:
         safe = f"{' ' if text[0].isspace() else ''}{safe}{' ' if text[-1].isspace() else ''}"
     return escape(safe)
