@@ -197,7 +197,7 @@ def _budget(c: _Ctx) -> list[Block]:
     if b is None:
         return []
     columns = ("budget", "actual", "difference", "expected", "spent")
-    header = (c.t("Post", "Line"), *(column_label(x, c.lang, b).capitalize() for x in columns))
+    header = (c.t("Post", "Line"), *(_upper_first(column_label(x, c.lang, b)) for x in columns))
     out: list[Block] = [Heading(1, f"{c.t('Financiën: begroting', 'Finances: budget')} {b.year}")]
     notes: list[tuple[str, str]] = []
     for section in shown_sections(b):
@@ -257,3 +257,8 @@ def _check_annex(c: _Ctx) -> list[Block]:
 SECTIONS: tuple[Callable[[_Ctx], list[Block]], ...] = (
     _title_page, _kernboodschap, _lines, _next_period, _key_figures, _indicators, _budget,
     _risks_and_decisions, _check_annex)
+
+
+def _upper_first(text: str) -> str:
+    """"actual to 30 June 2023" → "Actual to 30 June 2023" (str.capitalize lowers the rest)."""
+    return text[:1].upper() + text[1:]

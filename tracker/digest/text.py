@@ -24,6 +24,7 @@ from tracker.digest.words import (
     line_title,
     percent,
     period_span,
+    quoted_note,
     results_heading,
     so_far_note,
     status_phrase,
@@ -94,6 +95,10 @@ def render_text(digest: Digest, lang: str = "nl") -> str:
                         else "Bijlage: controle van de cijfers", "-")
         out += [f"{n}. {join(check_phrase(c, lang, digest.budget))}"
                 for n, c in enumerate(digest.checks, 1)]
+    quoted = quoted_note(lang)
+    if quoted:  # English: each section says once that the Dutch in it is the report's own
+        out = [x for i, line in enumerate(out)
+               for x in ((line, quoted) if i and line and set(line) == {"-"} else (line,))]
     return "\n".join(out).rstrip() + "\n"
 
 
