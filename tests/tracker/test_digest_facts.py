@@ -321,3 +321,25 @@ def test_every_explanation_is_referenced_from_its_row_and_every_marker_has_its_n
     md = render_markdown(h1)
     assert "| **Verwacht batig saldo [4] ⚠** | **€ 275.000** |" in md
     assert "4. Verwacht batig saldo: De vastgestelde begroting" in md
+
+
+def test_check_annex_names_where_the_reports_tables_and_text_disagree(h1: Digest) -> None:
+    tables = {c.row: (c.stated, c.computed) for c in h1.checks if c.kind == "tables"}
+    # "werkelijk jan-juni": the table of actuals against the table of expected year totals
+    assert tables == {"Public Affairs": (83_465, 83_000),
+                      "Communicatie en representatie": (86_114, 86_000),
+                      "Regio Zwolle Bureau": (104_630, 104_000),
+                      "Regio Deal Zwolle": (78_201, 78_000),
+                      "Anticyclisch investeren conform bestuurlijke afspraak voorstel in te "
+                      "zetten voor start uitvoering": (0, 1_280_230),
+                      "Totaal lasten": (1_249_769, 2_528_589)}
+    text = [c for c in h1.checks if c.kind == "text"]
+    assert [(c.table, c.stated, c.computed) for c in text] == [("besluiten", 1_280_531,
+                                                                1_280_230)]
+    md = render_markdown(h1)
+    assert ("Public Affairs (lasten, realisatie t/m 30 juni 2023): de tabel werkelijk jan-juni "
+            "drukt € 83.465; de tabel verwachte jaartotalen € 83.000.") in md
+    assert "(Besluiten): de tekst noemt € 1.280.531; de tabellen € 1.280.230." in md
+    assert "(Decisions): the text gives €1,280,531; the tables €1,280,230." in render_markdown(
+        h1, "en")
+    assert "de tabel verwachte jaartotalen € 2.528.589" in render_text(h1)

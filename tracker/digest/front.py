@@ -159,7 +159,20 @@ def check_phrase(check: Check, lang: str = "nl", budget: Budget | None = None) -
             f" ({column}): de rapportage noemt {stated}{printed}; de regels geven {computed}"
             f"{fixed}. Geen van deze uitkomsten is het genoemde bedrag; het staat er als "
             "uitspraak van de rapportage, niet als uitkomst van de tabel."))
+    if check.kind == "text":  # the report's text against its tables
+        part = {"besluiten": ("Besluiten", "Decisions"), "risico's": ("Risico’s", "Risks")}.get(
+            check.table, (check.table, check.table))
+        return (User(check.row), (
+            f" ({part[1]}): the text gives {stated}; the tables {computed}." if en else
+            f" ({part[0]}): de tekst noemt {stated}; de tabellen {computed}."))
     where = check.table.split(" ", 1)[-1]
+    if check.kind == "tables":  # the table of actuals against the table of expected totals
+        where = section_label(where, lang).lower()
+        return (User(check.row), (
+            f" ({where}, {column}): the table of actuals prints {stated}; the table of "
+            f"expected year totals {computed}." if en else
+            f" ({where}, {column}): de tabel werkelijk jan-juni drukt {stated}; de tabel "
+            f"verwachte jaartotalen {computed}."))
     if en:  # the table's name in our words: "inkomsten" is "income"
         where = section_label(where, lang).lower()
     head: Phrase = (User(check.row), f" ({where}, {column}): " + (
