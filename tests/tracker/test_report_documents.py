@@ -80,7 +80,7 @@ def test_docx_has_the_structure_figures_chart_contents_and_page_numbers(h1: Dige
     document, text = docx_body_text(data)
     title = document.paragraphs[1]
     assert (title.style.name, title.text) == (
-        "Title", "Halfjaarrapportage Regio Zwolle — eerste halfjaar 2023")
+        "Title", f"Halfjaarrapportage Regio Zwolle — eerste halfjaar{NBSP}2023")
     headings = [p.text.replace(NBSP, " ") for p in document.paragraphs
                 if p.style.name.startswith("Heading")]
     for name in STRUCTURE_NL:
