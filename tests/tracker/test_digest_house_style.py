@@ -4,6 +4,7 @@ should never read ("Digest", "0 deadlines gemist", "ca. 15 mei", "€ 1.200k", l
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import datetime
@@ -120,6 +121,13 @@ def _outline_text(d: Digest) -> str:
 def _our_own_words(rendering: str, quoted: list[str]) -> str:
     for text in quoted:
         rendering = rendering.replace(text, "¶")
+    # Slack shortens long texts ("MIRT-brief van 23 juni: de aanpak …"): a quote cut short too
+    for end in [m.start() for m in re.finditer("…", rendering)][::-1]:
+        for text in quoted:
+            start = rendering.rfind(text[:20], max(0, end - 3000), end)
+            if start >= 0 and text.startswith(rendering[start:end].rstrip()):
+                rendering = f"{rendering[:start]}¶{rendering[end + 1:]}"
+                break
     return rendering
 
 
@@ -128,7 +136,10 @@ def test_en_renderings_have_no_dutch_of_our_own(seeded: Session, key: str) -> No
     d = build_digest(session=seeded, period=parse_period(key, now=NOW, tz=AMS), now=NOW, tz=AMS)
     quoted = _source_strings()
     for fmt, rendering in (("markdown", render_markdown(d, "en")), ("text", render_text(d, "en")),
-                           ("docx/pdf", _outline_text(d))):
+                           ("docx/pdf", _outline_text(d)),
+                           ("slack", html.unescape("\n".join(
+                               json.dumps(m.payload(), ensure_ascii=False)
+                               for m in render_digest(d, "en"))).replace('\\"', '"'))):
         ours = _our_own_words(rendering.replace("\\", ""), quoted)
         for word in DUTCH:
             assert word not in ours, (f"{key} {fmt}: Dutch {word!r} of our own",
