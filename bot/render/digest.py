@@ -45,6 +45,7 @@ from tracker.digest.words import (
     key_figure,
     line_title,
     period_span,
+    quoted_note,
     results_heading,
     so_far_note,
     status_phrase,
@@ -156,8 +157,9 @@ def _groups(digest: Digest, lang: str) -> list[list[Block]]:
     en = lang == "en"
     note = so_far_note(digest, lang)
     span = period_span(digest, lang) + (f" ({note})" if note else "")
+    quoted = quoted_note(lang)  # English: once, under the title (the thread reads as one)
     groups: list[list[Block]] = [[header(plain_user_text(digest_title(digest, lang))),
-                                  context(span)]]
+                                  context(f"{span}\n{quoted}" if quoted else span)]]
     points: list[str] = []
     for heading, phrases in front_page(digest, lang):
         points.append(f"*{heading}*")

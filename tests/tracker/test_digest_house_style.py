@@ -149,6 +149,7 @@ def test_en_renderings_have_no_dutch_of_our_own(seeded: Session, key: str) -> No
         assert not _LOWER_MONTH.search(ours), f"{key} {fmt}: an English month in lower case"
     md = render_markdown(d, "en")
     assert md.count("Quoted from the Dutch report") >= 5
+    assert "Quoted from the Dutch report" in json.dumps(render_digest(d, "en")[0].payload())
     assert "1.122 werkgevers gesproken" in md and "meer dan 1.000 ondernemers" in md
     assert "Actual to 30 June 2023" in md or key == "2023H2"
     assert "The table adds up if the expected year total of Verwacht restantbudget reads" in md
