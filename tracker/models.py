@@ -302,6 +302,9 @@ class BudgetLine(SQLModel, table=True):
     budget: int | None = None
     actual: int | None = None
     expected: int | None = None
+    # the realisatie as the table of expected year totals prints it ("werkelijk jan-juni"),
+    # where the report has that table: compared with `actual` in the check annex
+    forecast_actual: int | None = None
     actual_period: str = Field(default="", max_length=40)  # e.g. "jan-jun"
     is_total: bool = False
     note: str = Field(default="", max_length=2000)

@@ -190,6 +190,7 @@ def _seed_budget(session: Session, data: dict[str, Any]) -> int:
         session.add(BudgetLine(year=item["year"], section=item["section"], position=position,
                                name=item["name"], budget=item.get("begroting"),
                                actual=item.get("werkelijk"), expected=item.get("verwacht"),
+                               forecast_actual=item.get("werkelijk_jaartotalen"),
                                actual_period="jan-jun", is_total=bool(item.get("is_total")),
                                note=item.get("note") or ""))
         existing.add(key)

@@ -58,6 +58,24 @@ def format_eur(amount: int | float | None, lang: str = "nl") -> str:
     return f"{sign}€ {whole}" if lang == "nl" else f"{sign}€{whole}"
 
 
+NBSP = "\u00a0"
+_MONTH_NAMES = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|"
+                "december|January|February|March|April|May|June|July|August|September|October|"
+                "November|December")
+# Where a line must not break: "€ 1.249.769", "€ 75 mln", "23 juni 2023", "Q2 2023". Each
+# alternative starts with the space itself, which lets the regex engine skip to the spaces.
+_GLUE = re.compile(rf" (?:(?<=€ )(?=-?\d)|(?<=\d )(?=(?:mln|mld|miljoen|miljard|{_MONTH_NAMES})\b)"
+                   r"|(?<=[^\W\d_] )(?=\d{4}\b)|(?<=[QH]\d )(?=\d{4}\b))")
+
+
+def glue(text: str) -> str:
+    """`text` with a no-break space (U+00A0) where a line must not break: between "€" and its
+    amount, an amount and "mln"/"mld", a day and its month, a word and the year after it
+    ("juni 2023", "voorjaar 2023"), a quarter and its year. The document renderers apply it
+    before wrapping (the PDF draws the space as a space again once its lines are laid out)."""
+    return _GLUE.sub(NBSP, text)
+
+
 # Characters that change how text around them looks without being seen: zero-width space,
 # non-joiner, joiner, LRM/RLM, the bidi embeddings and overrides (U+202A–202E) and isolates
 # (U+2066–2069), word joiner and invisible operators, the Arabic letter mark, soft hyphen,

@@ -23,6 +23,7 @@ from bot.render.limits import (
 )
 from bot.render.message import block_json
 from bot.render.mrkdwn import escape_user_text, plain_user_text
+from tracker.digest.budget import shown_sections
 from tracker.digest.front import (
     check_phrase,
     count_phrase,
@@ -44,6 +45,7 @@ from tracker.digest.words import (
     key_figure,
     line_title,
     period_span,
+    quoted_note,
     results_heading,
     so_far_note,
     status_phrase,
@@ -155,8 +157,9 @@ def _groups(digest: Digest, lang: str) -> list[list[Block]]:
     en = lang == "en"
     note = so_far_note(digest, lang)
     span = period_span(digest, lang) + (f" ({note})" if note else "")
+    quoted = quoted_note(lang)  # English: once, under the title (the thread reads as one)
     groups: list[list[Block]] = [[header(plain_user_text(digest_title(digest, lang))),
-                                  context(span)]]
+                                  context(f"{span}\n{quoted}" if quoted else span)]]
     points: list[str] = []
     for heading, phrases in front_page(digest, lang):
         points.append(f"*{heading}*")
@@ -196,8 +199,9 @@ def _groups(digest: Digest, lang: str) -> list[list[Block]]:
             groups.append([chunk])
         money = [join(p, _esc(600)) for p in (spending_phrase(budget, lang),
                                                outcome_phrase(budget, lang)) if p]
-        money += [f"_{escape_user_text(r.name)}:_ {escape_user_text(truncate(r.note, 600))}"
-                  for s in budget.sections for r in s.rows if r.note]
+        money += [f"[{n}] _{escape_user_text(r.name)}:_ {escape_user_text(truncate(r.note, 600))}"
+                  for n, r in enumerate((r for s in shown_sections(budget) for r in s.rows
+                                         if r.note), 1)]
         if money:
             groups += [[s] for s in pack_lines(money, max_blocks=len(money), lang=lang)]
     tail = [*_texts("Risks" if en else "Risico's", digest.risks, 600),

@@ -374,3 +374,45 @@ def test_second_half_year_says_its_figures_are_the_mid_year_ones(seeded: Session
     h1 = build_digest(session=seeded, period=parse_period("2023H1", now=now, tz=AMS), now=now,
                       tz=AMS)
     assert not h1.budget_stale and "geen financiële cijfers" not in render_markdown(h1)
+
+
+def _markers_and_notes(rendering: str) -> tuple[list[str], list[str]]:
+    """The note markers in the budget tables' rows and the numbers of the explanations."""
+    budget = rendering[rendering.index("begroting 2023"):]
+    budget = budget[:min(budget.find(w) for w in ("Risico", "Risks") if w in budget)]
+    tables = [line for line in budget.splitlines() if line.startswith("|") or "  € " in line]
+    notes = re.findall(r"^(?:  \[)?(\d+)[.\]] [^:\n]+: ", budget, re.M)
+    return sorted(m for line in tables for m in re.findall(r"\[(\d+)\]", line)), notes
+
+
+def test_every_explanation_is_referenced_from_its_row_and_every_marker_has_its_note(
+        h1: Digest) -> None:
+    for rendering in (render_markdown(h1), render_markdown(h1, "en"), render_text(h1)):
+        markers, notes = _markers_and_notes(rendering.replace("Begroting 2023", "begroting 2023")
+                                            .replace("budget 2023", "begroting 2023"))
+        assert markers == notes == ["1", "2", "3", "4"], (markers, notes)
+    md = render_markdown(h1)
+    assert "| **Verwacht batig saldo [4] ⚠** | **€ 275.000** |" in md
+    assert "4. Verwacht batig saldo: De vastgestelde begroting" in md
+
+
+def test_check_annex_names_where_the_reports_tables_and_text_disagree(h1: Digest) -> None:
+    tables = {c.row: (c.stated, c.computed) for c in h1.checks if c.kind == "tables"}
+    # "werkelijk jan-juni": the table of actuals against the table of expected year totals
+    assert tables == {"Public Affairs": (83_465, 83_000),
+                      "Communicatie en representatie": (86_114, 86_000),
+                      "Regio Zwolle Bureau": (104_630, 104_000),
+                      "Regio Deal Zwolle": (78_201, 78_000),
+                      "Anticyclisch investeren conform bestuurlijke afspraak voorstel in te "
+                      "zetten voor start uitvoering": (0, 1_280_230),
+                      "Totaal lasten": (1_249_769, 2_528_589)}
+    text = [c for c in h1.checks if c.kind == "text"]
+    assert [(c.table, c.stated, c.computed) for c in text] == [("besluiten", 1_280_531,
+                                                                1_280_230)]
+    md = render_markdown(h1)
+    assert ("Public Affairs (lasten, realisatie t/m 30 juni 2023): de tabel werkelijk jan-juni "
+            "drukt € 83.465; de tabel verwachte jaartotalen € 83.000.") in md
+    assert "(Besluiten): de tekst noemt € 1.280.531; de tabellen € 1.280.230." in md
+    assert "(Decisions): the text gives €1,280,531; the tables €1,280,230." in render_markdown(
+        h1, "en")
+    assert "de tabel verwachte jaartotalen € 2.528.589" in render_text(h1)

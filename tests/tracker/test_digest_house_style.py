@@ -4,6 +4,7 @@ should never read ("Digest", "0 deadlines gemist", "ca. 15 mei", "€ 1.200k", l
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import datetime
@@ -14,7 +15,7 @@ from sqlmodel import Session
 
 from bot.render.digest import render_digest
 from tracker.dates import parse_period
-from tracker.digest import build_digest
+from tracker.digest import Digest, build_digest
 from tracker.digest.markdown import render_markdown
 from tracker.digest.text import render_text
 
@@ -93,3 +94,98 @@ def test_the_scan_catches_what_it_is_for() -> None:
     assert [n for n in _BIG_NUMBER.findall(bad) if not 1900 <= int(n) <= 2100] == ["1122"]
     amounts = _AMOUNT.findall("nodig € 75 mln; tekort € 40 mln. Nodig € 75 mln; ca. € 40 mln")
     assert {a for a in amounts if amounts.count(a) > 1} == {"€ 75 mln", "€ 40 mln"}
+
+
+
+
+# Dutch words that may appear in the English rendering only inside text quoted from the report
+DUTCH = (" de ", " het ", " van ", " en ", " een ", " per maand", "gemiddeld", "Inkomsten",
+         "Lasten", "Saldo", "realisatie", "begroting", "verwacht", "stand per", "Toelichting",
+         "Kernboodschap", "Besluiten", "Risico", "Bijlage", "toegezegd", "nodig ", "tekort",
+         " t/m ", "inkomsten", "lasten", " juni", " januari", "Programma’s", "Doelen")
+
+
+_EN_NUMBER_IN_DUTCH = re.compile(r"\d,\d{3} (werkgevers|ondernemers|woningen|arbeidsplaatsen|"
+                                 r"inwoners|jongeren|bedrijven|te |door |geïnvesteerd)")
+
+
+_LOWER_MONTH = re.compile(r"\b\d{1,2} (january|february|march|april|may|june|july|august|"
+                          r"september|october|november|december) \d{4}")
+
+
+def _source_strings() -> list[str]:
+    """Every text of the example dataset (what the renderings quote), longest first."""
+    from tracker.dataset import load_dataset
+
+    found: list[str] = []
+
+    def walk(x: object) -> None:
+        if isinstance(x, str):
+            found.append(x)
+        elif isinstance(x, dict):
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(load_dataset("regio-zwolle-2023"))
+    return sorted({s.strip() for s in found if " " in s.strip()}, key=len, reverse=True)
+
+
+def _outline_text(d: Digest) -> str:
+    """The words of the DOCX and PDF report (their shared outline), one block a line."""
+    from tracker.digest.outline import build_outline
+
+    out = []
+    for block in build_outline(d, "en"):
+        for value in (getattr(block, f, None) for f in block.__slots__):  # type: ignore[attr-defined]
+            if isinstance(value, str):
+                out.append(value)
+            elif isinstance(value, tuple):
+                out += [" | ".join(v) if isinstance(v, tuple) else str(v) for v in value]
+    return "\n".join(out)
+
+
+def _our_own_words(rendering: str, quoted: list[str]) -> str:
+    for text in quoted:
+        rendering = rendering.replace(text, "¶")
+    # Slack shortens long texts ("MIRT-brief van 23 juni: de aanpak …"): a quote cut short too
+    for end in [m.start() for m in re.finditer("…", rendering)][::-1]:
+        for text in quoted:
+            start = rendering.rfind(text[:20], max(0, end - 3000), end)
+            if start >= 0 and text.startswith(rendering[start:end].rstrip()):
+                rendering = f"{rendering[:start]}¶{rendering[end + 1:]}"
+                break
+    return rendering
+
+
+@pytest.mark.parametrize("key", ["2023H1", "2023H2"])
+def test_en_renderings_have_no_dutch_of_our_own(seeded: Session, key: str) -> None:
+    d = build_digest(session=seeded, period=parse_period(key, now=NOW, tz=AMS), now=NOW, tz=AMS)
+    quoted = _source_strings()
+    for fmt, rendering in (("markdown", render_markdown(d, "en")), ("text", render_text(d, "en")),
+                           ("docx/pdf", _outline_text(d)),
+                           ("slack", html.unescape("\n".join(
+                               json.dumps(m.payload(), ensure_ascii=False)
+                               for m in render_digest(d, "en"))).replace('\\"', '"'))):
+        ours = _our_own_words(rendering.replace("\\", ""), quoted)
+        for word in DUTCH:
+            assert word not in ours, (f"{key} {fmt}: Dutch {word!r} of our own",
+                                      ours[max(0, ours.find(word) - 80):ours.find(word) + 80])
+        # never an English number inside a Dutch phrase of the report (1,122 werkgevers)
+        assert not _EN_NUMBER_IN_DUTCH.search(rendering), f"{key} {fmt}"
+        assert not _LOWER_MONTH.search(ours), f"{key} {fmt}: an English month in lower case"
+    md = render_markdown(d, "en")
+    assert md.count("Quoted from the Dutch report") >= 5
+    assert "Quoted from the Dutch report" in json.dumps(render_digest(d, "en")[0].payload())
+    assert "1.122 werkgevers gesproken" in md and "meer dan 1.000 ondernemers" in md
+    assert "Actual to 30 June 2023" in md or key == "2023H2"
+    assert "The table adds up if the expected year total of Verwacht restantbudget reads" in md
+
+
+def test_the_english_scan_catches_dutch_of_our_own() -> None:
+    bad = "### Inkomsten\n| Line | Actual to 30 june 2023 |\n- 1,122 werkgevers gesproken"
+    assert {w for w in DUTCH if w in _our_own_words(bad, _source_strings())} == {"Inkomsten"}
+    assert _LOWER_MONTH.search(bad)
+    assert _EN_NUMBER_IN_DUTCH.search(bad)

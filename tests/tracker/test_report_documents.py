@@ -11,6 +11,7 @@ import unicodedata
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import docx
@@ -24,7 +25,7 @@ from tracker.digest.docx import docx_text
 from tracker.digest.pdf import pdf_text
 from tracker.digest.pdf_layout import REGULAR, wrap
 from tracker.digest.report import render_report, report_filename
-from tracker.text import is_rtl
+from tracker.text import NBSP, glue, is_rtl
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2023, 11, 15, 10, 0, tzinfo=AMS)
@@ -66,7 +67,7 @@ def docx_body_text(data: bytes) -> tuple[docx.document.Document, str]:
     document = docx.Document(io.BytesIO(data))
     text = "\n".join(p.text for p in document.paragraphs)
     text += "\n" + "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
-    return document, text
+    return document, text.replace(NBSP, " ")  # amounts and dates are glued (see glue)
 
 
 def pdf_body_text(data: bytes) -> tuple[PdfReader, str]:
@@ -79,8 +80,9 @@ def test_docx_has_the_structure_figures_chart_contents_and_page_numbers(h1: Dige
     document, text = docx_body_text(data)
     title = document.paragraphs[1]
     assert (title.style.name, title.text) == (
-        "Title", "Halfjaarrapportage Regio Zwolle — eerste halfjaar 2023")
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+        "Title", f"Halfjaarrapportage Regio Zwolle — eerste halfjaar{NBSP}2023")
+    headings = [p.text.replace(NBSP, " ") for p in document.paragraphs
+                if p.style.name.startswith("Heading")]
     for name in STRUCTURE_NL:
         assert name in headings, name
     assert headings.index("Kernboodschap") < headings.index("Public Affairs en Communicatie")
@@ -137,7 +139,7 @@ def test_english_and_another_period(seeded: Session) -> None:
     assert "23 June 2023" in text and "€75m" in text
     q3 = digest_of(seeded, "2023Q3")
     document, text = docx_body_text(render_report(q3, "docx"))
-    assert document.paragraphs[1].text == "Kwartaalrapportage Regio Zwolle — Q3 2023"
+    assert document.paragraphs[1].text == f"Kwartaalrapportage Regio Zwolle — Q3{NBSP}2023"
     assert "28 september 2023" in text  # the Harbers visit of the quarter
     assert report_filename(q3, "docx") == "kwartaalrapportage-2023Q3.docx"
 
@@ -287,3 +289,103 @@ def test_lobby_digest_writes_docx_and_pdf(seeded: Session, settings, tmp_path: P
     assert "€ 226.713" in text
     _, text = pdf_body_text(out_pdf.read_bytes())
     assert "Half-year report Regio Zwolle — first half of 2023" in text
+
+
+def test_pdf_contents_page_numbers_are_drawn_inside_their_visible_box(h1: Digest) -> None:
+    reader = PdfReader(io.BytesIO(render_report(h1, "pdf")))
+    contents = reader.pages[1]
+    forms = {name: xobject.get_object() for name, xobject
+             in contents["/Resources"]["/XObject"].items() if "toc-" in name}
+    assert len(forms) > 10
+    for name, form in forms.items():
+        left, bottom, right, top = (float(v) for v in form["/BBox"])
+        stream = form.get_data().decode("latin-1")
+        x, y = (float(v) for v in re.findall(r"1 0 0 1 (\S+) (\S+) Tm", stream)[0])
+        digits = re.findall(r"\((\d+)\) Tj", stream)[0]
+        # a viewer shows only what lies in the form's box: the number starts and ends inside
+        assert left <= x and x + 6 * len(digits) <= right and bottom <= y < top, (name, x)
+    # and the whole contents line stays on the page: the form is placed inside the margins
+    placed = [float(v) for v in re.findall(r"1 0 0 1 (\S+) \S+ cm\n/FormXob\.toc-",
+                                           contents.get_contents().get_data().decode("latin-1"))]
+    assert placed and all(x <= float(contents.mediabox.right) for x in placed)
+    assert " . . ." in contents.extract_text()  # dot leaders lead the eye to the number
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_a_past_periods_report_is_the_same_file_whenever_it_is_built(seeded: Session,
+                                                                     fmt: str,
+                                                                     monkeypatch: pytest.MonkeyPatch
+                                                                     ) -> None:
+    def built(now: datetime) -> bytes:
+        # the libraries' own clock reads the injected day too (zip entries are dated by it)
+        monkeypatch.setattr(zipfile, "time", SimpleNamespace(
+            time=now.timestamp, localtime=lambda t=None: now.timetuple()))
+        return render_report(build_digest(session=seeded, period=parse_period("2023H1", now=now,
+                                                                              tz=AMS),
+                                          now=now, tz=AMS), fmt)
+
+    first, later = built(NOW), built(datetime(2026, 12, 8, 9, 30, tzinfo=AMS))
+    assert first == later
+    text = (pdf_body_text(first)[1] if fmt == "pdf" else docx_body_text(first)[1])
+    assert "Stand per 30 juni 2023" in text and "Opgesteld op" not in text
+
+
+def test_every_note_under_toelichting_has_its_marker_in_a_table_row(h1: Digest) -> None:
+    document, _ = docx_body_text(render_report(h1, "docx"))
+    cells = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    paragraphs = [p.text for p in document.paragraphs]
+    start = len(paragraphs) - 1 - paragraphs[::-1].index("Toelichting")  # not the contents
+    end = start + paragraphs[start:].index("Risico’s")
+    notes = [m[1] for p in paragraphs[start + 1:end] if (m := re.match(r"(\d+)\. [^:]+: ", p))]
+    assert notes == ["1", "2", "3", "4"]
+    assert sorted(re.findall(r"\[(\d+)\]", cells)) == notes
+    assert "Verwacht batig saldo [4] ⚠" in cells
+    _, text = pdf_body_text(render_report(h1, "pdf"))
+    assert "Verwacht batig saldo [4] ⚠" in text and "4. Verwacht batig saldo:" in text
+
+
+def test_amounts_and_dates_never_break_inside(h1: Digest) -> None:
+    sentence = "van de begrote lasten is 44% besteed (€ 1.249.769 van € 2.855.000) op 30 juni 2023"
+    for width in range(100, 400, 7):  # from the widest glued amount up
+        lines = [" ".join(t for _, t, _ in line) for line in wrap([(sentence, REGULAR)], 9.5, width)]
+        assert " ".join(lines) == sentence  # drawn as plain spaces again
+        for line in lines:
+            assert not line.endswith(("€", "30", "juni")), (width, lines)
+    # the PDF's lines, as laid out: none ends with a bare "€" or day
+    _, text = pdf_body_text(render_report(h1, "pdf"))
+    assert not re.search(r"€\n|(?<!\d)\d{1,2}\n(januari|juni|juli)", text)
+    assert "besteed (€ 1.249.769 van" in " ".join(text.split())
+    # the DOCX keeps a no-break space there, which Word honours
+    xml = zipfile.ZipFile(io.BytesIO(render_report(h1, "docx"))).read("word/document.xml").decode()
+    assert f"(€{NBSP}1.249.769 van €{NBSP}2.855.000)" in xml and f"30{NBSP}juni{NBSP}2023" in xml
+    assert glue("€ 75 mln, Q2 2023, 1 januari") == f"€{NBSP}75{NBSP}mln, Q2{NBSP}2023, 1{NBSP}januari"
+
+
+def test_table_cells_break_at_word_boundaries_and_hyphenate_long_words(h1: Digest) -> None:
+    cell = "Werkgeversdienstverlening en Re-integratieverordening"
+    for width in (45, 60, 80, 100):
+        lines = [" ".join(t for _, t, _ in line) for line in wrap([(cell, REGULAR)], 7.5, width)]
+        at = 0
+        for line in lines:  # each line ends at a space, or inside a word with its hyphen
+            assert _word_width_of(line) <= width
+            if cell.startswith(line, at):
+                at += len(line)
+                assert at == len(cell) or cell[at] == " " or line.endswith("-"), (width, lines)
+                at += cell[at:at + 1] == " "
+            else:  # a hyphen that the word did not have
+                head = line.removesuffix("-")
+                assert line.endswith("-") and cell.startswith(head, at), (width, lines)
+                at += len(head)
+        assert at == len(cell)
+    _, text = pdf_body_text(render_report(h1, "pdf"))
+    # a cell's line that ends inside a word ends with a hyphen (pypdf reads cell lines apart)
+    for word in ("Werkgeversdienstverlening", "Re-integratieverordening"):
+        broken = [(word[:i], word[i:]) for i in range(3, len(word) - 1) if word[i - 1] != "-"]
+        for head, tail in broken:
+            assert f"{head}\n{tail}" not in text, (head, tail)
+
+
+def _word_width_of(line: str) -> float:
+    from tracker.digest.pdf_layout import _word_width
+
+    return _word_width(line, REGULAR) * 7.5

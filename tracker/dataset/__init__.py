@@ -68,7 +68,7 @@ _PROGRAMME = (
 _PROGRAMME_EVENT = ({"at", "before", "after", "text", "approximate", "source"},
                     {"source_note", "precision"})
 _BUDGET = ({"year", "section", "name", "begroting", "werkelijk", "verwacht", "is_total", "note"},
-           {"source_note"})
+           {"source_note", "werkelijk_jaartotalen"})
 _INDICATOR = (
     {"name", "line", "unit", "year", "values", "stated_total", "note", "source"},
     {"baseline", "baseline_label"},
@@ -400,6 +400,8 @@ class _Validator:
         self.enum(where, row, "section", SECTIONS)
         for key in ("begroting", "werkelijk", "verwacht"):
             self.integer(where, row, key, nullable=True)
+        if "werkelijk_jaartotalen" in row:  # as the table of expected year totals prints it
+            self.integer(where, row, "werkelijk_jaartotalen", nullable=True)
         self.flag(where, row, "is_total")
         self.text(where, row, "note", nullable=True)
         if "source_note" in row:

@@ -6,6 +6,7 @@ silently: the reader must see that the source disagrees with itself.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, timedelta
@@ -29,6 +30,26 @@ from tracker.models import BudgetLine, Indicator, IndicatorSeries
 
 SECTIONS = ("inkomsten", "lasten")
 SURPLUS_SECTION = "saldo"  # rows stating a balance ("verwacht batig saldo"), if the data has them
+
+
+_SECTION_LABELS = {"inkomsten": ("Inkomsten", "Income"), "lasten": ("Lasten", "Expenses"),
+                   SURPLUS_SECTION: ("Saldo", "Balance")}
+
+
+def section_label(name: str, lang: str = "nl") -> str:
+    """A budget table's heading: "Inkomsten" / "Income"; a section the data names otherwise
+    keeps its own name."""
+    nl, en = _SECTION_LABELS.get(name, (name.capitalize(), name.capitalize()))
+    return en if lang == "en" else nl
+
+
+def shown_sections(budget: Budget) -> tuple[BudgetSection, ...]:
+    """The budget's tables as every format shows them: income, expenses and, when the data
+    states one, the balance ("Verwacht batig saldo"), so that each explanation is referenced
+    from its row ([4]) and numbered in the order the rows appear."""
+    if not budget.stated_surplus:
+        return budget.sections
+    return (*budget.sections, BudgetSection(SURPLUS_SECTION, budget.stated_surplus))
 
 
 def mismatches(stated: Amounts, computed: Amounts) -> tuple[str, ...]:
@@ -76,7 +97,7 @@ def load_budget(session: Session, year: int) -> Budget | None:
     for line in lines:
         grouped[line.section].append(BudgetRow(
             line.name, Amounts(line.budget, line.actual, line.expected), line.is_total,
-            note=line.note or ""))
+            note=line.note or "", forecast_actual=line.forecast_actual))
     order = [s for s in SECTIONS if s in grouped] + sorted(
         s for s in grouped if s not in SECTIONS and s != SURPLUS_SECTION)
     sections = tuple(check_section(name, grouped[name]) for name in order)
@@ -143,10 +164,52 @@ def _correction(section: BudgetSection, total: BudgetRow, column: str) -> Correc
     return Correction(row.name, column, value, needed, other)
 
 
-def find_checks(budget: Budget | None, indicators: tuple[IndicatorDigest, ...]
-                ) -> tuple[Check, ...]:
+_AMOUNT = re.compile(r"€\s?(-?\d{1,3}(?:\.\d{3})+|-?\d+)(?![\d.,]|\s?(?:mln|mld|miljoen|miljard))")
+
+
+def _table_checks(budget: Budget) -> list[Check]:
+    """Where the report's table of expected year totals prints another realisatie than its
+    table of actuals ("werkelijk jan-juni": € 83.000 against € 83.465): both figures."""
+    out = []
+    for section in budget.sections:
+        for row in section.rows:
+            actual, other = row.amounts.actual, row.forecast_actual
+            if actual is not None and other is not None and actual != other:
+                out.append(Check(f"{budget.year} {section.name}", row.name, "actual",
+                                 float(actual), float(other), "tables"))
+    return out
+
+
+def _text_checks(budget: Budget, texts: dict[str, tuple[str, ...]]) -> list[Check]:
+    """Where the report's text gives a budget line another amount than its tables
+    ("anticyclisch investeren (€ 1.280.531)" against € 1.280.230 in every table): the text's
+    amount is taken for a line when the line's first two words stand just before it, and
+    named when no table has it but one has an amount within 1% of it (the same figure)."""
+    rows = [r for s in budget.sections for r in s.rows if not r.is_total]
+    out = []
+    for where, paragraphs in texts.items():
+        for text in paragraphs:
+            for match in _AMOUNT.finditer(text):
+                before = text[max(0, match.start() - 60):match.start()].lower()
+                said = int(match[1].replace(".", ""))
+                for row in rows:
+                    key = " ".join(row.name.lower().split()[:2])
+                    if len(key) < 8 or key not in before:
+                        continue
+                    figures = {v for v in (*row.amounts.values(), row.forecast_actual) if v}
+                    near = [v for v in figures if abs(v - said) <= abs(said) / 100]
+                    if near and said not in figures:
+                        out.append(Check(where, row.name, "expected", float(said),
+                                         float(min(near, key=lambda v: abs(v - said))), "text"))
+    return out
+
+
+def find_checks(budget: Budget | None, indicators: tuple[IndicatorDigest, ...],
+                texts: dict[str, tuple[str, ...]] | None = None) -> tuple[Check, ...]:
     """The check annex: each stated figure that its own lines do not give, both sides, and
-    where one correction makes the table add up, which one."""
+    where one correction makes the table add up, which one; each realisatie that the report's
+    two tables print differently; each amount its text (`texts`: "besluiten" → paragraphs)
+    gives a budget line that its tables do not."""
     out: list[Check] = []
     if budget is not None:
         table = f"{budget.year}"
@@ -179,6 +242,8 @@ def find_checks(budget: Budget | None, indicators: tuple[IndicatorDigest, ...]
                                  float(row.computed.values()[i] or 0), "balance", None,
                                  row.note, None if stated_totals is None
                                  else float(stated_totals), corrected))
+    if budget is not None:
+        out += _table_checks(budget) + _text_checks(budget, texts or {})
     for series in indicators:
         if series.flagged:
             out.append(Check("indicatoren", series.name, "total", float(series.stated_total or 0),

@@ -265,7 +265,8 @@ def build_digest(*, session: Session, period: Period, now: datetime, tz: ZoneInf
         current=current, front=texts.front,
         key_figures=load_key_figures(session, period.start.year) if big else (),
         risks=texts.risks, decisions=texts.decisions,
-        checks=find_checks(budget, indicators))
+        checks=find_checks(budget, indicators, {"besluiten": texts.decisions,
+                                                "risico's": texts.risks}))
 
 
 def _milestones(session: Session, period: Period, nxt: Period, cutoff: date, later: Later,

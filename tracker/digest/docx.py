@@ -11,6 +11,8 @@ opening) links to them and the navigation pane lists them.
 from __future__ import annotations
 
 import io
+import zipfile
+from datetime import UTC, datetime, time, timedelta
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -35,7 +37,7 @@ from tracker.digest.outline import (
     build_outline,
     report_title,
 )
-from tracker.text import is_rtl, safe_inline
+from tracker.text import glue, is_rtl, safe_inline
 
 TEXT_WIDTH_TWIPS = 9070  # A4 less 2.5 cm margins, in twentieths of a point
 _STYLE = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
@@ -43,9 +45,10 @@ _STYLE = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
 
 def docx_text(text: str) -> str:
     """Any text (user text included) made safe inside a WordprocessingML `w:t` element: one
-    line without invisible or bidi control characters (`safe_inline`), XML-escaped. A space at
+    line without invisible or bidi control characters (`safe_inline`), with no-break spaces
+    where a line must not break (`glue`), XML-escaped. A space at
     either end stays: runs meet there ("Samenvatting: " and the summary)."""
-    safe = safe_inline(text)
+    safe = glue(safe_inline(text))  # no line break inside "€ 1.249.769", "30 juni 2023"
     if safe:
         safe = f"{' ' if text[0].isspace() else ''}{safe}{' ' if text[-1].isspace() else ''}"
     return escape(safe)
@@ -199,7 +202,12 @@ def render_docx(digest: Digest, lang: str = "nl", *, chart: bytes | None = None,
     _page_number_footer(section, title, lang)
     props = document.core_properties
     props.title, props.author, props.language = title, organisation, "en-GB" if lang == "en" else "nl-NL"
-    props.created = props.modified = digest.generated_at
+    # Dated by the period (its last day covered), not by the day it is built: a past period's
+    # report is the same file whenever it is made.
+    stamp = datetime.combine(digest.as_of or digest.period.end - timedelta(days=1), time(12),
+                             tzinfo=UTC)
+    props.created = props.modified = stamp
+    props.revision = 1
     # Word refreshes the TOC field (page numbers) when the document opens.
     document.settings.element.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
 
@@ -209,4 +217,16 @@ def render_docx(digest: Digest, lang: str = "nl", *, chart: bytes | None = None,
     writer.finish()  # the template's empty first paragraph goes: the title page starts it
     out = io.BytesIO()
     document.save(out)
+    return _stamped(out.getvalue(), stamp)
+
+
+def _stamped(package: bytes, stamp: datetime) -> bytes:
+    """The package with every part dated `stamp` (python-docx dates them by the clock)."""
+    out = io.BytesIO()
+    when = stamp.timetuple()[:6]
+    with zipfile.ZipFile(io.BytesIO(package)) as old, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(zipfile.ZipInfo(info.filename, when), old.read(info),
+                         compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()

@@ -3,6 +3,7 @@ shared by every renderer. Figures come from the model; only their wording is her
 
 from __future__ import annotations
 
+from tracker.digest.budget import section_label
 from tracker.digest.model import Budget, Check, Digest, Reason
 from tracker.digest.words import (
     Phrase,
@@ -161,7 +162,22 @@ def check_phrase(check: Check, lang: str = "nl", budget: Budget | None = None) -
             f" ({column}): de rapportage noemt {stated}{printed}; de regels geven {computed}"
             f"{fixed}. Geen van deze uitkomsten is het genoemde bedrag; het staat er als "
             "uitspraak van de rapportage, niet als uitkomst van de tabel."))
+    if check.kind == "text":  # the report's text against its tables
+        part = {"besluiten": ("Besluiten", "Decisions"), "risico's": ("Risico’s", "Risks")}.get(
+            check.table, (check.table, check.table))
+        return (User(check.row), (
+            f" ({part[1]}): the text gives {stated}; the tables {computed}." if en else
+            f" ({part[0]}): de tekst noemt {stated}; de tabellen {computed}."))
     where = check.table.split(" ", 1)[-1]
+    if check.kind == "tables":  # the table of actuals against the table of expected totals
+        where = section_label(where, lang).lower()
+        return (User(check.row), (
+            f" ({where}, {column}): the table of actuals prints {stated}; the table of "
+            f"expected year totals {computed}." if en else
+            f" ({where}, {column}): de tabel werkelijk jan-juni drukt {stated}; de tabel "
+            f"verwachte jaartotalen {computed}."))
+    if en:  # the table's name in our words: "inkomsten" is "income"
+        where = section_label(where, lang).lower()
     head: Phrase = (User(check.row), f" ({where}, {column}): " + (
         f"stated {stated}; the lines add up to {computed}." if en else
         f"gedrukt {stated}; de regels tellen op tot {computed}."))
@@ -170,11 +186,12 @@ def check_phrase(check: Check, lang: str = "nl", budget: Budget | None = None) -
         return (*head, (" No single correction of one line makes the table add up." if en
                         else " Geen correctie van één regel laat de tabel sluiten."))
     found = column_label(fix.found_in, lang, budget)
-    return (*head, (" The table adds up if " if en else " De tabel sluit als bij "), User(fix.row),
-            (f" the {column_label(fix.column, lang, budget)} reads "
-             f"{format_eur(fix.needed, lang)} (the amount in its column {found}) instead of "
-             f"{format_eur(fix.stated, lang)}." if en else
-             f" in de kolom {column_label(fix.column, lang, budget)} "
+    if en:
+        return (*head, f" The table adds up if the {column_label(fix.column, lang, budget)} of ",
+                User(fix.row), f" reads {format_eur(fix.needed, lang)} (the amount in its column "
+                f"{found}) instead of {format_eur(fix.stated, lang)}.")
+    return (*head, " De tabel sluit als bij ", User(fix.row),
+            (f" in de kolom {column_label(fix.column, lang, budget)} "
              f"{format_eur(fix.needed, lang)} staat (het bedrag uit de kolom {found}) in "
              f"plaats van {format_eur(fix.stated, lang)}."))
 

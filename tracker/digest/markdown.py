@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+from tracker.digest.budget import section_label, shown_sections
 from tracker.digest.front import (
     check_phrase,
     column_label,
@@ -26,6 +27,7 @@ from tracker.digest.words import (
     line_title,
     percent,
     period_span,
+    quoted_note,
     results_heading,
     so_far_note,
     status_phrase,
@@ -103,6 +105,10 @@ def render_markdown(digest: Digest, lang: str = "nl", *, chart_path: str | None 
         out += [f"{n}. {_md(check_phrase(c, lang, digest.budget))}"
                 for n, c in enumerate(digest.checks, 1)]
         out.append("")
+    quoted = quoted_note(lang)
+    if quoted:  # English: each section says once that the Dutch in it is the report's own
+        out = [x for line in out for x in ((line, "", f"_{quoted}_") if line.startswith("## ")
+                                            else (line,))]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -188,11 +194,11 @@ def _budget(budget: Budget, lang: str) -> list[str]:
     out = [f"## {'Finances' if en else 'Financiën'}: {'budget' if en else 'begroting'} "
            f"{budget.year}", ""]
     header = ["Line" if en else "Post",
-              *(column_label(c, lang, budget).capitalize()
+              *(_upper_first(column_label(c, lang, budget))
                 for c in ("budget", "actual", "difference", "expected", "spent"))]
     notes: list[tuple[str, str]] = []
-    for section in budget.sections:
-        out += [f"### {section.name.capitalize()}", ""]
+    for section in shown_sections(budget):
+        out += [f"### {section_label(section.name, lang)}", ""]
         rows = []
         for row in section.rows:
             name = md_escape(row.name)
@@ -214,12 +220,14 @@ def _budget(budget: Budget, lang: str) -> list[str]:
     for phrase in (spending_phrase(budget, lang), outcome_phrase(budget, lang)):
         if phrase:
             out += [_md(phrase), ""]
-    for row in budget.stated_surplus:
-        if row.note:
-            notes.append((row.name, row.note))
     if notes:
         out += [f"**{'Explanation' if en else 'Toelichting'}**", ""]
         out += [f"{n}. {md_escape(name)}: {md_escape(text)}"
                 for n, (name, text) in enumerate(notes, 1)]
         out.append("")
     return out
+
+
+def _upper_first(text: str) -> str:
+    """"actual to 30 June 2023" → "Actual to 30 June 2023" (str.capitalize lowers the rest)."""
+    return text[:1].upper() + text[1:]

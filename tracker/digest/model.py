@@ -224,6 +224,7 @@ class BudgetRow:
     computed: Amounts | None = None           # totals only: the sum of the lines they cover
     mismatches: tuple[str, ...] = ()          # columns ("budget", "actual", "expected") that differ
     note: str = ""
+    forecast_actual: int | None = None        # the realisatie as the expected-totals table prints it
 
     @property
     def difference(self) -> int | None:
@@ -382,7 +383,8 @@ class Check:
     column: str             # "verwacht jaartotaal"
     stated: float
     computed: float
-    kind: str = "total"     # total (a stated total vs its lines) | balance | series
+    kind: str = "total"     # total (a stated total vs its lines) | balance | series |
+    #                         tables (two tables of the report differ) | text (its text vs a table)
     correction: Correction | None = None  # the one correction that makes it add up
     note: str = ""
     printed_totals: float | None = None   # balance: what the printed totals give

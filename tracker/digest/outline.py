@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker.digest.model import Digest
+from tracker.digest.words import quoted_note
 
 ORGANISATION = "Regio Zwolle"
 FLAG = "⚠"
@@ -92,6 +93,11 @@ def build_outline(digest: Digest, lang: str = "nl", *, chart: bytes | None = Non
 
     ctx = _Ctx(digest, lang, chart, organisation)
     blocks = [block for section in SECTIONS for block in section(ctx)]
+    quoted = quoted_note(lang)
+    if quoted:  # English: each chapter says once that the Dutch in it is the report's own
+        blocks = [x for b in blocks for x in ((b, Para(quoted, style="note"))
+                                              if isinstance(b, Heading) and b.level == 1
+                                              else (b,))]
     # A contents page listing a thousand dossiers helps nobody: then chapters only (the
     # headings stay in the navigation pane / bookmarks).
     if sum(1 for b in blocks if isinstance(b, Heading) and b.level == 2) > MAX_CONTENTS_SECTIONS:

@@ -162,7 +162,8 @@ def render_pdf(digest: Digest, lang: str = "nl", *, chart: bytes | None = None,
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=2.5 * cm, rightMargin=2.5 * cm,
                             topMargin=2.2 * cm, bottomMargin=2.3 * cm, title=title,
-                            author=organisation, subject=title, lang="en-GB" if lang == "en" else "nl-NL")
+                            author=organisation, subject=title, lang="en-GB" if lang == "en" else "nl-NL",
+                            invariant=1)  # no creation date or random id: the same bytes each time
     doc.build(_story(blocks, state), onFirstPage=lambda c, d: None, onLaterPages=footer,
               canvasmaker=lambda *a, **k: LateCanvas(*a, state=state, **k))
     return out.getvalue()

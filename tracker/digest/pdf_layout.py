@@ -30,7 +30,7 @@ from reportlab.platypus import (
     Flowable,
 )
 
-from tracker.text import RTL_LETTERS, is_rtl, safe_inline
+from tracker.text import NBSP, RTL_LETTERS, glue, is_rtl, safe_inline
 
 REGULAR, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 BLUE = colors.HexColor("#1f5f8b")
@@ -41,6 +41,7 @@ _MARK_FIRST = re.compile("([{}]+)({})".format(
     "".join(chr(c) for c in range(0x591, 0x900) if unicodedata.category(chr(c)) == "Mn"),
     RTL_LETTERS.pattern))
 SIZES = {1: 17, 2: 13, 3: 11}
+_PAGE_NUMBER_WIDTH = 24  # room for a contents page number ("123") right of the dot leaders
 WIDTH = A4[0] - 5 * cm
 
 
@@ -133,7 +134,7 @@ def wrap(runs: list[tuple[str, str]], size: float, width: float, *, rtl: bool | 
         bidi = any(RTL_LETTERS.search(text) for text, _ in runs)
     if rtl is None:
         rtl = bidi and is_rtl(" ".join(text for text, _ in runs))
-    lines = _break(runs, size, width)
+    lines = _break([(glue(text), font) for text, font in runs], size, width)
     return [_display(line, size, width, rtl) for line in lines] if bidi or rtl else lines
 
 
@@ -185,14 +186,12 @@ def _break(runs: list[tuple[str, str]], size: float, width: float) -> list[list[
             if x and x + space + w > width:
                 lines.append([])
                 x = 0.0
-            while w > width:  # a 5,000-character "word": cut it to the line
-                cut = max(1, int(len(word) * width / w))
-                while cut > 1 and _word_width(word[:cut], font) * size > width:
-                    cut -= 1
-                lines[-1].append((0.0, word[:cut], font))
+            while w > width:  # a word wider than its column: hyphenated to the line
+                head, word = _hyphenate(word, font, size, width)
+                lines[-1].append((0.0, head.replace(NBSP, " "), font))
                 lines.append([])
-                word = word[cut:]
                 w = _word_width(word, font) * size
+            word = word.replace(NBSP, " ")  # glued for the wrap, drawn (and copied) as a space
             line = lines[-1]
             if line and line[-1][2] == font:  # same font: one string per line, so a reader
                 start, joined, _ = line[-1]  # copies the line as the words it holds
@@ -201,6 +200,40 @@ def _break(runs: list[tuple[str, str]], size: float, width: float) -> list[list[
                 line.append((x + space if x else 0.0, word, font))
             x += (space if x else 0.0) + w
     return lines
+
+
+@cache
+def _syllables() -> Any:
+    """Dutch hyphenation patterns (pyphen: LibreOffice's dictionaries, pure Python)."""
+    import pyphen
+
+    return pyphen.Pyphen(lang="nl_NL")
+
+
+def _hyphenate(word: str, font: str, size: float, width: float) -> tuple[str, str]:
+    """The longest head of `word` that fits `width`, and the rest: cut at a no-break space if
+    the word is a glued amount or date, else at a Dutch syllable boundary with a hyphen
+    ("Werkgeversdienst-" / "verlening"), else (no boundary fits: "xxxx…", a URL) at the last
+    character that fits, still with a hyphen, so no word is ever cut without one."""
+    def fits(head: str) -> bool:
+        return _word_width(head, font) * size <= width
+
+    if NBSP in word:
+        parts = word.split(NBSP)
+        for n in range(len(parts) - 1, 0, -1):
+            head = NBSP.join(parts[:n])
+            if fits(head):
+                return head, NBSP.join(parts[n:])
+    mark = "" if RTL_LETTERS.search(word) else "-"
+    if len(word) <= 60:
+        for head, tail in _syllables().iterate(word):
+            head = head if head.endswith("-") else head + mark
+            if fits(head):
+                return head, tail
+    cut = max(1, int(len(word) * width / (_word_width(word, font) * size)))
+    while cut > 1 and not fits(word[:cut] + mark):
+        cut -= 1
+    return word[:cut] + mark, word[cut:]
 
 
 def first_line(text: str, font: str, size: float, width: float) -> str:
@@ -328,6 +361,16 @@ class ContentsFlowable(Flowable):  # type: ignore[misc]
             text = first_line(title, font, size, self.width - indent - 40)
             c.setFont(font, size)
             c.drawString(indent, y, text)
+            # dot leaders from the title to the page number's column (drawn right-aligned at
+            # the right margin by the form, which is filled in once the pages are known)
+            start = indent + _word_width(text, font) * size + 4
+            dot = _word_width(".", REGULAR) * 9.5 * 2
+            dots = int((self.width - _PAGE_NUMBER_WIDTH - start) // dot)
+            if dots > 1:
+                c.setFont(REGULAR, 9.5)
+                c.setFillColor(colors.HexColor("#777777"))
+                c.drawRightString(self.width - _PAGE_NUMBER_WIDTH, y, " ." * dots)
+                c.setFillColor(colors.black)
             c.saveState()
             c.translate(self.width, y)
             c.doForm(f"toc-{key}")
@@ -349,7 +392,10 @@ class LateCanvas(Canvas):  # type: ignore[misc]
         for key in self.state["keys"]:
             forms.setdefault(f"toc-{key}", "")
         for name, text in forms.items():
-            self.beginForm(name)
+            # a form shows only what lies inside its box (by default the page, from 0 up); a
+            # contents page number ends at 0 (right-aligned), so its box reaches left of it
+            self.beginForm(name, lowerx=-_PAGE_NUMBER_WIDTH, lowery=-4, upperx=_PAGE_NUMBER_WIDTH,
+                           uppery=12)
             self.setFont(REGULAR, 8 if name == "total" else 9.5)
             (self.drawString if name == "total" else self.drawRightString)(0, 0, text)
             self.endForm()

@@ -8,9 +8,9 @@ the phrase functions of words.py and front.py: no figure is computed here."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from tracker.dates.vocab import month_name
+from tracker.digest.budget import section_label, shown_sections
 from tracker.digest.front import (
     check_phrase,
     column_label,
@@ -57,12 +57,11 @@ _BRIEF = ("Kernboodschap", "In brief")  # front_page's part that holds the repor
 
 def _title_page(c: _Ctx) -> list[Block]:
     d = c.digest
-    lines = []
-    note = so_far_note(d, c.lang)
-    if note:
-        lines.append(note[:1].upper() + note[1:])
-    local = d.generated_at.astimezone(ZoneInfo(d.tz)).date()
-    lines.append(c.t(f"Opgesteld op {day(local, 'nl')}", f"Prepared on {day(local, 'en')}"))
+    # A date of the period, never the day it is built: a past period's report is the same
+    # whenever it is made ("Stand per 30 juni 2023"); the running one says how far it goes.
+    note = so_far_note(d, c.lang) or (
+        c.t(f"stand per {day(d.as_of, 'nl')}", f"as of {day(d.as_of, 'en')}") if d.as_of else "")
+    lines = [note[:1].upper() + note[1:]] if note else []
     return [TitlePage(report_title(d, c.lang, c.organisation), period_span(d, c.lang),
                       tuple(lines)),
             Contents(c.t("Inhoudsopgave", "Contents"))]
@@ -198,10 +197,10 @@ def _budget(c: _Ctx) -> list[Block]:
     if b is None:
         return []
     columns = ("budget", "actual", "difference", "expected", "spent")
-    header = (c.t("Post", "Line"), *(column_label(x, c.lang, b).capitalize() for x in columns))
+    header = (c.t("Post", "Line"), *(_upper_first(column_label(x, c.lang, b)) for x in columns))
     out: list[Block] = [Heading(1, f"{c.t('Financiën: begroting', 'Finances: budget')} {b.year}")]
     notes: list[tuple[str, str]] = []
-    for section in b.sections:
+    for section in shown_sections(b):
         rows, bold = [], set()
         for i, row in enumerate(section.rows):
             name = row.name
@@ -219,7 +218,7 @@ def _budget(c: _Ctx) -> list[Block]:
                          spent))
             if row.is_total:
                 bold.add(i)
-        out += [Heading(2, section.name.capitalize()),
+        out += [Heading(2, section_label(section.name, c.lang)),
                 Table(header, tuple(rows), (3.2, 1.5, 1.6, 1.5, 1.5, 1.6),
                       frozenset({1, 2, 3, 4, 5}), frozenset(bold))]
     out.append(Para(c.t(f"Verschil = begroting − realisatie; {FLAG} = sluit niet, zie de bijlage.",
@@ -228,7 +227,6 @@ def _budget(c: _Ctx) -> list[Block]:
     for phrase in (spending_phrase(b, c.lang), outcome_phrase(b, c.lang)):
         if phrase:
             out.append(Para(join(phrase)))
-    notes += [(row.name, row.note) for row in b.stated_surplus if row.note]
     if notes:
         out += [Heading(2, c.t("Toelichting", "Explanation")),
                 *(Para(text, label=f"{n}. {name}: ") for n, (name, text) in enumerate(notes, 1))]
@@ -259,3 +257,8 @@ def _check_annex(c: _Ctx) -> list[Block]:
 SECTIONS: tuple[Callable[[_Ctx], list[Block]], ...] = (
     _title_page, _kernboodschap, _lines, _next_period, _key_figures, _indicators, _budget,
     _risks_and_decisions, _check_annex)
+
+
+def _upper_first(text: str) -> str:
+    """"actual to 30 June 2023" → "Actual to 30 June 2023" (str.capitalize lowers the rest)."""
+    return text[:1].upper() + text[1:]

@@ -4,6 +4,7 @@ budget, risks, decisions, check annex."""
 
 from __future__ import annotations
 
+from tracker.digest.budget import section_label, shown_sections
 from tracker.digest.front import (
     check_phrase,
     column_label,
@@ -23,6 +24,7 @@ from tracker.digest.words import (
     line_title,
     percent,
     period_span,
+    quoted_note,
     results_heading,
     so_far_note,
     status_phrase,
@@ -76,11 +78,11 @@ def render_text(digest: Digest, lang: str = "nl") -> str:
         for phrase in (spending_phrase(digest.budget, lang), outcome_phrase(digest.budget, lang)):
             if phrase:
                 out.append(join(phrase))
-        notes = [(r.name, r.note) for s in digest.budget.sections for r in s.rows if r.note]
-        notes += [(r.name, r.note) for r in digest.budget.stated_surplus if r.note]
+        notes = [(r.name, r.note) for s in shown_sections(digest.budget) for r in s.rows
+                 if r.note]
         if notes:
             out.append("Explanation:" if en else "Toelichting:")
-            out += [f"  {name}: {text}" for name, text in notes]
+            out += [f"  [{n}] {name}: {text}" for n, (name, text) in enumerate(notes, 1)]
         out.append("")
     for nl, en_, texts in (("Risico's", "Risks", digest.risks),
                            ("Besluiten", "Decisions", digest.decisions)):
@@ -93,6 +95,10 @@ def render_text(digest: Digest, lang: str = "nl") -> str:
                         else "Bijlage: controle van de cijfers", "-")
         out += [f"{n}. {join(check_phrase(c, lang, digest.budget))}"
                 for n, c in enumerate(digest.checks, 1)]
+    quoted = quoted_note(lang)
+    if quoted:  # English: each section says once that the Dutch in it is the report's own
+        out = [x for i, line in enumerate(out)
+               for x in ((line, quoted) if i and line and set(line) == {"-"} else (line,))]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -162,12 +168,16 @@ def budget_table(budget: Budget, lang: str = "nl", *, name_width: int = 60) -> l
     header = [column_label(c, lang, budget)
               for c in ("budget", "actual", "difference", "expected", "spent")]
     rows: list[list[str]] = []
-    for section in budget.sections:
+    notes = 0
+    for section in shown_sections(budget):
         if rows:
             rows.append([""] * 6)
-        rows.append([section.name.upper(), *header])
+        rows.append([section_label(section.name, lang).upper(), *header])
         for row in section.rows:
             mark = " !" if row.flagged else ""
+            if row.note:  # the explanation's number, as in the list below the table
+                notes += 1
+                mark = f" [{notes}]{mark}"
             name = row.name if len(row.name) <= name_width else row.name[:name_width - 1] + "…"
             rows.append([name + mark, format_eur(row.amounts.budget, lang),
                          format_eur(row.amounts.actual, lang), format_eur(row.difference, lang),

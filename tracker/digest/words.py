@@ -135,14 +135,17 @@ def percent(share: float, lang: str = "nl") -> str:
 
 def key_figure(figure: KeyFigureRow, lang: str = "nl") -> Phrase:
     """"ruim 660 jongeren bereikt en geholpen", "€ 384,6 mln door het Rijk gereserveerd …"."""
+    # A key figure is one phrase of the (Dutch) report, its label in the report's words: in
+    # English too it is quoted whole, with the report's number style ("1.122 werkgevers
+    # gesproken", never "1,122 werkgevers": to a Dutch reader 1,122 is one and a bit).
     if figure.value is None:
         value = figure.text
     elif figure.unit == "eur":
-        value = format_eur(figure.value, lang)
+        value = format_eur(figure.value, "nl")
     elif figure.unit == "pct":
-        value = f"{number(figure.value, lang)}%"
+        value = f"{number(figure.value, 'nl')}%"
     else:
-        value = number(figure.value, lang)
+        value = number(figure.value, "nl")
     lead = f"{figure.qualifier} " if figure.qualifier else ""
     return (f"{lead}{value} ", User(figure.label))
 
@@ -288,7 +291,10 @@ def funding_phrase(dossier: DossierDigest, lang: str = "nl") -> Phrase | None:
     parts: Phrase = ()
     if figures:
         parts += ("; ".join(figures) + ".",)
-    if dossier.funding_note:
+    if dossier.funding_note and en:  # the report's own words, quoted as it wrote them
+        parts += ((" " if parts else "") + "In the report’s words: “", User(dossier.funding_note),
+                  "”")
+    elif dossier.funding_note:
         parts += ((" " if parts else ""), User(dossier.funding_note))
     return parts or None
 
@@ -320,9 +326,12 @@ def indicator_phrase(series: IndicatorDigest, lang: str = "nl") -> Phrase:
         avg = number(round(series.monthly_average), lang)
         parts += ((f", on average {avg} a month" if en else f", gemiddeld {avg} per maand"),)
     if series.baseline is not None:
-        base = number(series.baseline, lang)
-        label = series.baseline_label or ("before" if en else "eerder")
-        parts += (f" ({label}: {base})",)
+        if en and series.baseline_label:  # the report's own label, quoted as it wrote it
+            parts += (" (the report: “", User(series.baseline_label),
+                      f": {number(series.baseline, 'nl')}”)")
+        else:
+            label = series.baseline_label or ("before" if en else "eerder")
+            parts += (f" ({label}: {number(series.baseline, lang)})",)
     return parts
 
 
@@ -372,3 +381,12 @@ def results_heading(digest: Digest, lang: str = "nl") -> str:
 def dossier_heading(dossier: DossierDigest) -> Phrase:
     """"N35 — Wijthmen–Nijverdal / Mobiliteitsfonds" (the code said once)."""
     return (User(dossier.code), " — ", User(dossier.short_title))
+
+
+QUOTED_EN = ("Quoted from the Dutch report: the Dutch text here is the report's own, as it "
+             "wrote it, with its Dutch numbers (1.122; € 26,5 mln).")
+
+
+def quoted_note(lang: str = "nl") -> str | None:
+    """The English rendering's note at the start of each section that quotes the report."""
+    return QUOTED_EN if _en(lang) else None
