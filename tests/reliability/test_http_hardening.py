@@ -60,6 +60,7 @@ def _p99(samples: list[float]) -> float:
 
 
 @pytest.mark.slow
+@pytest.mark.latency
 def test_500_idle_connections_do_not_stop_healthz_or_signed_commands(
         served: HttpServer, team: Session, slack_double: SlackDouble) -> None:
     idle: list[socket.socket] = []

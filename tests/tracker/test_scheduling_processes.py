@@ -13,11 +13,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.slack_double import SlackDouble
 from tests.tracker.scheduling_support import add_deadline, add_dossier, ledger, posted_keys
 from tracker.db import make_engine
+from tracker.models import Delivery
 from tracker.settings import Settings
 
 MONDAY = "2023-11-13T09:00"  # the 7-day reminders of debates on Monday 20 November
@@ -46,6 +49,21 @@ def _remind(db_url: str, double: SlackDouble, now: str) -> subprocess.Popen[str]
 
 def _posted_keys(double: SlackDouble) -> Counter[str]:
     return posted_keys(double.messages)
+
+
+def _waiting_for_a_lock(engine: Engine, names: set[str], timeout: float) -> set[str]:
+    """The application names of `names` whose connection waits for a lock, once all of them do
+    or `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    with engine.connect() as conn:
+        while True:
+            waiting = set(conn.execute(text(
+                "SELECT application_name FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock'")).scalars()) & names
+            conn.rollback()  # a fresh snapshot of pg_stat_activity on the next look
+            if waiting == names or time.monotonic() > deadline:
+                return waiting
+            time.sleep(0.05)
 
 
 @pytest.mark.slow
@@ -89,9 +107,23 @@ def test_three_processes_on_postgresql_post_500_reminders_once_each(pg_url: str)
                 for n in range(5):
                     add_deadline(session, dossier, date(2023, 11, 20), title=f"Debat {n}")
             session.commit()
-        with SlackDouble() as double:
+        # All three must really compete, however late one of them gets going on a busy machine
+        # (starting Python takes a second or two there): the delivery table is locked until
+        # each process waits for it, then all three are let go at once; and a post takes half a
+        # second, so the threads of one process cannot claim every channel while another's are
+        # still on their way (a late one finds the channels the others have not reached yet).
+        gate = engine.connect()
+        gate_open = gate.begin()
+        gate.execute(text(f'LOCK TABLE "{Delivery.__tablename__}" IN EXCLUSIVE MODE'))
+        with SlowDouble() as double:
             started = time.monotonic()
-            processes = [_remind(pg_url, double, MONDAY) for _ in range(3)]
+            names = [f"lobby-remind-{n}" for n in range(3)]
+            processes = [_remind(f"{pg_url}?application_name={name}", double, MONDAY)
+                         for name in names]
+            waiting = _waiting_for_a_lock(engine, set(names), timeout=60)
+            gate_open.commit()
+            gate.close()
+            assert waiting == set(names), waiting
             outputs = [p.communicate(timeout=120)[0] for p in processes]
             elapsed = time.monotonic() - started
             # Under this load the double may reset a connection; such a post waits for a retry,
