@@ -96,7 +96,7 @@ def build_large_dataset(engine: Engine, *, dossiers: int = 1000, deadlines: int 
     _bulk(engine, Deadline, deadline_rows, Progress(len(deadline_rows), "deadlines", show_progress))
     _bulk(engine, Event, event_rows, Progress(len(event_rows), "events", show_progress))
     _reset_sequences(engine)
-    # Statistics as autovacuum gives a database in use: without them PostgreSQL counted
+    # PostgreSQL's statistics as autovacuum gives a database in use: without them it counted
     # /deadline list's rest by reading every open deadline (18 ms of its CPU, 0.9 ms after).
     refresh_statistics(engine)
     return {"dossiers": dossiers, "deadlines": deadlines, "events": events}
@@ -155,6 +155,6 @@ def build_open_deadlines(engine: Engine, *, stored: int, due: int, today: date,
     _bulk(engine, Dossier, dossier_rows, Progress(len(dossier_rows), "dossiers", show_progress))
     _bulk(engine, Deadline, rows, Progress(len(rows), "deadlines", show_progress))
     _reset_sequences(engine)
-    # Statistics as autovacuum gives a database in use: without them PostgreSQL counted
+    # PostgreSQL's statistics as autovacuum gives a database in use: without them it counted
     # /deadline list's rest by reading every open deadline (18 ms of its CPU, 0.9 ms after).
     refresh_statistics(engine)
