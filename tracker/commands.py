@@ -248,6 +248,17 @@ def _ref_and_rest(rest: str) -> tuple[str, str]:
     return head, body.strip()
 
 
+_QUOTED_WHEN = re.compile(r'^["“][^"“”]+["”](\s|$)')
+_YEAR = re.compile(r"\d{4}")
+
+
+def _whole_quote(text: str) -> str:
+    """A title the shell (or the user) quoted as a whole, without its quotes; any other title
+    as typed."""
+    quoted = re.fullmatch(r'\s*["“]([^"“”]*)["”]\s*', text)
+    return quoted.group(1).strip() if quoted else text.strip()
+
+
 def _unquote(text: str) -> str:
     return text.strip().strip('"“”').strip()
 
@@ -327,20 +338,34 @@ def _parse_deadline_add_words(rest: str, now: datetime, tz: ZoneInfo) -> Command
         when_text, _, title = after.partition("|")
         when = parse_when(when_text.strip(), now=now, tz=tz)
         title = title.strip()
+    elif after.startswith(('"', "“")) and _QUOTED_WHEN.match(after):
+        # `"20 nov 2027" "Kamerdebat MIRT"` (the shell's quotes, or typed): the quoted part is
+        # the date, all of it, and the title loses its quotes.
+        when_text, title = _ref_and_rest(after)
+        when = parse_when(when_text, now=now, tz=tz)
+        title = _whole_quote(title)
     else:
         tokens = after.split()
         when, title, error = None, "", None
+        refused: dict[int, InvalidInput] = {}
         for size in range(min(MAX_WHEN_TOKENS, len(tokens)), 0, -1):
             try:
                 when = parse_when(" ".join(tokens[:size]), now=now, tz=tz)
             except WeekdayMismatch:
                 raise  # "maandag 20 november" on a Friday: never a shorter date and a title
             except InvalidInput as exc:
+                refused[size] = exc
                 # Keep the most telling reason: "31 februari bestaat niet" beats "unreadable".
                 if error is None or (isinstance(error, Unreadable) and not isinstance(exc, Unreadable)):
                     error = exc
                 continue
-            title = " ".join(tokens[size:])
+            year = refused.get(size + 1)
+            if year is not None and not isinstance(year, Unreadable) and \
+                    _YEAR.fullmatch(tokens[size]):
+                # "20 nov 2101 …": a year out of the window is refused, never the next year
+                # and a title starting with "2101".
+                raise InvalidInput(year.nl, year.en, example=EXAMPLES[("deadline", "add")])
+            title = _whole_quote(" ".join(tokens[size:]))
             break
         if when is None:
             if error is not None and not isinstance(error, Unreadable):  # "31 februari …"

@@ -179,6 +179,27 @@ def test_two_digit_years_are_this_century_and_never_part_of_the_title(text, due,
     assert (command.args["when"].date, command.args["title"]) == (due, title)
 
 
+@pytest.mark.parametrize("text", [
+    "add N35 20 nov 2101 Ver weg", "add N35 20 nov 1999 Oud overleg",
+    'add N35 "1 dec 2101" "Ver weg"', "add N35 20 november 3000 Ver",
+])
+def test_a_year_outside_the_window_is_refused_never_the_next_year_and_a_title(text):
+    with pytest.raises(InvalidInput) as err:
+        parse("/deadline", text)
+    assert "valt buiten 2000–2100" in err.value.nl
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ('add N35 "20 nov 2027" "Kamerdebat MIRT"', "Kamerdebat MIRT"),
+    ('add N35 20 nov 2027 "Regel een *twee*"', "Regel een *twee*"),
+    ('add "zwolle meppel" 20 nov 2027 "Overleg ProRail"', "Overleg ProRail"),
+    ('add N35 20 nov 2027 Debat "MIRT"', 'Debat "MIRT"'),
+])
+def test_a_title_quoted_as_a_whole_loses_its_quotes(text, title):
+    command = parse("/deadline", text)
+    assert (command.args["when"].date, command.args["title"]) == (date(2027, 11, 20), title)
+
+
 @pytest.mark.parametrize(("text", "precision", "qualifier", "part", "title"), [
     ("add N35 voorjaar 2024 Lobbyplan", "season", "", "", "Lobbyplan"),
     ("add N35 Q3 2024 Rapportage", "quarter", "", "", "Rapportage"),

@@ -47,6 +47,18 @@ def test_a_debate_or_visit_on_a_weekend_or_holiday_gets_a_note(kind, due, says):
     assert (note is None) if says is None else (says in note)
 
 
+def test_the_cli_keeps_quoted_words_together_without_their_quotes(seeded: Session, settings,
+                                                                   monkeypatch, capsys):
+    seeded.commit()
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    # What the shell passes for: lobby deadline add N35 "20 nov 2027" "Kamerdebat MIRT"
+    assert main(["deadline", "add", "N35", "20 nov 2027", "Kamerdebat MIRT"]) == 0
+    assert seeded.exec(select(Deadline).where(Deadline.title == "Kamerdebat MIRT",
+                                              Deadline.due_date == date(2027, 11, 20))).one()
+    assert main(["deadline", "add", "N35", "20 nov 2101", "Ver weg"]) == 1
+    assert "2101 valt buiten 2000–2100" in capsys.readouterr().err
+
+
 def test_the_cli_refuses_a_duplicate_and_adds_it_with_toch(seeded: Session, settings, monkeypatch,
                                                            capsys):
     seeded.commit()

@@ -142,6 +142,17 @@ def test_upcoming_lists_overdue_first_and_recurring_occurrences(session, now, n3
                         due=today, rrule="FREQ=SOMETIMES")
 
 
+def test_an_event_past_its_date_is_never_overdue_in_a_list(session, now, n35):
+    today = now.astimezone(AMS).date()
+    dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="Kamerdebat MIRT",
+                    kind="debate", due=today - timedelta(days=2))
+    dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="Zienswijze",
+                    kind="submission", due=today - timedelta(days=2))
+    items = dl.list_upcoming(session=session, now=now, tz=AMS, until=today + timedelta(days=30))
+    assert {i.deadline.title: i.overdue for i in items} == {"Kamerdebat MIRT": False,
+                                                            "Zienswijze": True}
+
+
 def test_upcoming_page_shows_the_first_and_counts_every_open_one(session, now, n35):
     """The page is cut in SQL; the count leaves out closed dossiers and adds the occurrences
     of recurring deadlines, for every window and for one dossier."""

@@ -448,7 +448,7 @@ def build_agenda(*, session: Session, settings: Settings, now: datetime, key: st
     overdue = [u for u in upcoming
                if u.overdue and is_action(u.deadline.role) and u.due >= oldest]
     overdue.sort(key=lambda u: (u.due, u.deadline.id))
-    coming = [u for u in upcoming if not u.overdue]
+    coming = [u for u in upcoming if u.due >= today]  # an event past its date is not "coming"
     entries = tuple(AgendaEntry(deadline_info(u.deadline, u.dossier), u.due, u.overdue)
                     for u in [*overdue[:AGENDA_OVERDUE_SHOWN], *coming])
     if not entries:

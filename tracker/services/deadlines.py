@@ -24,7 +24,7 @@ from tracker.models import (
     Phase,
     Qualifier,
 )
-from tracker.roles import default_role
+from tracker.roles import default_role, is_action
 from tracker.services.common import (
     MAX_TITLE,
     EventKind,
@@ -359,7 +359,8 @@ def upcoming_page(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
     params: dict[str, Any] = {"until": until, "today": today}
     if dossier is not None:
         params["dossier_id"] = dossier.id
-    items = [Upcoming(d, dos, d.due_date, d.due_date < today)
+    # Only an action becomes overdue; an event past its date has taken place (tracker.roles).
+    items = [Upcoming(d, dos, d.due_date, d.due_date < today and is_action(d.role))
              for d, dos in _lines(session.exec(pairs, params=params))]
     total = len(items)
     if limit is not None and total == limit:
