@@ -7,6 +7,8 @@ import re
 from datetime import time
 from functools import cached_property
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -139,6 +141,23 @@ class Settings(BaseSettings):
                                  "Europe/Amsterdam",
                                  f"LOBBY_TIMEZONE: unknown time zone ‘{value}’; for example "
                                  "Europe/Amsterdam") from exc
+        return value
+
+    @field_validator("lobby_tk_api_url", "lobby_tk_feed_url")
+    @classmethod
+    def _web_address(cls, value: str, info: Any) -> str:
+        # An empty SyncFeed address means: read changes through OData (README, Den Haag).
+        value = value.strip()
+        if not value and info.field_name == "lobby_tk_feed_url":
+            return value
+        name = "LOBBY_TK_API_URL" if info.field_name == "lobby_tk_api_url" else "LOBBY_TK_FEED_URL"
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+            raise SettingProblem(
+                f"{name}: ‘{value[:80]}’ is geen webadres; bijvoorbeeld "
+                f"{cls.model_fields[info.field_name].default}",
+                f"{name}: ‘{value[:80]}’ is not a web address; for example "
+                f"{cls.model_fields[info.field_name].default}")
         return value
 
     @field_validator("lobby_language")

@@ -152,6 +152,21 @@ def test_invalid_settings_are_named_in_the_language_set(clean_env: Path,
     assert "LOBBY_LANGUAGE moet nl of en zijn" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("name", "value"), [
+    ("LOBBY_TK_FEED_URL", "htp:/bad url"), ("LOBBY_TK_FEED_URL", "https://"),
+    ("LOBBY_TK_FEED_URL", "ftp://example.org/feed"), ("LOBBY_TK_API_URL", "nope"),
+    ("LOBBY_TK_API_URL", ""),
+])
+def test_a_tweede_kamer_address_that_is_no_web_address_is_a_settings_error(
+        clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    assert main(["kamer", "sync"]) == 2  # wrong settings (DESIGN), not an outage to back off
+    err = capsys.readouterr().err.strip()
+    assert f"{name}: ‘{value}’ is geen webadres" in err and len(err.splitlines()) == 1
+    assert main(["doctor"]) == 2
+
+
 def test_an_unexpected_error_prints_an_id_and_logs_the_traceback(
         clean_env: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
