@@ -38,7 +38,12 @@ def test_lobby_demo_replays_to_the_half_year_digest(tmp_path: Path, monkeypatch,
     assert out.index("Halfjaarrapportage tweede halfjaar 2023") > digest_at
     assert "di 2 jan 2024 09:00 · #regio-zwolle-lobby" in out  # to the end of 2 January
     assert (tmp_path / "lobby-demo.db").stat().st_size > 10_000  # recreated, not the old file
-    assert re.search(r"\n\d+ berichten \(\d+ [A-Za-z' ()]+(, \d+ [A-Za-z' ()]+)*\) in \d+,\d s\n$", out)
+    summary = re.search(r"\n(\d+) berichten met (\d+) meldingen \(((?:\d+ [A-Za-z' ]+)"
+                        r"(?:, \d+ [A-Za-z' ]+)*)\), plus (\d+) teamacties \(gesimuleerd\), "
+                        r"in \d+,\d s\n$", out)
+    assert summary, out[-400:]
+    parts = [int(part.split()[0]) for part in summary[3].split(", ")]
+    assert sum(parts) == int(summary[2]) > int(summary[1])  # bundles carry several notices
     # The team's side, labelled: a visit done, a debate moved, a status change, the round.
     team = [line for line in out.splitlines() if line.startswith("(gesimuleerd) ")]
     assert any("Afgerond bij #12 Werkbezoek minister Harbers" in line for line in team)
@@ -49,7 +54,7 @@ def test_lobby_demo_replays_to_the_half_year_digest(tmp_path: Path, monkeypatch,
     assert "Werkbezoek minister Harbers over NOVEX-gebied Regio Zwolle (bezoek) — verlopen" \
         not in out[harbers_done:]  # done: never overdue afterwards
     last = out.strip().splitlines()[-1]
-    assert last.startswith(tuple("0123456789")) and " berichten (" in last and "messages" not in last
+    assert last.startswith(tuple("0123456789")) and " berichten met " in last and "messages" not in last
 
 
 def test_demo_today_without_interactive_is_a_usage_error(tmp_path, monkeypatch, capsys) -> None:
@@ -83,4 +88,4 @@ def test_demo_speaks_english_when_asked(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "In 14 days: Werkbezoek minister Harbers" in out
     assert "Over 14 dagen" not in out and "(simulated) clicks Done" in out
-    assert " messages (" in out.strip().splitlines()[-1]
+    assert " messages carrying " in out.strip().splitlines()[-1]
