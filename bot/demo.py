@@ -195,9 +195,11 @@ def replay(*, out: TextIO | None = None, directory: Path | None = None,
             if following is None or following >= end:
                 break
             moment = notifier.now = following
-            from tracker.kamer.sample import demo_step  # the Tweede Kamer moves a debate
+            # the Tweede Kamer moves a debate (a recorded sample, not the real agenda)
+            from tracker.kamer.sample import SAMPLE_LINKED, demo_step
 
-            demo_step(engine=engine, settings=settings, now=moment)
+            if demo_step(engine=engine, settings=settings, now=moment):
+                notifier.team(describe(SAMPLE_LINKED, lang))
             run_tick(engine=engine, settings=settings, notifier=notifier, now=moment,
                      clock=lambda m=moment: m)
         return notifier

@@ -50,6 +50,8 @@ def test_lobby_demo_replays_to_the_half_year_digest(tmp_path: Path, monkeypatch,
     assert any("verzet" in line and "Commissiedebat internationaal spoor" in line for line in team)
     assert any("/dossier status ZTM oranje" in line for line in team)
     assert any("bevestigingsronde" in line for line in team)
+    # the Tweede Kamer's move comes from bundled sample data, and the demo says so
+    assert any("2023A99001" in line and "voorbeeldgegevens" in line for line in team)
     harbers_done = out.index("Afgerond bij #12 Werkbezoek minister Harbers")
     assert "Werkbezoek minister Harbers over NOVEX-gebied Regio Zwolle (bezoek) — verlopen" \
         not in out[harbers_done:]  # done: never overdue afterwards

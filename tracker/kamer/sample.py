@@ -13,6 +13,14 @@ from typing import Any
 from tracker.kamer.client import Activity, Page, parse_instant, read_activity
 
 SAMPLE_NUMBER = "2023A99001"  # the sample's (invented) activity number
+# What the demo prints when the team links the debate to the sample (Dutch, English).
+SAMPLE_LINKED = (
+    f"/deadline link Kamerdebat MIRT {SAMPLE_NUMBER}: gekoppeld aan een voorbeeldactiviteit "
+    "van de Tweede Kamer. Het nummer en de verschuiving die volgt komen uit meegeleverde "
+    "voorbeeldgegevens, niet uit de echte Kameragenda.",
+    f"/deadline link Kamerdebat MIRT {SAMPLE_NUMBER}: linked to a sample activity of the "
+    "Tweede Kamer. The number and the move that follows come from bundled sample data, not "
+    "from the real agenda of the Tweede Kamer.")
 
 
 def _load() -> list[dict[str, Any]]:
@@ -50,9 +58,10 @@ class SampleClient:
         return [read_activity(r) for r in self._visible() if r.get("Nummer") in numbers]
 
 
-def demo_step(*, engine: Any, settings: Any, now: datetime) -> None:
+def demo_step(*, engine: Any, settings: Any, now: datetime) -> bool:
     """At each replay moment: the team links the dataset's Kamerdebat MIRT to the sample's
-    activity (once, as an editor would), then a sync reads what the sample showed by `now`."""
+    activity (once, as an editor would), then a sync reads what the sample showed by `now`.
+    True when it linked (the demo says so, labelled as simulated)."""
     from sqlmodel import select
 
     from tracker.db import session_scope
@@ -61,11 +70,14 @@ def demo_step(*, engine: Any, settings: Any, now: datetime) -> None:
     from tracker.kamer.sync import run_sync
     from tracker.models import Deadline
 
+    linked = False
     with session_scope(engine) as session:
         debate = session.exec(select(Deadline).where(Deadline.title == "Kamerdebat MIRT",
                                                      Deadline.status == "open")).first()
         if debate is not None and session.get(KamerLink, debate.id) is None:
             link_deadline(session=session, now=now, actor="demo", deadline=debate,
                           ref=SAMPLE_NUMBER)
+            linked = True
     run_sync(engine=engine, client=SampleClient(now), settings=settings, now=now,
              respect_backoff=False)
+    return linked
