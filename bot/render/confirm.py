@@ -15,7 +15,8 @@ from bot.render.limits import MAX_BUTTON_TEXT, MAX_MESSAGE_BLOCKS, context, head
 from bot.render.message import Message
 from bot.render.mrkdwn import escape_user_text
 from bot.render.reminders import MAX_PLACEHOLDER, button_value
-from tracker.digest.words import day, when
+from tracker.digest.words import day
+from tracker.labels import due_label
 from tracker.scheduling.confirm import ConfirmEntry, ConfirmRound
 from tracker.scheduling.describe import late_mark
 
@@ -29,7 +30,7 @@ def _t(lang: str, nl: str, en: str) -> str:
 
 def _line(entry: ConfirmEntry, lang: str) -> str:
     x = entry.deadline
-    due = when(entry.due, lang, approximate=x.approximate, milestone=True)
+    due = due_label(x, lang, on=entry.due)  # as it was typed: "Q3 2023", not a made-up day
     return f"*{escape_user_text(x.title)}* — {escape_user_text(x.dossier_code)} · {due}"
 
 
