@@ -48,6 +48,8 @@ def cli_example(example: str) -> str:
             if not rest:
                 cli = cli.removesuffix(" --period")
             words = [f"'{w}'" if w.startswith("#") else w for w in rest]
+            if cli.endswith("--period") and len(words) > 1:  # one argument: "H2 2023"
+                words = [f"'{' '.join(words)}'"]
             return " ".join([cli, *words])
     return example
 

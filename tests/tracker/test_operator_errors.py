@@ -167,6 +167,22 @@ def test_a_tweede_kamer_address_that_is_no_web_address_is_a_settings_error(
     assert main(["doctor"]) == 2
 
 
+@pytest.mark.parametrize("period", ["zomer2023", "2023Q5", "1999H1"])
+def test_a_bad_period_is_answered_with_a_period_example_that_runs(
+        clean_env: Path, capsys: pytest.CaptureFixture[str], period: str) -> None:
+    assert main(["digest", "--period", period]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("Voorbeeld: lobby digest --period 2023H2"), err
+    assert main(["digest", "--period", "2023H2", "--format", "json", "-o",
+                 str(clean_env / "example.json")]) == 0  # the example itself runs
+
+
+def test_a_period_example_of_several_words_is_one_shell_argument() -> None:
+    from tracker.errors import cli_example
+
+    assert cli_example("/digest H2 2023") == "lobby digest --period 'H2 2023'"
+
+
 def test_an_unexpected_error_prints_an_id_and_logs_the_traceback(
         clean_env: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

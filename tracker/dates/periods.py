@@ -89,6 +89,9 @@ _ORDINALS = {"eerste": 1, "first": 1, "tweede": 2, "second": 2}
 _HALF_WORDS = frozenset({"halfjaar", "half", "halve", "halfyear"})
 
 
+PERIOD_EXAMPLE = "/digest 2023H2"
+
+
 def parse_period(text: str, *, now: datetime, tz: ZoneInfo) -> Period:
     """The digest period named by `text` ("2023H1", "Q3 2023", "2023-11", "maand", "" = this half-year so far)."""
     today = local_today(now, tz)
@@ -97,13 +100,15 @@ def parse_period(text: str, *, now: datetime, tz: ZoneInfo) -> Period:
         period = _read(toks, today)
     except Unreadable:
         period = None
+    except InvalidInput as exc:  # "Q5 bestaat niet", "Jaar 1999 valt buiten …": a period example
+        raise InvalidInput(exc.nl, exc.en, example=PERIOD_EXAMPLE) from None
     if period is None:
         raise InvalidInput(
             f"Ik begrijp de periode ‘{text.strip()[:40]}’ niet. Probeer bijvoorbeeld "
             "2023H1, H2 2023, Q3 2023, 2023-11, week, maand of halfjaar.",
             f"I don't understand the period ‘{text.strip()[:40]}’. Try for example "
             "2023H1, H2 2023, Q3 2023, 2023-11, week, month or halfyear.",
-            example="/digest H2 2023",
+            example=PERIOD_EXAMPLE,
         )
     return period
 
