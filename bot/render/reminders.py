@@ -213,7 +213,9 @@ def render_bundle(items: Sequence[Reminder | Overdue], *, lang: str = "nl"
 def _agenda_line(entry: AgendaEntry, lang: str) -> str:
     x = entry.deadline
     time_ = f" {x.due_time:%H:%M}" if x.due_time else ""
-    if x.precision != "day" or x.qualifier:  # "· voorjaar 2024": not a day, say what it is
+    if entry.overdue:  # "(was Q3 2023)" says the date once
+        time_ = ""
+    elif x.precision != "day" or x.qualifier:  # "· voorjaar 2024": not a day, say what it is
         time_ = f" · {due_label(x, lang, on=entry.due, weekday=False)}"
     since = f" ({_t(lang, 'was', 'was due')} {due_label(x, lang, on=entry.due)})" if entry.overdue else ""
     return (f"• *{escape_user_text(x.title)}*{time_} — {escape_user_text(x.dossier_code)}"

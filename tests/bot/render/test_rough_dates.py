@@ -1,4 +1,4 @@
-"""The confirmation round's message shows each action's date as it was typed."""
+"""Rough dates in the confirmation round and the weekly agenda: as typed, and said once."""
 
 from __future__ import annotations
 
@@ -31,3 +31,16 @@ def test_a_rough_date_is_shown_as_typed_never_as_a_made_up_day() -> None:
     assert "Inbreng* — LLO · najaar 2023" in text
     assert "uiterlijk 30 september" not in text and "uiterlijk 30 nov" not in text
     assert "uiterlijk" in text  # where it was typed so, it stays
+
+
+def test_an_overdue_rough_action_in_the_agenda_says_its_date_once() -> None:
+    from bot.render.reminders import render_agenda
+    from tracker.scheduling.items import Agenda, AgendaEntry
+
+    now = datetime(2023, 10, 9, 6, 30, tzinfo=UTC)
+    entry = AgendaEntry(_info("Lobbystrategie", precision="quarter"), date(2023, 9, 30), True)
+    agenda = Agenda(key="agenda:2023-W41:C1", channel="C1", due_at=now, today=now.date(),
+                    week_key="2023W41", week_start=date(2023, 10, 9), entries=(entry,),
+                    overdue_count=1)
+    text = str(render_agenda(agenda, lang="nl").payload())
+    assert text.count("Q3 2023") == 1 and "(was Q3 2023)" in text
