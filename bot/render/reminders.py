@@ -36,7 +36,7 @@ from bot.render.message import Message
 from bot.render.mrkdwn import escape_user_text, user_ref
 from tracker.dates import format_date
 from tracker.labels import due_label
-from tracker.scheduling.describe import late_mark, relative
+from tracker.scheduling.describe import agenda_counts, late_mark, relative
 from tracker.scheduling.items import (
     Agenda,
     AgendaEntry,
@@ -245,8 +245,7 @@ def render_agenda(item: Agenda, *, lang: str = "nl") -> Message:
             lines.append(f"*{format_date(day, lang, year=False)}*")
         lines.append(_agenda_line(entry, lang))
     this_week = len(item.entries) - len(overdue)
-    counts = _t(lang, f"{this_week} deze week, {overdue_count} verlopen",
-                f"{this_week} this week, {overdue_count} overdue")
+    counts = agenda_counts(this_week, overdue_count, lang)
     blocks: list[Block] = [header(title), context(counts + late_mark(item, lang))]
     blocks += pack_lines(lines, max_blocks=MAX_MESSAGE_BLOCKS - len(blocks), lang=lang)
     return Message(f"{title}: {counts}{late_mark(item, lang)}", blocks)

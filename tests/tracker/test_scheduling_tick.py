@@ -242,7 +242,7 @@ def test_remind_cli_dry_run_prints_and_records_nothing(engine: Engine, session: 
     monkeypatch.setenv("LOBBY_DEFAULT_CHANNEL", DEFAULT)
     assert main(["remind", "--dry-run", "--now", "2023-11-20T08:30"]) == 0
     out = capsys.readouterr().out
-    assert "Agenda week 47: 1 deze week, 0 verlopen" in out
+    assert "Agenda week 47: 1 deze week" in out and "0 verlopen" not in out
     assert "Morgen" not in out and ledger(engine) == {}
     assert main(["remind", "--dry-run", "--now", "2023-11-21T08:00Z"]) == 0  # 09:00 local
     assert "Morgen: Verkiezingen — N35 · wo 22 nov 2023" in capsys.readouterr().out

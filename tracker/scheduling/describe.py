@@ -63,9 +63,16 @@ def _(item: Overdue, lang: str = "nl") -> str:
 def _(item: Agenda, lang: str = "nl") -> str:
     overdue = sum(1 for e in item.entries if e.overdue)
     week = item.week_key.split("W")[1].lstrip("0")
-    return (f"{_t(lang, 'Agenda week', 'Agenda week')} {week}: {len(item.entries) - overdue} "
-            f"{_t(lang, 'deze week', 'this week')}, {overdue} "
-            f"{_t(lang, 'verlopen', 'overdue')}{late_mark(item, lang)}")
+    counts = agenda_counts(len(item.entries) - overdue, overdue, lang)
+    return f"{_t(lang, 'Agenda week', 'Agenda week')} {week}: {counts}{late_mark(item, lang)}"
+
+
+def agenda_counts(this_week: int, overdue: int, lang: str = "nl") -> str:
+    """"4 deze week, 1 verlopen" without a zero count ("4 deze week"; nothing at all: "niets
+    deze week")."""
+    parts = ([f"{this_week} {_t(lang, 'deze week', 'this week')}"] if this_week else []) + (
+        [f"{overdue} {_t(lang, 'verlopen', 'overdue')}"] if overdue else [])
+    return ", ".join(parts) or _t(lang, "niets deze week", "nothing this week")
 
 
 @describe.register
