@@ -141,9 +141,9 @@ def confirmation_round(period_end: date) -> Act:
             Deadline.due_date <= period_end)).all()
         actions = [d for d in rows if getattr(d, "role", "action") == "action"]
         listed = ", ".join(f"#{d.id}" for d in actions[:12]) + (" …" if len(actions) > 12 else "")
-        return (f"bevestigingsronde voor de halfjaardigest: {len(actions)} open acties van dit "
+        return (f"bevestigingsronde voor de halfjaarrapportage: {len(actions)} open acties van dit "
                 f"halfjaar ({listed}); de rapportage zegt niet of ze gehaald zijn, dus het team "
-                "laat ze open en de digest noemt ze ‘niet afgemeld’",
+                "laat ze open en de rapportage noemt ze ‘niet afgemeld’",
                 f"confirmation round before the half-year digest: {len(actions)} open actions of "
                 f"this half-year ({listed}); the report does not say whether they were met, so "
                 "the team leaves them open and the digest lists them as ‘not confirmed’")

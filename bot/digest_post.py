@@ -138,7 +138,7 @@ def _unavailable_text(error: str, lang: str) -> str:
     if lang == "en":
         return (f"The half-year digest is posted as messages, but not as a canvas: {en} "
                 f"(Slack: `{error}`). The report is also available as a file: `/digest pdf`.")
-    return (f"De digest is als berichten geplaatst, maar niet als canvas: {nl} "
+    return (f"De halfjaarrapportage is als berichten geplaatst, maar niet als canvas: {nl} "
             f"(Slack: `{error}`). Het rapport is ook als bestand op te vragen: `/digest pdf`.")
 
 

@@ -83,7 +83,7 @@ BOT_EVENTS: list[tuple[str, str]] = [
 ]
 
 DESCRIPTION = ("Lobbydossiers, deadlines en programma's van het public-affairsteam, met "
-               "herinneringen, weekagenda en halfjaardigest.")
+               "herinneringen, weekagenda en halfjaarrapportage.")
 LONG_DESCRIPTION = (
     "Lobbytracker houdt de lobbydossiers van het public-affairsteam bij (N35, Zwolle–Meppel, "
     "Kornwerderzand, NOVEX, …): de status per dossier (groen, oranje, rood) met de reden, de "
@@ -92,10 +92,10 @@ LONG_DESCRIPTION = (
     "kanaal van het dossier (of het standaardkanaal); hoeveel dagen vooraf hangt af van de "
     "soort: bij een indiening 28, 14, 7, 3 en 1 dag vooraf en op de dag zelf, bij een debat "
     "14, 7 en 1 dag, bij een werkbezoek 14, 3 en 1 dag, bij al het andere 14, 7 en 1 dag en op "
-    "de dag zelf; per deadline aan te passen. Elke maandag zet de bot de weekagenda in het "
-    "standaardkanaal, en op de eerste werkdag na 1 januari en 1 juli de halfjaardigest in het "
-    "digestkanaal. Gebruik /dossier, /deadline, /programma en /digest, of /lobby help "
-    "voor een overzicht.")
+    "de dag zelf; per deadline aan te passen. Op de eerste werkdag van de week zet de bot de "
+    "weekagenda in het standaardkanaal, en op de eerste werkdag op of na 1 januari en 1 juli "
+    "de halfjaarrapportage in het kanaal daarvoor. Gebruik /dossier, /deadline, /programma en "
+    "/digest, of /lobby help voor een overzicht.")
 
 
 class ManifestError(ValueError):

@@ -171,7 +171,7 @@ def check_settings(settings: Settings) -> Iterator[Check]:
             "and the weekly agenda are posted nowhere"), warning=True, lang=lang)
     if not settings.lobby_digest_channel:
         yield Check("LOBBY_DIGEST_CHANNEL", True, _t(
-            settings, "niet gezet: de halfjaardigest wordt niet automatisch geplaatst",
+            settings, "niet gezet: de halfjaarrapportage wordt niet automatisch geplaatst",
             "not set: the half-year digest is not posted automatically"), warning=True,
             lang=lang)
 

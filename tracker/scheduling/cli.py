@@ -155,7 +155,7 @@ SKIP_REASONS = {
     "empty: nothing to post": ("leeg: niets te melden", "empty: nothing to post"),
 }
 KIND_WORDS = {"reminder": ("herinnering", "reminder"), "agenda": ("weekagenda", "weekly agenda"),
-              "digest": ("halfjaardigest", "half-year digest"),
+              "digest": ("halfjaarrapportage", "half-year digest"),
               "overdue": ("herinnering verlopen deadline", "overdue nudge")}
 
 
