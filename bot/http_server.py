@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -60,8 +61,6 @@ class QueueDepthLog(logging.Filter):
         self.lock = threading.Lock()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        import time
-
         depth = record.args[0] if isinstance(record.args, tuple) and record.args else 0
         with self.lock:
             self.deepest = max(self.deepest, depth if isinstance(depth, int) else 0)

@@ -338,7 +338,7 @@ def _parse_deadline_add_words(rest: str, now: datetime, tz: ZoneInfo) -> Command
         when_text, _, title = after.partition("|")
         when = parse_when(when_text.strip(), now=now, tz=tz)
         title = title.strip()
-    elif after.startswith(('"', "“")) and _QUOTED_WHEN.match(after):
+    elif _QUOTED_WHEN.match(after):
         # `"20 nov 2027" "Kamerdebat MIRT"` (the shell's quotes, or typed): the quoted part is
         # the date, all of it, and the title loses its quotes.
         when_text, title = _ref_and_rest(after)

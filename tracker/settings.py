@@ -150,14 +150,12 @@ class Settings(BaseSettings):
         value = value.strip()
         if not value and info.field_name == "lobby_tk_feed_url":
             return value
-        name = "LOBBY_TK_API_URL" if info.field_name == "lobby_tk_api_url" else "LOBBY_TK_FEED_URL"
+        field = cls.model_fields[info.field_name]
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
             raise SettingProblem(
-                f"{name}: ‘{value[:80]}’ is geen webadres; bijvoorbeeld "
-                f"{cls.model_fields[info.field_name].default}",
-                f"{name}: ‘{value[:80]}’ is not a web address; for example "
-                f"{cls.model_fields[info.field_name].default}")
+                f"{field.alias}: ‘{value[:80]}’ is geen webadres; bijvoorbeeld {field.default}",
+                f"{field.alias}: ‘{value[:80]}’ is not a web address; for example {field.default}")
         return value
 
     @field_validator("lobby_language")

@@ -339,7 +339,7 @@ def test_one_unreadable_stored_date_never_fails_a_digest(world: Session,
 
 
 def test_a_stored_date_keeps_how_it_was_meant() -> None:
-    from tracker.digest.history import StoredWhen, read_stored_when
+    from tracker.services.deadlines import StoredWhen, read_stored_when
 
     assert read_stored_when("2023-11-20 14:00").at is not None
     assert read_stored_when("2023-10-01 (year end vroegst)") == StoredWhen(

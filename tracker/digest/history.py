@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from typing import NamedTuple
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from tracker.dates.spans import PARTS, PRECISIONS, QUALIFIERS
 from tracker.models import Event
 from tracker.seed import DATASET_ACTOR
 from tracker.services.common import EventKind
+from tracker.services.deadlines import StoredWhen, read_stored_when
 
 log = logging.getLogger(__name__)
 
@@ -170,41 +169,6 @@ def programme_notes_at_end(session: Session, later: Later, end: datetime) -> dic
                                col(Event.at) < end)
                         .order_by(col(Event.at), col(Event.id))).all()
     return {pid: text for pid, text in rows if pid is not None and text}
-
-
-class StoredWhen(NamedTuple):
-    """A milestone's date as the history stores it (`services.deadlines.when_text`)."""
-
-    due: date
-    at: time | None = None
-    precision: str = "day"
-    part: str = ""
-    qualifier: str = ""
-
-
-def read_stored_when(value: str) -> StoredWhen:
-    """"2023-11-20 14:00" → StoredWhen(date, 14:00); "2023-12-31 (year end)" and "2023-10-01 (year end
-    vroegst)" keep how the date was meant. ValueError for anything else."""
-    text = value.strip()
-    words = ""
-    if text.endswith(")") and " (" in text:
-        text, words = text[:-1].split(" (", 1)
-    day_text, _, clock = text.partition(" ")
-    due = date.fromisoformat(day_text) if len(day_text) == 10 else None
-    if due is None:
-        raise ValueError(f"not a stored date: {value!r}")
-    at = time.fromisoformat(clock) if clock else None
-    precision, part, qualifier = "day", "", ""
-    for word in words.split():
-        if word in PRECISIONS:
-            precision = word
-        elif word in PARTS:
-            part = word
-        elif word in QUALIFIERS:
-            qualifier = word
-        else:
-            raise ValueError(f"unknown word {word!r} in a stored date: {value!r}")
-    return StoredWhen(due, at, precision, part, qualifier)
 
 
 _AMOUNTS = frozenset({"funding_needed", "funding_secured"})

@@ -445,8 +445,7 @@ def build_agenda(*, session: Session, settings: Settings, now: datetime, key: st
     upcoming = list_upcoming(session=session, now=now, tz=settings.tz,
                              until=monday + timedelta(days=6))
     oldest = today - CLEANUP_AFTER
-    overdue = [u for u in upcoming
-               if u.overdue and is_action(u.deadline.role) and u.due >= oldest]
+    overdue = [u for u in upcoming if u.overdue and u.due >= oldest]
     overdue.sort(key=lambda u: (u.due, u.deadline.id))
     coming = [u for u in upcoming if u.due >= today]  # an event past its date is not "coming"
     entries = tuple(AgendaEntry(deadline_info(u.deadline, u.dossier), u.due, u.overdue)

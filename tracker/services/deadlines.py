@@ -94,6 +94,14 @@ class Upcoming:
     due: date
     overdue: bool
 
+    @classmethod
+    def on(cls, deadline: Deadline | DeadlineLine, dossier: Dossier | DossierLine,
+           today: date) -> Upcoming:
+        """The line of a dated deadline seen `today`: only an action becomes overdue; an event
+        past its date has taken place (tracker.roles)."""
+        return cls(deadline, dossier, deadline.due_date,
+                   deadline.due_date < today and is_action(deadline.role))
+
 
 def guess_kind(title: str) -> str:
     """The kind a title suggests ("Kamerdebat MIRT" → debate), else other."""
@@ -359,9 +367,7 @@ def upcoming_page(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
     params: dict[str, Any] = {"until": until, "today": today}
     if dossier is not None:
         params["dossier_id"] = dossier.id
-    # Only an action becomes overdue; an event past its date has taken place (tracker.roles).
-    items = [Upcoming(d, dos, d.due_date, d.due_date < today and is_action(d.role))
-             for d, dos in _lines(session.exec(pairs, params=params))]
+    items = [Upcoming.on(d, dos, today) for d, dos in _lines(session.exec(pairs, params=params))]
     total = len(items)
     if limit is not None and total == limit:
         total = int(session.exec(count, params=params).one())
@@ -434,6 +440,41 @@ def when_text(deadline: Deadline) -> str:
         # the history keeps how the date was meant: "2024-05-31 (season, uiterlijk)"
         text += f" ({' '.join(x for x in (deadline.precision, deadline.due_part, deadline.qualifier) if x)})"
     return text
+
+
+class StoredWhen(NamedTuple):
+    """A milestone's date as the history stores it (`when_text`)."""
+
+    due: date
+    at: time | None = None
+    precision: str = "day"
+    part: str = ""
+    qualifier: str = ""
+
+
+def read_stored_when(value: str) -> StoredWhen:
+    """"2023-11-20 14:00" → StoredWhen(date, 14:00); "2023-12-31 (year end)" and "2023-10-01 (year end
+    vroegst)" keep how the date was meant. ValueError for anything else."""
+    text = value.strip()
+    words = ""
+    if text.endswith(")") and " (" in text:
+        text, words = text[:-1].split(" (", 1)
+    day_text, _, clock = text.partition(" ")
+    due = date.fromisoformat(day_text) if len(day_text) == 10 else None
+    if due is None:
+        raise ValueError(f"not a stored date: {value!r}")
+    at = time.fromisoformat(clock) if clock else None
+    precision, part, qualifier = "day", "", ""
+    for word in words.split():
+        if word in PRECISIONS:
+            precision = word
+        elif word in PARTS:
+            part = word
+        elif word in QUALIFIERS:
+            qualifier = word
+        else:
+            raise ValueError(f"unknown word {word!r} in a stored date: {value!r}")
+    return StoredWhen(due, at, precision, part, qualifier)
 
 
 def is_past(deadline: Deadline, now: datetime, tz: ZoneInfo) -> bool:

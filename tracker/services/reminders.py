@@ -12,7 +12,6 @@ from sqlmodel import Session, col, select
 from tracker.dates import local_to_utc, next_working_day
 from tracker.errors import InvalidInput
 from tracker.models import Deadline, DeadlineStatus, Dossier, Member, MilestoneRole, Phase
-from tracker.roles import is_action
 from tracker.services.common import check_version, flush, require_aware
 from tracker.services.deadlines import Upcoming
 from tracker.services.dossiers import SLACK_USER_RE
@@ -70,8 +69,7 @@ def my_reminders(*, session: Session, user_id: str, now: datetime, tz: ZoneInfo,
                     Dossier.phase != Phase.CLOSED.value, col(Deadline.rrule).is_(None),
                     Deadline.due_date <= until, mine, coming_or_overdue)
              .order_by(Deadline.due_date, Deadline.id).limit(limit))
-    return [Upcoming(d, dos, d.due_date, d.due_date < today and is_action(d.role))
-            for d, dos in session.exec(query)]
+    return [Upcoming.on(d, dos, today) for d, dos in session.exec(query)]
 
 
 def parse_via(word: str) -> str:
