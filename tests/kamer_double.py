@@ -31,11 +31,13 @@ import time
 import uuid
 from collections import deque
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
+
+from tests.slack_double import DoubleHTTPServer
 
 PAGE = 250
 PREFIX = "/OData/v4/2.0/"
@@ -82,7 +84,7 @@ class KamerDouble:
         # every change of a set in order, (skiptoken, Id): a page is found by bisection, not by
         # sorting the whole set, so the double's cost stays out of the bench's figures
         self.log: dict[str, list[tuple[int, str]]] = {name: [] for name in self.sets}
-        self._server: ThreadingHTTPServer | None = None
+        self._server: DoubleHTTPServer | None = None
 
     # --- data ---------------------------------------------------------------------------
 
@@ -155,8 +157,7 @@ class KamerDouble:
         class Handler(_Handler):
             owner = double
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = DoubleHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, name="kamer-double",
                          daemon=True).start()
         return self

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import logging
 import math
 import threading
 import time
@@ -359,6 +360,19 @@ def validate_view(view: Any, *, pointer: str = "/view") -> list[str]:
     return errors
 
 
+class DoubleHTTPServer(ThreadingHTTPServer):
+    """The doubles' HTTP server: daemon threads, and an error in a request's handling (a
+    client that went away while it was answered, a bug of the double) goes to the log, not
+    to stderr, where it would land in whichever test happens to capture stderr then. The
+    client of such a request sees the failure itself."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        logging.getLogger("tests.double").warning(
+            "double: error while answering %s", client_address, exc_info=True)
+
+
 # --------------------------------------------------------------------------- records
 
 
@@ -469,8 +483,7 @@ class SlackDouble:
             pass
 
         Handler.double = double
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
+        server = DoubleHTTPServer(("127.0.0.1", 0), Handler)
         host, port = server.server_address[:2]
         self.root = f"http://{host}:{port}"
         self.url = f"{self.root}/api/"
