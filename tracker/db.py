@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine, Result, make_url
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -46,6 +46,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any,
 def _is_memory(dbapi_connection: Any) -> bool:
     rows = dbapi_connection.execute("PRAGMA database_list").fetchall()
     return all(not row[2] for row in rows)
+
+
+def read(session: Session, statement: Any, params: dict[str, Any] | None = None) -> Result[Any]:
+    """Run a prebuilt read on the session's connection, past the ORM: rows (named tuples of
+    the selected columns) instead of tracked entities. A `select(Deadline)` read this way
+    gives rows with the Deadline's columns as attributes. The reads a command answers from
+    (a card, a list) take a third of the time the ORM needs to build and track entities
+    (bench `--only http`); what a command changes is still loaded as an entity. Changes
+    not yet flushed are flushed first, so a read sees what the session has done."""
+    session.flush()
+    return session.connection().execute(statement, params or {})
 
 
 @contextmanager

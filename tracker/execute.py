@@ -12,7 +12,7 @@ from sqlmodel import Session
 from tracker.commands import ACTIONS, Command
 from tracker.errors import InvalidInput, NotFound
 from tracker.messages import closest, pair
-from tracker.models import Dossier, Role
+from tracker.models import Role
 from tracker.results import (
     DeadlineAdded,
     DeadlineChanged,
@@ -35,7 +35,13 @@ from tracker.services import deadlines as dl
 from tracker.services import dossiers as ds
 from tracker.services import members, programmes
 from tracker.services import reminders as rm
-from tracker.services.refs import get_deadline, resolve_dossier, resolve_programme
+from tracker.services.refs import (
+    dossier_row,
+    find_dossier,
+    get_deadline,
+    resolve_dossier,
+    resolve_programme,
+)
 from tracker.settings import Settings
 
 
@@ -91,15 +97,14 @@ def _dossier_list(args: Args, c: Ctx) -> Result:
         if misspelt is not None:
             raise misspelt
     if total == 1 and filter_text and not args.get("explicit"):
-        dossier = c.session.get(Dossier, found[0].id)
-        assert dossier is not None  # just listed, in the same transaction
-        return DossierShown(ds.dossier_card(session=c.session, dossier=dossier, now=c.now,
-                                            tz=c.settings.tz))
+        return DossierShown(ds.dossier_card(session=c.session,
+                                            dossier=dossier_row(c.session, found[0].id),
+                                            now=c.now, tz=c.settings.tz))
     return DossierList(found, filter_text, total=total)
 
 
 def _dossier_show(args: Args, c: Ctx) -> Result:
-    dossier = resolve_dossier(c.session, args["ref"])
+    dossier = find_dossier(c.session, args["ref"])
     return DossierShown(ds.dossier_card(session=c.session, dossier=dossier, now=c.now,
                                         tz=c.settings.tz))
 

@@ -165,9 +165,15 @@ class Dossier(SQLModel, table=True):
     @property
     def funding_gap(self) -> int | None:
         """Needed minus secured, when both are known."""
-        if self.funding_needed is None or self.funding_secured is None:
-            return None
-        return self.funding_needed - self.funding_secured
+        return funding_gap(self)
+
+
+def funding_gap(dossier: Any) -> int | None:
+    """A dossier's (an entity's or a row's) funding needed minus secured, when both are
+    known."""
+    if dossier.funding_needed is None or dossier.funding_secured is None:
+        return None
+    return int(dossier.funding_needed - dossier.funding_secured)
 
 
 class Deadline(SQLModel, table=True):

@@ -15,6 +15,7 @@ from tracker.labels import (
     rag_label,
 )
 from tracker.messages import ladder_text
+from tracker.models import funding_gap
 from tracker.results import (
     DeadlineAdded,
     DeadlineChanged,
@@ -77,7 +78,7 @@ def _(result: DossierShown, lang: str = "nl", tz: ZoneInfo | None = None) -> str
         lines.append(f"{'Financiering' if nl else 'Funding'}: "
                      f"{'nodig' if nl else 'needed'} {format_eur(d.funding_needed, lang)}, "
                      f"{'toegezegd' if nl else 'secured'} {format_eur(d.funding_secured, lang)}, "
-                     f"{'tekort' if nl else 'gap'} {format_eur(d.funding_gap, lang)}")
+                     f"{'tekort' if nl else 'gap'} {format_eur(funding_gap(d), lang)}")
     if card.overdue_actions:
         lines.append("Verlopen, nog open:" if nl else "Overdue, still open:")
         lines += [f"  #{x.id} {due_label(x, lang)}  {x.title}" for x in card.overdue_actions]

@@ -36,7 +36,7 @@ from tracker.labels import (
     programme_status_label,
     rag_label,
 )
-from tracker.models import Dossier
+from tracker.models import Dossier, funding_gap
 from tracker.results import DossierChanged
 from tracker.services.dossiers import LIST_PAGE_SIZE, DossierCard, DossierLine
 from tracker.text import format_eur
@@ -141,7 +141,7 @@ def render_dossier_card(card: DossierCard, *, tz: ZoneInfo, today: date,
         blocks += field_sections([
             f"*{_t(lang, 'Nodig', 'Needed')}*\n{format_eur(d.funding_needed, lang)}",
             f"*{_t(lang, 'Toegezegd', 'Secured')}*\n{format_eur(d.funding_secured, lang)}",
-            f"*{_t(lang, 'Tekort', 'Gap')}*\n{format_eur(d.funding_gap, lang)}",
+            f"*{_t(lang, 'Tekort', 'Gap')}*\n{format_eur(funding_gap(d), lang)}",
         ])
     blocks.append(DividerBlock())
     def line(x: Any, flag: str = "") -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
+from tracker.db import read
 from tracker.errors import InvalidInput, NotFound
 from tracker.kamer.client import HAGUE, activity_url, number_in
 from tracker.kamer.match import WatchIndex, normalise
@@ -37,16 +39,26 @@ class LinkInfo:
 
 def link_info(link: KamerLink, activity: KamerActivity | None) -> LinkInfo:
     """The card line of a link."""
-    nummer = (activity.nummer if activity else "") or link.nummer
+    return _info(link.nummer, activity)
+
+
+def _info(link_nummer: str, activity: Any) -> LinkInfo:
+    """The card line of a link numbered `link_nummer`, from its activity (an entity or a row
+    with its columns; None until the sync has read it)."""
+    nummer = (activity.nummer if activity is not None else "") or link_nummer
+    url = activity_url(nummer) if nummer else ""
     if activity is None:
-        return LinkInfo(nummer=nummer, url=activity_url(nummer) if nummer else "")
+        return LinkInfo(nummer=nummer, url=url)
     return LinkInfo(nummer=nummer, soort=activity.soort, onderwerp=activity.onderwerp,
-                    committee=activity.voortouwafkorting or activity.voortouwnaam,
-                    url=activity_url(nummer) if nummer else "", found=True)
+                    committee=activity.voortouwafkorting or activity.voortouwnaam, url=url,
+                    found=True)
 
 
-# Built once (every dossier card asks): building a statement costs more than running it.
-_LINKS_OF = (select(KamerLink, KamerActivity)
+# Built once (every dossier card asks), read as columns (tracker.db.read).
+_LINKS_OF = (select(KamerLink.deadline_id, col(KamerLink.nummer).label("link_nummer"),
+                    col(KamerActivity.id).label("activity_id"), KamerActivity.nummer,
+                    KamerActivity.soort, KamerActivity.onderwerp,
+                    KamerActivity.voortouwafkorting, KamerActivity.voortouwnaam)
              .join(KamerActivity, col(KamerActivity.id) == col(KamerLink.activity_id),
                    isouter=True)
              .where(col(KamerLink.deadline_id).in_(bindparam("ids", expanding=True))))
@@ -56,8 +68,8 @@ def links_for(session: Session, deadline_ids: list[int]) -> dict[int, LinkInfo]:
     """The links of these milestones, by deadline id."""
     if not deadline_ids:
         return {}
-    rows = session.exec(_LINKS_OF, params={"ids": deadline_ids}).all()
-    return {link.deadline_id: link_info(link, activity) for link, activity in rows}
+    return {row.deadline_id: _info(row.link_nummer, row if row.activity_id is not None else None)
+            for row in read(session, _LINKS_OF, {"ids": deadline_ids})}
 
 
 def local_when(activity: KamerActivity) -> tuple[date | None, time | None]:

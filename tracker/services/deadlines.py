@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 
 from tracker.dates.core import checked_date
 from tracker.dates.spans import PARTS, PRECISIONS, QUALIFIERS, is_rough
+from tracker.db import read
 from tracker.errors import InvalidInput
 from tracker.models import (
     Deadline,
@@ -189,13 +190,16 @@ class Duplicate(InvalidInput):
         self.existing = existing
 
 
+# Ids and titles only, built once: a day full of milestones must not load each one whole.
+_SAME_DAY = select(Deadline.id, Deadline.title).where(
+    Deadline.dossier_id == bindparam("dossier_id"), Deadline.due_date == bindparam("due"),
+    Deadline.status != DeadlineStatus.CANCELLED.value).order_by(col(Deadline.id))
+
+
 def find_duplicate(session: Session, dossier_id: int | None, title: str, due: date) -> Deadline | None:
     """The deadline of this dossier on `due` whose title folds equal to `title` (not cancelled)."""
     wanted = fold(title)
-    # Ids and titles only: a day full of milestones must not load each one whole.
-    rows = session.exec(select(Deadline.id, Deadline.title).where(
-        Deadline.dossier_id == dossier_id, Deadline.due_date == due,
-        Deadline.status != DeadlineStatus.CANCELLED.value).order_by(col(Deadline.id)))
+    rows = read(session, _SAME_DAY, {"dossier_id": dossier_id, "due": due})
     found = next((row.id for row in rows if fold(row.title) == wanted), None)
     return None if found is None else session.get(Deadline, found)
 
@@ -367,12 +371,12 @@ def upcoming_page(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
     params: dict[str, Any] = {"until": until, "today": today}
     if dossier is not None:
         params["dossier_id"] = dossier.id
-    items = [Upcoming.on(d, dos, today) for d, dos in _lines(session.exec(pairs, params=params))]
+    items = [Upcoming.on(d, dos, today) for d, dos in _lines(read(session, pairs, params))]
     total = len(items)
     if limit is not None and total == limit:
-        total = int(session.exec(count, params=params).one())
+        total = int(read(session, count, params).scalar_one())
     if recurring is not None:
-        for d, dos in _lines(session.exec(recurring, params=params)):
+        for d, dos in _lines(read(session, recurring, params)):
             try:
                 days = occurrences(d, today, until)
             except ValueError:  # a stored rule that is no longer allowed: the tick reports it

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
+from tracker.db import read
 from tracker.errors import Conflict, InvalidInput
 from tracker.models import (
     Deadline,
@@ -54,14 +55,15 @@ class DossierLine(NamedTuple):
 
 @dataclass
 class DossierCard:
-    """What the dossier card shows: the dossier and what surrounds it."""
+    """What the dossier card shows: the dossier and what surrounds it, as read (rows with the
+    columns of Dossier, Deadline, Event and Programme; or those entities)."""
 
-    dossier: Dossier
-    next_deadlines: list[Deadline] = field(default_factory=list)  # open, due today or later
-    overdue_actions: list[Deadline] = field(default_factory=list)  # open actions past their date
-    past_events: list[Deadline] = field(default_factory=list)  # events that took place, latest first
-    recent_notes: list[Event] = field(default_factory=list)
-    programmes: list[Programme] = field(default_factory=list)
+    dossier: Dossier | Any
+    next_deadlines: list[Any] = field(default_factory=list)  # open, due today or later
+    overdue_actions: list[Any] = field(default_factory=list)  # open actions past their date
+    past_events: list[Any] = field(default_factory=list)  # events that took place, latest first
+    recent_notes: list[Any] = field(default_factory=list)
+    programmes: list[Any] = field(default_factory=list)
     open_deadlines: int = 0
     kamer: dict[int, Any] = field(default_factory=dict)  # deadline id → tracker.kamer LinkInfo
 
@@ -229,7 +231,7 @@ def archive_dossier(*, session: Session, now: datetime, actor: str | None, dossi
 def list_dossiers(*, session: Session, filter_text: str = "",
                   include_closed: bool = False) -> list[DossierLine]:
     """Dossiers by code, as list lines; `filter_text` matches code, title, line, RAG or owner."""
-    rows = session.exec(_LINES_ALL if include_closed else _LINES_OPEN)
+    rows = read(session, _LINES_ALL if include_closed else _LINES_OPEN)
     key = fold(filter_text or "")
     rag = RAG_WORDS.get(key)
     words = key.split()
@@ -254,10 +256,10 @@ def page_dossiers(*, session: Session, filter_text: str = "", page: int = 0,
         return found[start:start + per_page], len(found)
     count, rows = _PAGE_BY_RAG if rag else _PAGE_ALL
     params = {"rag": rag, "limit": per_page}
-    total = session.exec(count, params=params).one()
+    total = int(read(session, count, params).scalar_one())
     pages = max(1, -(-total // per_page))
     params["offset"] = min(max(page, 0), pages - 1) * per_page
-    return [DossierLine(*row) for row in session.exec(rows, params=params)], total
+    return [DossierLine(*row) for row in read(session, rows, params)], total
 
 
 def _page_statements(*, by_rag: bool) -> tuple[Any, Any]:
@@ -301,27 +303,28 @@ _CARD_PROGRAMMES = (select(Programme).where(Programme.dossier_id == bindparam("d
                     .order_by(Programme.name))
 
 
-def dossier_card(*, session: Session, dossier: Dossier, now: datetime,
+def dossier_card(*, session: Session, dossier: Dossier | Any, now: datetime,
                  tz: ZoneInfo | None = None) -> DossierCard:
     """Gather what the dossier card shows: next three deadlines, overdue actions, events that
-    took place, last three notes, programmes (`tz`: whose today; UTC when not given)."""
+    took place, last three notes, programmes (`tz`: whose today; UTC when not given). Read as
+    rows (tracker.db.read): the card only shows them."""
     require_aware(now)
     today = now.astimezone(tz or UTC).date()
     params = {"dossier_id": dossier.id}
     dated = {**params, "today": today}
     from tracker.kamer.services import links_for  # the Tweede Kamer links of these milestones
 
-    next_deadlines = list(session.exec(_CARD_NEXT, params=dated))
-    overdue = list(session.exec(_CARD_OVERDUE, params=dated))
-    past = list(session.exec(_CARD_PAST_EVENTS, params=dated))
+    next_deadlines = read(session, _CARD_NEXT, dated).all()
+    overdue = read(session, _CARD_OVERDUE, dated).all()
+    past = read(session, _CARD_PAST_EVENTS, dated).all()
     shown = [d.id for d in (*next_deadlines, *overdue, *past) if d.id]
     return DossierCard(dossier=dossier,
-                       next_deadlines=next_deadlines,
-                       overdue_actions=overdue,
-                       past_events=past,
-                       recent_notes=list(session.exec(_CARD_NOTES, params=params)),
-                       programmes=list(session.exec(_CARD_PROGRAMMES, params=params)),
-                       open_deadlines=session.exec(_CARD_OPEN_COUNT, params=params).one(),
+                       next_deadlines=list(next_deadlines),
+                       overdue_actions=list(overdue),
+                       past_events=list(past),
+                       recent_notes=list(read(session, _CARD_NOTES, params)),
+                       programmes=list(read(session, _CARD_PROGRAMMES, params)),
+                       open_deadlines=int(read(session, _CARD_OPEN_COUNT, params).scalar_one()),
                        kamer=links_for(session, shown))
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
+from tracker.db import read
 from tracker.errors import Forbidden, InvalidInput
 from tracker.models import Member, Role
 from tracker.services.common import EventKind, flush, record_event, require_aware
@@ -35,8 +37,11 @@ def role_of(session: Session, user_id: str | None, admins: Iterable[str] = ()) -
         return Role.VIEWER
     if isinstance(user_id, Operator) or user_id in admins:
         return Role.ADMIN
-    member = session.get(Member, user_id)
-    return Role(member.role) if member else Role.VIEWER
+    role = read(session, _ROLE, {"user_id": user_id}).scalar()
+    return Role(role) if role else Role.VIEWER
+
+
+_ROLE = select(Member.role).where(Member.user_id == bindparam("user_id"))  # built once
 
 
 def require_role(session: Session, user_id: str | None, needed: Role,

@@ -3,21 +3,44 @@
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
+from tracker.db import read
 from tracker.errors import Ambiguous, InvalidInput, NotFound
 from tracker.models import Deadline, Dossier, Phase, Programme
 from tracker.text import fold
 
 MAX_REF = 200
-# Built once: building a statement costs SQLAlchemy more than SQLite takes to run it.
-_BY_CODE = select(Dossier).where(Dossier.code_folded == bindparam("code"))
+# Built once, read as rows (tracker.db.read): building a statement and loading entities cost
+# SQLAlchemy more than SQLite takes to answer.
+_ID_BY_CODE = select(Dossier.id).where(Dossier.code_folded == bindparam("code"))
+_BY_ID = select(Dossier).where(Dossier.id == bindparam("id"))
+_NAMES = select(Dossier.id, Dossier.code, Dossier.code_folded, Dossier.title, Dossier.phase)
 
 
 def resolve_dossier(session: Session, ref: str, *, include_closed: bool = True) -> Dossier:
-    """The dossier `ref` names: its code, or words of its title (folded)."""
+    """The dossier `ref` names (its code, or words of its title, folded), as an entity to
+    change."""
+    dossier = session.get(Dossier, dossier_id(session, ref, include_closed=include_closed))
+    assert dossier is not None  # just found, in the same transaction
+    return dossier
+
+
+def find_dossier(session: Session, ref: str, *, include_closed: bool = True) -> Any:
+    """The dossier `ref` names, as a row with the dossier's columns: to show, not to change."""
+    return dossier_row(session, dossier_id(session, ref, include_closed=include_closed))
+
+
+def dossier_row(session: Session, id_: int) -> Any:
+    """The dossier with this id (it exists), as a row with its columns."""
+    return read(session, _BY_ID, {"id": id_}).one()
+
+
+def dossier_id(session: Session, ref: str, *, include_closed: bool = True) -> int:
+    """The id of the dossier `ref` names: its code, or words of its title (folded)."""
     key = fold(ref or "")
     if not key:
         raise InvalidInput("Welk dossier? Geef een code of woorden uit de titel.",
@@ -25,16 +48,16 @@ def resolve_dossier(session: Session, ref: str, *, include_closed: bool = True) 
                            example="/dossier show N35")
     if len(ref) > MAX_REF:
         raise InvalidInput("Die dossierverwijzing is te lang.", "That dossier reference is too long.")
-    by_code = session.exec(_BY_CODE, params={"code": key}).first()
+    by_code = read(session, _ID_BY_CODE, {"code": key}).scalar()
     if by_code is not None:
-        return by_code
-    dossiers = list(session.exec(select(Dossier)))
+        return int(by_code)
+    dossiers = read(session, _NAMES).all()
     if not include_closed:
         dossiers = [d for d in dossiers if d.phase != Phase.CLOSED]
     words = key.split()
     matches = [d for d in dossiers if _all_words_in(words, f"{d.code_folded} {fold(d.title)}")]
     if len(matches) == 1:
-        return matches[0]
+        return int(matches[0].id)
     if len(matches) > 1:
         names = [f"{d.code} — {d.title}" for d in sorted(matches, key=lambda d: d.code)]
         raise Ambiguous(
