@@ -54,7 +54,7 @@ def _escape(text: str, *, markup: bool) -> str:
             lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
     if "&" in text or "<" in text or ">" in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if markup:
+    if markup and ("*" in text or "_" in text or "~" in text or "`" in text):
         text = text.translate(_MARKUP)
     if "@" in text:
         text = _BROADCAST.sub(lambda m: "@" + ZWJ + m.group(1), text)

@@ -156,12 +156,16 @@ def serve(team: Session, db_url: str, slack_double: SlackDouble, tmp_path: Path
 
 
 def _refused(base: str) -> bool:
+    """True once the server takes no new connections. A probe accepted just before it stopped
+    listening waits behind the requests in flight (SQLite: one worker thread): not refused."""
     try:
         urllib.request.urlopen(f"{base}/healthz", timeout=1).close()
     except urllib.error.URLError as exc:
         return isinstance(exc.reason, ConnectionRefusedError)
     except ConnectionError:
         return True
+    except TimeoutError:
+        return False
     return False
 
 
