@@ -118,35 +118,45 @@ PURGE_EVERY = 100  # claims between two sweeps of expired keys (an expired key i
 _claims_made = itertools.count(1)
 
 
-def _upsert(dialect: str) -> Any:
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert
+_CLAIMS: dict[str, Any] = {}
+
+
+def _claim_statement(dialect: str) -> Any:
+    """INSERT of one key that takes over an expired one, returning the key when it was taken;
+    built once per dialect (bound parameters `key`, `expires_at`, `at`): compiling it anew
+    for every request cost more than the insert."""
+    statement = _CLAIMS.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        insert = dialect_insert(_TABLE).values(
+            key=bindparam("key"), expires_at=bindparam("expires_at"), status=200,
+            content_type="", body="")
+        statement = _CLAIMS[dialect] = insert.on_conflict_do_update(
+            index_elements=[_TABLE.c.key],
+            set_={"expires_at": insert.excluded.expires_at, "status": 200, "content_type": "",
+                  "body": ""},
+            where=_TABLE.c.expires_at < bindparam("at")).returning(_TABLE.c.key)
+    return statement
 
 
 def claim(session: Session, claims: Claims) -> None:
-    """Insert the request's keys in one statement; AlreadyHandled when another request holds
-    one of them. An expired key (a click on the same preview an hour later) is taken over."""
+    """Insert the request's keys; AlreadyHandled when another request holds one of them. An
+    expired key (a click on the same preview an hour later) is taken over."""
     if claims.claimed:
         return
     claims.claimed = True
     connection = session.connection()
     if next(_claims_made) % PURGE_EVERY == 0:
         connection.execute(delete(_TABLE).where(_TABLE.c.expires_at < claims.at))
-    statement = _upsert(connection.dialect.name)(_TABLE).values(
-        [{"key": key, "expires_at": expires, "status": 200, "content_type": "", "body": ""}
-         for key, expires in claims.keys])
-    statement = statement.on_conflict_do_update(
-        index_elements=[_TABLE.c.key],
-        set_={"expires_at": statement.excluded.expires_at, "status": 200, "content_type": "",
-              "body": ""},
-        where=_TABLE.c.expires_at < claims.at)
-    # On PostgreSQL a concurrent claim of the same key waits here until the other commits.
-    taken = connection.execute(statement.returning(_TABLE.c.key)).all()  # rowcount: not on PG
-    if len(taken) < len(claims.keys):
-        raise AlreadyHandled(claims.keys[0][0])
+    statement = _claim_statement(connection.dialect.name)
+    for key, expires in claims.keys:
+        # On PostgreSQL a concurrent claim of the same key waits here until the other commits.
+        if connection.execute(statement, {"key": key, "expires_at": expires,
+                                          "at": claims.at}).first() is None:
+            raise AlreadyHandled(key)
 
 
 def remember_answer(session: Session, claims: Claims, response: BoltResponse | None) -> None:
@@ -155,10 +165,14 @@ def remember_answer(session: Session, claims: Claims, response: BoltResponse | N
         return
     body = response.body if isinstance(response.body, str) else json.dumps(response.body)
     content = response.headers.get("content-type") or [""]
-    keys = [k for k, _ in claims.keys]
-    where = _TABLE.c.key == keys[0] if len(keys) == 1 else _TABLE.c.key.in_(keys)
-    session.connection().execute(update(_TABLE).where(where).values(
-        status=response.status, body=body, content_type=str(content[0])[:100]))
+    session.connection().execute(_REMEMBER, {
+        "keys": [k for k, _ in claims.keys], "answer_status": response.status,
+        "answer_body": body, "answer_type": str(content[0])[:100]})
+
+
+_REMEMBER = update(_TABLE).where(_TABLE.c.key.in_(bindparam("keys", expanding=True))).values(
+    status=bindparam("answer_status"), body=bindparam("answer_body"),
+    content_type=bindparam("answer_type"))  # built once
 
 
 def answer_of_first(session: Session, claims: Claims) -> BoltResponse:

@@ -178,13 +178,13 @@ def _deadline_list(args: Args, c: Ctx) -> Result:
     return DeadlineList(items, args["until"], dossier, args.get("horizon", ""), total)
 
 
-def _list_dossier(args: Args, c: Ctx) -> ds.Dossier:
+def _list_dossier(args: Args, c: Ctx) -> Any:
     """The dossier of `/deadline list <ref> [horizon]`; when <ref> names none, say what was
     probably meant: a misspelt action (`lsit N35`) or a horizon that did not parse
     (`N35 2027`: the dossier is N35, `2027` is no horizon)."""
     ref = args["ref"]
     try:
-        return resolve_dossier(c.session, ref)
+        return find_dossier(c.session, ref)
     except NotFound:
         tokens = ref.split()
         misspelt = _misspelt_action("deadline", ref, ("dossier", "dossier")) \
@@ -207,7 +207,7 @@ def _list_dossier(args: Args, c: Ctx) -> ds.Dossier:
 
 
 def _deadline_add(args: Args, c: Ctx) -> Result:
-    dossier = resolve_dossier(c.session, args["ref"])
+    dossier = find_dossier(c.session, args["ref"])  # read, not changed: a row will do
     when = args["when"]
     try:
         deadline = dl.add_deadline(session=c.session, now=c.now, actor=c.actor, dossier=dossier,

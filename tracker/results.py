@@ -41,10 +41,15 @@ class DossierChanged:
     event: Event | None = None
 
 
+# A dossier a result only shows is read as a row with its columns (tracker.db.read); one
+# that was changed is the entity. Renderers read columns only.
+DossierRead = Dossier | Any
+
+
 @dataclass(frozen=True)
 class DeadlineAdded:
     deadline: Deadline
-    dossier: Dossier
+    dossier: DossierRead
     past: bool
     offsets: tuple[int, ...]
 
@@ -54,7 +59,7 @@ class DeadlineExists:
     """`/deadline add` of one that exists: nothing added; `request` can add it anyway."""
 
     existing: Deadline
-    dossier: Dossier
+    dossier: DossierRead
     request: dict[str, Any]  # dossier, title, due, time, precision, qualifier, part (JSON-able)
 
 
@@ -73,7 +78,7 @@ class DeadlineList:
 
     items: list[Upcoming]
     until: date
-    dossier: Dossier | None = None
+    dossier: DossierRead | None = None
     horizon: str = ""
     total: int | None = None
 

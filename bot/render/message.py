@@ -26,36 +26,50 @@ class Message:
                 "response_type": "in_channel" if self.in_channel else "ephemeral"}
 
 
-# A class's JSON fields in slack_sdk's order; found on its first object (they are constant).
-_FIELDS: dict[type, tuple[str, ...]] = {}
+# How each class serialises, found on its first object (it is constant for a class): its JSON
+# fields in slack_sdk's order with its block type, or _OWN (it has its own `to_dict`), or
+# _PLAIN (not a slack_sdk object: taken as it is).
+_OWN, _PLAIN = "own", "plain"
+_PLANS: dict[type, Any] = {str: _PLAIN, int: _PLAIN, bool: _PLAIN, float: _PLAIN, dict: _PLAIN,
+                           type(None): _PLAIN}
 _EMPTY_ALLOWED = frozenset((e["type"], e["property"]) for e in EMPTY_ALLOWED_TYPE_AND_PROPERTY_LIST)
+
+
+def _plan(value: Any) -> Any:
+    kind = type(value)
+    if not isinstance(value, JsonObject):
+        plan: Any = _PLAIN
+    elif kind.to_dict is not JsonObject.to_dict:
+        plan = _OWN
+    else:
+        block_type = getattr(value, "type", None)
+        plan = tuple((key, (block_type, key) in _EMPTY_ALLOWED)
+                     for key in sorted(value.attributes))
+    _PLANS[kind] = plan
+    return plan
 
 
 def block_json(value: Any) -> Any:
     """`value.to_dict()` of slack_sdk, without re-running its validators on every reply.
 
-    The same dict (every bot test checks that, tests/bot/conftest.py), in a third of the time:
+    The same dict (every bot test checks that, tests/bot/conftest.py), in a fifth of the time:
     slack_sdk validates each object on each call, a quarter of a command's time here. The
     renderers keep within Slack's limits by construction (bot.render.limits), and the tests
     run every reply past slack_sdk's validators and the Slack double's. Classes that serialise
     themselves (options, …) still go through their own `to_dict`.
     """
-    if isinstance(value, list | tuple):
-        return [block_json(v) for v in value]
-    if not isinstance(value, JsonObject):
-        return value
     kind = type(value)
-    if kind.to_dict is not JsonObject.to_dict:
+    if kind is list or kind is tuple:
+        return [block_json(v) for v in value]
+    plan = _PLANS.get(kind) or _plan(value)
+    if plan is _PLAIN:
+        return value
+    if plan is _OWN:
         return value.to_dict()
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        fields = _FIELDS[kind] = tuple(sorted(value.attributes))
-    block_type = getattr(value, "type", None)
     out: dict[str, Any] = {}
-    for key in fields:
-        item = value.get_object_attribute(key)
-        if item is None or (hasattr(item, "__len__") and not len(item)
-                            and (block_type, key) not in _EMPTY_ALLOWED):
+    for key, empty_allowed in plan:
+        item = getattr(value, key, None)
+        if item is None or (not empty_allowed and hasattr(item, "__len__") and not len(item)):
             continue
         out[key] = block_json(item)
     return out

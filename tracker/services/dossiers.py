@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, literal, union_all
 from sqlmodel import Session, col, func, select
 
 from tracker.db import read
@@ -296,6 +296,17 @@ _CARD_PAST_EVENTS = (select(Deadline).where(*_CARD_OPEN, Deadline.due_date < bin
                                             Deadline.role != MilestoneRole.ACTION.value)
                      .order_by(col(Deadline.due_date).desc(), col(Deadline.id).desc()).limit(3))
 _CARD_OPEN_COUNT = select(func.count()).select_from(Deadline).where(*_CARD_OPEN)
+
+
+def _card_part(statement: Any, part: str) -> Any:
+    return select(statement.add_columns(literal(part).label("card_part"))
+                  .add_columns(_CARD_OPEN_COUNT.scalar_subquery().label("open_count")).subquery())
+
+
+# The three lists and the count in one statement: each statement costs SQLAlchemy more than
+# SQLite takes to answer it.
+_CARD_DEADLINES = union_all(_card_part(_CARD_NEXT, "next"), _card_part(_CARD_OVERDUE, "overdue"),
+                            _card_part(_CARD_PAST_EVENTS, "past"))
 _CARD_NOTES = (select(Event).where(Event.dossier_id == bindparam("dossier_id"),
                                    Event.kind == EventKind.NOTE.value)
                .order_by(col(Event.at).desc(), col(Event.id).desc()).limit(3))
@@ -314,17 +325,21 @@ def dossier_card(*, session: Session, dossier: Dossier | Any, now: datetime,
     dated = {**params, "today": today}
     from tracker.kamer.services import links_for  # the Tweede Kamer links of these milestones
 
-    next_deadlines = read(session, _CARD_NEXT, dated).all()
-    overdue = read(session, _CARD_OVERDUE, dated).all()
-    past = read(session, _CARD_PAST_EVENTS, dated).all()
-    shown = [d.id for d in (*next_deadlines, *overdue, *past) if d.id]
+    parts: dict[str, list[Any]] = {"next": [], "overdue": [], "past": []}
+    for row in read(session, _CARD_DEADLINES, dated):
+        parts[row.card_part].append(row)
+    for part in parts.values():  # each in its statement's order (a union keeps none)
+        part.sort(key=lambda d: (d.due_date, d.id))
+    parts["past"].reverse()
+    shown = [d.id for part in parts.values() for d in part]
+    open_count = next((part[0].open_count for part in parts.values() if part), 0)
     return DossierCard(dossier=dossier,
-                       next_deadlines=list(next_deadlines),
-                       overdue_actions=list(overdue),
-                       past_events=list(past),
+                       next_deadlines=parts["next"],
+                       overdue_actions=parts["overdue"],
+                       past_events=parts["past"],
                        recent_notes=list(read(session, _CARD_NOTES, params)),
                        programmes=list(read(session, _CARD_PROGRAMMES, params)),
-                       open_deadlines=int(read(session, _CARD_OPEN_COUNT, params).scalar_one()),
+                       open_deadlines=int(open_count),
                        kamer=links_for(session, shown))
 
 

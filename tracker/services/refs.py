@@ -17,6 +17,7 @@ MAX_REF = 200
 # Built once, read as rows (tracker.db.read): building a statement and loading entities cost
 # SQLAlchemy more than SQLite takes to answer.
 _ID_BY_CODE = select(Dossier.id).where(Dossier.code_folded == bindparam("code"))
+_BY_CODE = select(Dossier).where(Dossier.code_folded == bindparam("code"))
 _BY_ID = select(Dossier).where(Dossier.id == bindparam("id"))
 _NAMES = select(Dossier.id, Dossier.code, Dossier.code_folded, Dossier.title, Dossier.phase)
 
@@ -31,6 +32,9 @@ def resolve_dossier(session: Session, ref: str, *, include_closed: bool = True) 
 
 def find_dossier(session: Session, ref: str, *, include_closed: bool = True) -> Any:
     """The dossier `ref` names, as a row with the dossier's columns: to show, not to change."""
+    by_code = read(session, _BY_CODE, {"code": _key(ref)}).first()  # one query, mostly
+    if by_code is not None:
+        return by_code
     return dossier_row(session, dossier_id(session, ref, include_closed=include_closed))
 
 
@@ -41,13 +45,7 @@ def dossier_row(session: Session, id_: int) -> Any:
 
 def dossier_id(session: Session, ref: str, *, include_closed: bool = True) -> int:
     """The id of the dossier `ref` names: its code, or words of its title (folded)."""
-    key = fold(ref or "")
-    if not key:
-        raise InvalidInput("Welk dossier? Geef een code of woorden uit de titel.",
-                           "Which dossier? Give a code or words of its title.",
-                           example="/dossier show N35")
-    if len(ref) > MAX_REF:
-        raise InvalidInput("Die dossierverwijzing is te lang.", "That dossier reference is too long.")
+    key = _key(ref)
     by_code = read(session, _ID_BY_CODE, {"code": key}).scalar()
     if by_code is not None:
         return int(by_code)
@@ -68,6 +66,18 @@ def dossier_id(session: Session, ref: str, *, include_closed: bool = True) -> in
     raise _not_found(("dossier", "dossier"), ref, _nearest(
         key, {d.code_folded: d.code for d in dossiers} | {fold(d.title): d.code for d in dossiers}),
         "/dossier list")
+
+
+def _key(ref: str) -> str:
+    """`ref` folded for look-up; InvalidInput when empty or too long."""
+    key = fold(ref or "")
+    if not key:
+        raise InvalidInput("Welk dossier? Geef een code of woorden uit de titel.",
+                           "Which dossier? Give a code or words of its title.",
+                           example="/dossier show N35")
+    if len(ref) > MAX_REF:
+        raise InvalidInput("Die dossierverwijzing is te lang.", "That dossier reference is too long.")
+    return key
 
 
 def resolve_programme(session: Session, ref: str) -> Programme:
