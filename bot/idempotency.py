@@ -29,12 +29,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_bolt import BoltRequest, BoltResponse
-from sqlalchemy import bindparam, delete, event, select, update
+from sqlalchemy import bindparam, delete, event, select, text, update
 from sqlmodel import Session
 
 from bot.ids import ActionId
 from bot.signature import REPLAY_WINDOW_SECONDS
-from tracker.models import HandledRequest
+from tracker.models import HandledRequest, UTCDateTime
 
 log = logging.getLogger("lobbytracker.slack")
 
@@ -118,28 +118,17 @@ PURGE_EVERY = 100  # claims between two sweeps of expired keys (an expired key i
 _claims_made = itertools.count(1)
 
 
-_CLAIMS: dict[str, Any] = {}
-
-
-def _claim_statement(dialect: str) -> Any:
-    """INSERT of one key that takes over an expired one, returning the key when it was taken;
-    built once per dialect (bound parameters `key`, `expires_at`, `at`): compiling it anew
-    for every request cost more than the insert."""
-    statement = _CLAIMS.get(dialect)
-    if statement is None:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        insert = dialect_insert(_TABLE).values(
-            key=bindparam("key"), expires_at=bindparam("expires_at"), status=200,
-            content_type="", body="")
-        statement = _CLAIMS[dialect] = insert.on_conflict_do_update(
-            index_elements=[_TABLE.c.key],
-            set_={"expires_at": insert.excluded.expires_at, "status": 200, "content_type": "",
-                  "body": ""},
-            where=_TABLE.c.expires_at < bindparam("at")).returning(_TABLE.c.key)
-    return statement
+# INSERT of one key that takes over an expired one, returning the key when it was taken. The
+# same SQL on SQLite and PostgreSQL, written out: SQLAlchemy cannot cache the compiled form
+# of a dialect's ON CONFLICT statement, and compiling it for every change cost 0.25 ms, 25
+# times what SQLite takes to run it.
+_CLAIM = text(
+    'INSERT INTO handled_request ("key", expires_at, status, content_type, body) '
+    "VALUES (:key, :expires_at, 200, '', '') "
+    'ON CONFLICT ("key") DO UPDATE SET expires_at = excluded.expires_at, status = 200, '
+    "content_type = '', body = '' WHERE handled_request.expires_at < :at "
+    'RETURNING "key"').bindparams(bindparam("expires_at", type_=UTCDateTime()),
+                                  bindparam("at", type_=UTCDateTime()))
 
 
 def claim(session: Session, claims: Claims) -> None:
@@ -151,11 +140,10 @@ def claim(session: Session, claims: Claims) -> None:
     connection = session.connection()
     if next(_claims_made) % PURGE_EVERY == 0:
         connection.execute(delete(_TABLE).where(_TABLE.c.expires_at < claims.at))
-    statement = _claim_statement(connection.dialect.name)
     for key, expires in claims.keys:
         # On PostgreSQL a concurrent claim of the same key waits here until the other commits.
-        if connection.execute(statement, {"key": key, "expires_at": expires,
-                                          "at": claims.at}).first() is None:
+        if connection.execute(_CLAIM, {"key": key, "expires_at": expires,
+                                       "at": claims.at}).first() is None:
             raise AlreadyHandled(key)
 
 

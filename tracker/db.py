@@ -54,7 +54,8 @@ def read(session: Session, statement: Any, params: dict[str, Any] | None = None)
     gives rows with the Deadline's columns as attributes. The reads a command answers from
     (a card, a list) take a third of the time the ORM needs to build and track entities
     (bench `--only http`); what a command changes is still loaded as an entity. Changes
-    not yet flushed are flushed first, so a read sees what the session has done."""
+    not yet flushed are flushed first, so a read sees what the session has done. Take many
+    rows with `.all()` (one fetch) rather than by iterating (a fetch a row)."""
     session.flush()
     return session.connection().execute(statement, params or {})
 

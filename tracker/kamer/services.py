@@ -69,7 +69,7 @@ def links_for(session: Session, deadline_ids: list[int]) -> dict[int, LinkInfo]:
     if not deadline_ids:
         return {}
     return {row.deadline_id: _info(row.link_nummer, row if row.activity_id is not None else None)
-            for row in read(session, _LINKS_OF, {"ids": deadline_ids})}
+            for row in read(session, _LINKS_OF, {"ids": deadline_ids}).all()}
 
 
 def local_when(activity: KamerActivity) -> tuple[date | None, time | None]:

@@ -199,7 +199,7 @@ _SAME_DAY = select(Deadline.id, Deadline.title).where(
 def find_duplicate(session: Session, dossier_id: int | None, title: str, due: date) -> Deadline | None:
     """The deadline of this dossier on `due` whose title folds equal to `title` (not cancelled)."""
     wanted = fold(title)
-    rows = read(session, _SAME_DAY, {"dossier_id": dossier_id, "due": due})
+    rows = read(session, _SAME_DAY, {"dossier_id": dossier_id, "due": due}).all()
     found = next((row.id for row in rows if fold(row.title) == wanted), None)
     return None if found is None else session.get(Deadline, found)
 
@@ -371,12 +371,12 @@ def upcoming_page(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
     params: dict[str, Any] = {"until": until, "today": today}
     if dossier is not None:
         params["dossier_id"] = dossier.id
-    items = [Upcoming.on(d, dos, today) for d, dos in _lines(read(session, pairs, params))]
+    items = [Upcoming.on(d, dos, today) for d, dos in _lines(read(session, pairs, params).all())]
     total = len(items)
     if limit is not None and total == limit:
         total = int(read(session, count, params).scalar_one())
     if recurring is not None:
-        for d, dos in _lines(read(session, recurring, params)):
+        for d, dos in _lines(read(session, recurring, params).all()):
             try:
                 days = occurrences(d, today, until)
             except ValueError:  # a stored rule that is no longer allowed: the tick reports it

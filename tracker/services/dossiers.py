@@ -231,7 +231,7 @@ def archive_dossier(*, session: Session, now: datetime, actor: str | None, dossi
 def list_dossiers(*, session: Session, filter_text: str = "",
                   include_closed: bool = False) -> list[DossierLine]:
     """Dossiers by code, as list lines; `filter_text` matches code, title, line, RAG or owner."""
-    rows = read(session, _LINES_ALL if include_closed else _LINES_OPEN)
+    rows = read(session, _LINES_ALL if include_closed else _LINES_OPEN).all()
     key = fold(filter_text or "")
     rag = RAG_WORDS.get(key)
     words = key.split()
@@ -259,7 +259,7 @@ def page_dossiers(*, session: Session, filter_text: str = "", page: int = 0,
     total = int(read(session, count, params).scalar_one())
     pages = max(1, -(-total // per_page))
     params["offset"] = min(max(page, 0), pages - 1) * per_page
-    return [DossierLine(*row) for row in read(session, rows, params)], total
+    return [DossierLine(*row) for row in read(session, rows, params).all()], total
 
 
 def _page_statements(*, by_rag: bool) -> tuple[Any, Any]:
@@ -326,7 +326,7 @@ def dossier_card(*, session: Session, dossier: Dossier | Any, now: datetime,
     from tracker.kamer.services import links_for  # the Tweede Kamer links of these milestones
 
     parts: dict[str, list[Any]] = {"next": [], "overdue": [], "past": []}
-    for row in read(session, _CARD_DEADLINES, dated):
+    for row in read(session, _CARD_DEADLINES, dated).all():
         parts[row.card_part].append(row)
     for part in parts.values():  # each in its statement's order (a union keeps none)
         part.sort(key=lambda d: (d.due_date, d.id))
@@ -337,8 +337,8 @@ def dossier_card(*, session: Session, dossier: Dossier | Any, now: datetime,
                        next_deadlines=parts["next"],
                        overdue_actions=parts["overdue"],
                        past_events=parts["past"],
-                       recent_notes=list(read(session, _CARD_NOTES, params)),
-                       programmes=list(read(session, _CARD_PROGRAMMES, params)),
+                       recent_notes=read(session, _CARD_NOTES, params).all(),
+                       programmes=read(session, _CARD_PROGRAMMES, params).all(),
                        open_deadlines=int(open_count),
                        kamer=links_for(session, shown))
 
