@@ -4,6 +4,7 @@ and the same `process_before_response=True`."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import statistics
 from collections.abc import Callable
@@ -29,7 +30,9 @@ COMMANDS = (
     ("/dossier", "show D0050"),
     ("/dossier", "list"),
     ("/deadline", "list"),
-    ("/deadline", "add D0050 20 dec 2023 Kamerdebat bench"),
+    # A new milestone each time (`numbered`), spread over dossiers and days as a team's adds
+    # are: the same one again would be refused as "bestaat al" and measure the refusal.
+    ("/deadline", "add D{dossier:04d} over {days} dagen | Overleg bench {n}"),
 )
 # What each reply must say, so a refusal is never measured as an answer.
 EXPECTED = {"help": "/dossier", "show": "D0050", "list": "", "add": "toegevoegd"}
@@ -47,12 +50,24 @@ def bare_app(client: WebClient) -> App:
     return app
 
 
+_SERIAL = itertools.count(1)  # next() is atomic under the GIL: every add gets its own number
+
+
+def numbered(template: str) -> str:
+    """A command's words with `{n}` (a number of its own), `{dossier}` (one of D0001–D0100)
+    and `{days}` (1–90) filled in; words without them as they are."""
+    if "{" not in template:
+        return template
+    n = next(_SERIAL)
+    return template.format(n=n, dossier=n % 100 + 1, days=n % 90 + 1)
+
+
 def dispatcher(app: App, command: str, text: str, response_url: str) -> Callable[[], None]:
     """One signed request through `app`; an answer that is not 200 is an error. Each call is a
     new request (its own trigger_id and signature), as from Slack: the same signed body twice
     would be a replay, answered from memory (bot.idempotency) and measure nothing."""
     def call() -> None:
-        body = command_body(command, text, user=USER, response_url=response_url)
+        body = command_body(command, numbered(text), user=USER, response_url=response_url)
         response = app.dispatch(BoltRequest(body=body, headers=sign(body)))
         if response.status != 200:
             raise RuntimeError(f"dispatch answered {response.status}: {response.body[:200]}")
@@ -61,7 +76,7 @@ def dispatcher(app: App, command: str, text: str, response_url: str) -> Callable
 
 def check_reply(app: App, command: str, text: str, response_url: str) -> str:
     """The reply's fallback text (and that it is a real answer, not an error)."""
-    body = command_body(command, text, user=USER, response_url=response_url)
+    body = command_body(command, numbered(text), user=USER, response_url=response_url)
     response = app.dispatch(BoltRequest(body=body, headers=sign(body)))
     reply = json.loads(response.body)
     shown = json.dumps(reply, ensure_ascii=False)

@@ -8,7 +8,6 @@ PostgreSQL, p99 ≤ 50 ms, 0 errors. PostgreSQL is skipped, with a note, when un
 from __future__ import annotations
 
 import http.client
-import itertools
 import json
 import os
 import socket
@@ -22,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from bench.context import Context
 from bench.data import build_large_dataset
-from bench.measures.dispatch import USER
+from bench.measures.dispatch import USER, numbered
 from bench.serve import floor_serve, lobby_serve
 from bench.timing import Row, percentile
 from bot.http_server import threads_for
@@ -36,22 +35,12 @@ PG_ADMIN_URL = os.environ.get("LOBBY_POSTGRES_URL",
 CLIENTS = 8
 MAX_REQUESTS_PER_CLIENT = 200_000
 # Mostly reads; one in ten adds a deadline (which also refreshes the App Home after the ack),
-# each a new one (`_words`: a number of its own, spread over dossiers and days, as a team's
+# each a new one (`numbered`: a number of its own, spread over dossiers and days, as a team's
 # adds are), so it is not refused as "bestaat al".
 MIX = (("/dossier", "show D0005"), ("/dossier", "list"), ("/deadline", "list"),
        ("/dossier", "show D0050"), ("/deadline", "list D0007 60d"), ("/dossier", "list rood"),
        ("/dossier", "show D0077"), ("/deadline", "list"), ("/lobby", "help"),
        ("/deadline", "add D{dossier:04d} over {days} dagen | Overleg bench {n}"))
-
-
-_SERIAL = itertools.count(1)  # next() is atomic under the GIL: every add gets its own number
-
-
-def _words(template: str) -> str:
-    if "{" not in template:
-        return template
-    n = next(_SERIAL)
-    return template.format(n=n, dossier=n % 100 + 1, days=n % 90 + 1)
 
 
 def _client(port: int, response_url: str, until: float, latencies: list[float],
@@ -62,7 +51,7 @@ def _client(port: int, response_url: str, until: float, latencies: list[float],
             if time.monotonic() >= until:
                 return
             command, words = MIX[(i + offset) % len(MIX)]
-            words = _words(words)
+            words = numbered(words)
             body = command_body(command, words, user=USER, response_url=response_url)
             start = time.perf_counter()
             try:
