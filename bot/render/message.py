@@ -52,7 +52,7 @@ def _plan(value: Any) -> Any:
 def block_json(value: Any) -> Any:
     """`value.to_dict()` of slack_sdk, without re-running its validators on every reply.
 
-    The same dict (every bot test checks that, tests/bot/conftest.py), in a fifth of the time:
+    The same dict (every bot test checks that, tests/bot/conftest.py), in a twelfth of the time:
     slack_sdk validates each object on each call, a quarter of a command's time here. The
     renderers keep within Slack's limits by construction (bot.render.limits), and the tests
     run every reply past slack_sdk's validators and the Slack double's. Classes that serialise
