@@ -1,7 +1,7 @@
 """The floor for `--only http`: a bare Bolt app whose handler only acks (the same signing and
 execution mode as `lobby serve`), behind the same server with the same settings
-(bot.http_server, and the worker threads of the `lobby serve` it is compared with), run as its
-own process like `lobby serve`: `python -m bench.floor PORT THREADS`. Stops on SIGTERM."""
+(bot.http_server), run as its own process like `lobby serve`: `python -m bench.floor PORT`.
+Stops on SIGTERM."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from bot.http_server import HttpServer
 
 
 def main(argv: list[str]) -> int:
-    port, threads = int(argv[0]), int(argv[1])
+    port = int(argv[0])
     # The Slack double of the run (SLACK_API_URL): Bolt asks auth.test once, as for lobby serve.
     url = os.environ["SLACK_API_URL"]
     app = bare_app(WebClient(token=os.environ["SLACK_BOT_TOKEN"],
@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
             return [b"ok\n"]
         return slack(environ, start_response)
 
-    server = HttpServer(wsgi, host="127.0.0.1", port=port, threads=threads)
+    server = HttpServer(wsgi, host="127.0.0.1", port=port)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     server.stop_when(stop)

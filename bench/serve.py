@@ -39,14 +39,13 @@ def _healthy(port: int) -> bool:
 
 
 @contextmanager
-def floor_serve(ctx: Context, *, slack_api_url: str, token: str, threads: int
+def floor_serve(ctx: Context, *, slack_api_url: str, token: str
                 ) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    """The bench floor (bench.floor: bare Bolt, same server and settings, `threads` worker
-    threads) on a free port."""
+    """The bench floor (bench.floor: bare Bolt, same server and settings) on a free port."""
     port = free_port()
-    log = Path(ctx.workdir) / f"serve-floor-{threads}.log"
+    log = Path(ctx.workdir) / "serve-floor.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "bench.floor", str(port), str(threads)],
+        proc = subprocess.Popen([sys.executable, "-m", "bench.floor", str(port)],
                                 env=ctx.env(SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN=token,
                                             SLACK_API_URL=slack_api_url), stdout=out,
                                 stderr=subprocess.STDOUT)

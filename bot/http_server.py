@@ -38,25 +38,16 @@ SERVER_SETTINGS: dict[str, Any] = {
     "max_request_header_size": MAX_HEADER_BYTES,
     # poll(2), not select(2): select cannot watch file descriptors above 1024.
     "asyncore_use_poll": True,
-    "threads": 4,  # PostgreSQL's number; see threads_for
+    # Four worker threads (waitress's default) on SQLite as on PostgreSQL. One thread would
+    # do 20 % more requests a second on SQLite (every SQLite call hands Python's lock to the
+    # next thread; bench `--only http`), but then a request waiting up to 5 s for SQLite's
+    # write lock holds /healthz and every read behind it, where WAL lets them through. The
+    # floor loses as much from threads: the ratio to it is the same (0.21× with 1, 2 or 4).
+    "threads": 4,
     "ident": "lobbytracker",
     # Behind a proxy the client address comes from X-Forwarded-For; nothing here reads it.
     "clear_untrusted_proxy_headers": True,
 }
-
-# Worker threads by database (bench `--only http`, one process, 8 clients). Python runs one
-# thread at a time and every database call hands that lock over. SQLite answers in
-# microseconds, so a second thread adds only hand-overs: 600 req/s with one thread, 487 with
-# two, 445 with four (0.8 ms more CPU a request, half of it in the kernel). PostgreSQL answers
-# over a socket, and threads fill that wait: 305, 347 and 362 req/s. Beyond one process,
-# throughput comes from replicas (`lobby serve --no-scheduler` behind the proxy).
-THREADS = {"sqlite": 1, "postgresql": 4}
-
-
-def threads_for(dialect: str) -> int:
-    """How many requests `lobby serve` works on at once with this database dialect."""
-    return THREADS.get(dialect, int(SERVER_SETTINGS["threads"]))
-
 
 WsgiApp = Callable[..., Iterable[bytes]]
 QUEUE_LOG_SECONDS = 60.0

@@ -173,13 +173,12 @@ def _start_scheduler(runtime: Any, stop: threading.Event) -> Any:
 def _run_http(app: App, settings: Settings, engine: Engine, host: str,
               ready: threading.Event | None, stop: threading.Event) -> None:
     """Serve until `stop`; then stop accepting, answer the requests in flight, and return."""
-    from bot.http_server import HttpServer, threads_for
+    from bot.http_server import SERVER_SETTINGS, HttpServer
 
-    threads = threads_for(engine.dialect.name)
     server = HttpServer(make_wsgi_app(app, settings=settings, engine=engine), host=host,
-                        port=settings.port, threads=threads)
-    log.info("HTTP mode on %s:%s (POST /slack/events, GET /healthz), %d worker thread%s", host,
-             settings.port, threads, "" if threads == 1 else "s")
+                        port=settings.port)
+    log.info("HTTP mode on %s:%s (POST /slack/events, GET /healthz), %d worker threads", host,
+             settings.port, SERVER_SETTINGS["threads"])
     server.stop_when(stop)
     if ready is not None:
         ready.set()

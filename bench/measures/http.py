@@ -24,7 +24,6 @@ from bench.data import build_large_dataset
 from bench.measures.dispatch import USER, numbered
 from bench.serve import floor_serve, lobby_serve
 from bench.timing import Row, percentile
-from bot.http_server import threads_for
 from tests.signing import command_body, sign
 from tests.slack_double import SlackDouble
 from tracker.db import make_engine
@@ -149,21 +148,18 @@ def load(ctx: Context, database_url: str, label: str,
     return rows
 
 
-def floor_rows(ctx: Context, threads: int
-               ) -> tuple[list[Row], dict[int, tuple[list[float], list[str], float]]]:
-    """The bare-Bolt floor on the same server, settings (`threads` worker threads, as the
-    `lobby serve` it is compared with) and load generator, with and without idle
-    connections."""
+def floor_rows(ctx: Context) -> tuple[list[Row], dict[int, tuple[list[float], list[str], float]]]:
+    """The bare-Bolt floor on the same server, settings and load generator, with and without
+    idle connections."""
     seconds = 3.0 if ctx.quick else 30.0
     floors = {}
     rows = []
     with SlackDouble() as double, floor_serve(ctx, slack_api_url=double.url,
-                                              token=double.token, threads=threads) as (_, port):
+                                              token=double.token) as (_, port):
         for idle in (0, IDLE):
             floors[idle] = _drive(port, "http://127.0.0.1:9/unused", seconds, idle)
-            rows.append(_row(f"floor (bare Bolt, ack only, {threads} thread"
-                             f"{'' if threads == 1 else 's'})", floors[idle], seconds, None,
-                             idle, None))
+            rows.append(_row("floor (bare Bolt, ack only)", floors[idle], seconds, None, idle,
+                             None))
     return rows, floors
 
 
@@ -195,9 +191,7 @@ def run(ctx: Context) -> list[Row]:
     # `lobby serve` reads the real clock, so its dataset lies around today (as the dispatch
     # measure's lies around its pinned instant): not three years past every deadline in it.
     today = datetime.now(UTC)
-    # Each `lobby serve` beside a floor with its own number of worker threads
-    # (bot.http_server.threads_for), measured just before it.
-    rows, floors = floor_rows(ctx, threads_for("sqlite"))
+    rows, floors = floor_rows(ctx)
     rows += load(ctx, ctx.large_sqlite(now=today), "SQLite", floors, ratio_goal=0.5)
     created = _postgres_database(ctx)
     if created is None:
@@ -214,9 +208,6 @@ def run(ctx: Context) -> list[Row]:
             build_large_dataset(engine, **sizes, now=today, show_progress=not ctx.quick)
         finally:
             engine.dispose()
-        if threads_for("postgresql") != threads_for("sqlite"):
-            more, floors = floor_rows(ctx, threads_for("postgresql"))
-            rows += more
         rows += load(ctx, url, "PostgreSQL", floors, ratio_goal=0.35)
     finally:
         _drop(admin_url, url)

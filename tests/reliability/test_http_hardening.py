@@ -1,6 +1,7 @@
 """The public HTTP endpoint under attack, over real sockets on 127.0.0.1 (bounded loops):
 
-- 500 idle connections leave /healthz and signed commands answering (p99 < 100 ms);
+- 500 idle connections leave /healthz and signed commands answering (p99 < 100 ms), and so
+  does a change waiting for SQLite's write lock;
 - a body larger than Slack sends is refused with 413 before it is read (by Content-Length, and
   a chunked one once it passes the limit);
 - unsigned, forged and stale requests are logged as one line with size and reason, never the
@@ -14,7 +15,9 @@ import contextlib
 import http.client
 import logging
 import socket
+import sqlite3
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +25,7 @@ from urllib.parse import urlencode
 
 import pytest
 from slack_bolt import App
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from bot import logsafe
@@ -31,6 +34,7 @@ from bot.server import make_wsgi_app
 from tests.reliability.test_processes import serve  # noqa: F401  (the `lobby serve` fixture)
 from tests.signing import command_body, sign
 from tests.slack_double import SlackDouble
+from tracker.db import is_sqlite
 from tracker.settings import Settings
 
 HOOK = "https://hooks.slack.com/commands/T0LOBBY/1234567890/s3cr3tHookPart"
@@ -232,3 +236,38 @@ def test_the_server_quiets_waitress_queue_warnings(served: HttpServer) -> None:
     from bot.http_server import QueueDepthLog
 
     assert any(isinstance(f, QueueDepthLog) for f in logging.getLogger("waitress.queue").filters)
+
+
+def test_a_change_waiting_for_the_sqlite_write_lock_holds_up_neither_healthz_nor_reads(
+        team: Session, served: HttpServer, engine: Engine, slack_double: SlackDouble) -> None:
+    """Another process holds SQLite's write lock (an import, a migration): a change waits for
+    it (up to the 5 s busy timeout) on one worker thread while /healthz and a read go on, as
+    WAL allows. With one worker thread both waited behind the change (4.7 s: past Slack's 3 s
+    and a probe's timeout)."""
+    if not is_sqlite(str(engine.url)):
+        pytest.skip("SQLite's write lock; PostgreSQL locks rows")
+    holder = sqlite3.connect(str(make_url(str(engine.url)).database), isolation_level=None,
+                             timeout=1)
+    holder.execute("BEGIN IMMEDIATE")
+    answers: list[tuple[int, bytes, float]] = []
+    change = command_body("/dossier", "status N35 groen Alles weer op schema",
+                          response_url=slack_double.response_url("change"))
+    writer = threading.Thread(target=lambda: answers.append(_request(
+        served.port, "POST", "/slack/events", change.encode(),
+        {"Content-Type": "application/x-www-form-urlencoded", **sign(change)})))
+    try:
+        writer.start()
+        time.sleep(0.5)  # the change is in progress, waiting for the lock
+        read = command_body("/dossier", "toon N35", response_url=slack_double.response_url("r"))
+        status, body, took_ms = _request(served.port, "POST", "/slack/events", read.encode(), {
+            "Content-Type": "application/x-www-form-urlencoded", **sign(read)})
+        assert status == 200 and b"N35" in body and took_ms < 1000, (status, took_ms)
+        status, _, took_ms = _request(served.port, "GET", "/healthz")
+        assert status == 200 and took_ms < 1000, (status, took_ms)
+        assert writer.is_alive() and not answers  # the change still waits: the lock is held
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    writer.join(timeout=15)
+    assert answers and answers[0][0] == 200  # and went through once the lock was free
+    assert b"groen" in answers[0][1].lower()
