@@ -1,7 +1,7 @@
 """The floor for `--only http`: a bare Bolt app whose handler only acks (the same signing and
 execution mode as `lobby serve`), behind the same server with the same settings
-(bot.http_server), run as its own process like `lobby serve`: `python -m bench.floor PORT`.
-Stops on SIGTERM."""
+(bot.http_server), run as its own process like `lobby serve`: `python -m bench.floor PORT`
+(0: any free port, printed). Stops on SIGTERM."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ def main(argv: list[str]) -> int:
         return slack(environ, start_response)
 
     server = HttpServer(wsgi, host="127.0.0.1", port=port)
+    print(f"listening on 127.0.0.1:{server.port}", flush=True)  # PORT 0: the bench reads it
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     server.stop_when(stop)

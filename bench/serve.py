@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,17 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.context import Context
+from tests.serve_log import port_from_log
 from tests.signing import SECRET
 
 START_TIMEOUT = 60.0  # seconds for /healthz to answer 200
 STOP_TIMEOUT = 10.0
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now (127.0.0.1)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _healthy(port: int) -> bool:
@@ -41,15 +34,16 @@ def _healthy(port: int) -> bool:
 @contextmanager
 def floor_serve(ctx: Context, *, slack_api_url: str, token: str
                 ) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    """The bench floor (bench.floor: bare Bolt, same server and settings) on a free port."""
-    port = free_port()
+    """The bench floor (bench.floor: bare Bolt, same server and settings) on a port of its
+    choosing (read from its log)."""
     log = Path(ctx.workdir) / "serve-floor.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "bench.floor", str(port)],
+        proc = subprocess.Popen([sys.executable, "-m", "bench.floor", "0"],
                                 env=ctx.env(SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN=token,
                                             SLACK_API_URL=slack_api_url), stdout=out,
                                 stderr=subprocess.STDOUT)
         try:
+            port = port_from_log(log, proc, START_TIMEOUT)
             _wait_healthy(proc, port, log)
             yield proc, port
         finally:
@@ -70,17 +64,18 @@ def _wait_healthy(proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
 @contextmanager
 def lobby_serve(ctx: Context, *, database_url: str, slack_api_url: str, token: str,
                 name: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    """`lobby serve --no-scheduler` on a free port; yields (process, port) once healthy."""
-    port = free_port()
+    """`lobby serve --no-scheduler` on a port of its choosing (PORT=0, read from its log);
+    yields (process, port) once healthy."""
     log = Path(ctx.workdir) / f"serve-{name}.log"
     env = ctx.env(DATABASE_URL=database_url, SLACK_BOT_TOKEN=token,
-                  SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack_api_url, PORT=str(port),
+                  SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack_api_url, PORT="0",
                   LOBBY_ADMINS="U0BENCHED")
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "tracker.cli", "serve", "--no-scheduler", "--host", "127.0.0.1"],
             env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
+            port = port_from_log(log, proc, START_TIMEOUT)
             _wait_healthy(proc, port, log)
             yield proc, port
         finally:

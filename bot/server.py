@@ -177,8 +177,9 @@ def _run_http(app: App, settings: Settings, engine: Engine, host: str,
 
     server = HttpServer(make_wsgi_app(app, settings=settings, engine=engine), host=host,
                         port=settings.port)
+    # The port bound (PORT=0 asks for any free one: tests and benches read it here).
     log.info("HTTP mode on %s:%s (POST /slack/events, GET /healthz), %d worker threads", host,
-             settings.port, SERVER_SETTINGS["threads"])
+             server.port, SERVER_SETTINGS["threads"])
     server.stop_when(stop)
     if ready is not None:
         ready.set()

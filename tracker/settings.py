@@ -109,7 +109,7 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = Field(None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(None, alias="SLACK_APP_TOKEN")
     slack_api_url: str | None = Field(None, alias="SLACK_API_URL")
-    port: int = Field(3000, alias="PORT", ge=1, le=65535)
+    port: int = Field(3000, alias="PORT", ge=0, le=65535)  # 0: any free port, logged
     lobby_timezone: str = Field("Europe/Amsterdam", alias="LOBBY_TIMEZONE")
     lobby_language: str = Field("nl", alias="LOBBY_LANGUAGE")
     lobby_default_channel: str | None = Field(None, alias="LOBBY_DEFAULT_CHANNEL")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from sqlmodel import Session, select
 from bot.http_server import SERVER_SETTINGS
 from tests.bot.conftest import SECRET, command_body, sign
 from tests.bot.test_server import post
+from tests.serve_log import port_from_log
 from tests.signing import EDITOR
 from tests.slack_double import SlackDouble
 from tests.tracker.scheduling_support import add_deadline, add_dossier, ledger
@@ -85,12 +85,6 @@ def test_sigterm_while_delivering_then_rerun(db_url: str, engine: Engine, sessio
 # --------------------------------------------------------------------------- lobby serve
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class DatabaseLock:
     """Holds up writes to N35 and ZWM: SQLite's write lock, or row locks on PostgreSQL."""
 
@@ -127,19 +121,23 @@ class DatabaseLock:
 @pytest.fixture
 def serve(team: Session, db_url: str, slack_double: SlackDouble, tmp_path: Path
           ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """`lobby serve` (HTTP, with the scheduler) on a free port; killed if still running after."""
-    port = _free_port()
+    """`lobby serve` (HTTP, with the scheduler) on a port of its choosing (PORT=0, read from its
+    log); killed if still running after."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("LOBBY_", "SLACK_", "DATABASE_URL", "PORT"))}
     env.update(DATABASE_URL=db_url, SLACK_BOT_TOKEN=slack_double.token,
-               SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack_double.url, PORT=str(port))
+               SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack_double.url, PORT="0")
     log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "tracker.cli", "serve", "--host", "127.0.0.1"], cwd=ROOT,
         env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):  # up to 30 s to start
+        try:
+            port = port_from_log(tmp_path / "serve.log", process, timeout=30)
+        except RuntimeError as exc:
+            pytest.fail(f"lobby serve did not start: {exc}")
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(150):  # up to 30 s to answer
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=1) as answer:
                     if answer.status == 200:
