@@ -61,7 +61,9 @@ def block_json(value: Any) -> Any:
     kind = type(value)
     if kind is list or kind is tuple:
         return [block_json(v) for v in value]
-    plan = _PLANS.get(kind) or _plan(value)
+    plan = _PLANS.get(kind)
+    if plan is None:  # (an empty plan is a plan: `or` would make it anew every time)
+        plan = _plan(value)
     if plan is _PLAIN:
         return value
     if plan is _OWN:

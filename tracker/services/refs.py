@@ -32,10 +32,11 @@ def resolve_dossier(session: Session, ref: str, *, include_closed: bool = True) 
 
 def find_dossier(session: Session, ref: str, *, include_closed: bool = True) -> Any:
     """The dossier `ref` names, as a row with the dossier's columns: to show, not to change."""
-    by_code = read(session, _BY_CODE, {"code": _key(ref)}).first()  # one query, mostly
+    key = _key(ref)
+    by_code = read(session, _BY_CODE, {"code": key}).first()  # one query, mostly
     if by_code is not None:
         return by_code
-    return dossier_row(session, dossier_id(session, ref, include_closed=include_closed))
+    return dossier_row(session, _id_by_words(session, ref, key, include_closed))
 
 
 def dossier_row(session: Session, id_: int) -> Any:
@@ -49,6 +50,12 @@ def dossier_id(session: Session, ref: str, *, include_closed: bool = True) -> in
     by_code = read(session, _ID_BY_CODE, {"code": key}).scalar()
     if by_code is not None:
         return int(by_code)
+    return _id_by_words(session, ref, key, include_closed)
+
+
+def _id_by_words(session: Session, ref: str, key: str, include_closed: bool) -> int:
+    """The id of the one dossier whose code and title hold every word of `key` (no code
+    matched it); Ambiguous or NotFound (with the nearest name) otherwise."""
     dossiers = read(session, _NAMES).all()
     if not include_closed:
         dossiers = [d for d in dossiers if d.phase != Phase.CLOSED]
@@ -69,14 +76,15 @@ def dossier_id(session: Session, ref: str, *, include_closed: bool = True) -> in
 
 
 def _key(ref: str) -> str:
-    """`ref` folded for look-up; InvalidInput when empty or too long."""
+    """`ref` folded for look-up; InvalidInput when too long (checked first: a hostile
+    megabyte is not folded) or empty."""
+    if len(ref or "") > MAX_REF:
+        raise InvalidInput("Die dossierverwijzing is te lang.", "That dossier reference is too long.")
     key = fold(ref or "")
     if not key:
         raise InvalidInput("Welk dossier? Geef een code of woorden uit de titel.",
                            "Which dossier? Give a code or words of its title.",
                            example="/dossier show N35")
-    if len(ref) > MAX_REF:
-        raise InvalidInput("Die dossierverwijzing is te lang.", "That dossier reference is too long.")
     return key
 
 
