@@ -3,9 +3,11 @@ by waitress; and Socket Mode. `serve()` is what `lobby serve` runs."""
 
 from __future__ import annotations
 
+import errno
 import hmac
 import logging
 import signal
+import socket
 import threading
 from collections.abc import Callable, Iterable
 from types import FrameType
@@ -125,8 +127,13 @@ def serve(settings: Settings, *, scheduler: bool = True, host: str = "0.0.0.0",
 
     mode, missing = missing_settings(settings)
     if missing:
-        raise UsageError(f"lobby serve ({mode} mode) needs {', '.join(missing)}; set "
-                         f"{'it' if len(missing) == 1 else 'them'} in the environment or .env")
+        names = ", ".join(missing)
+        raise UsageError(
+            f"lobby serve ({mode}-modus) heeft {names} nodig; zet "
+            f"{'die' if len(missing) == 1 else 'ze'} in de omgeving of in .env"
+            if settings.lobby_language == "nl" else
+            f"lobby serve ({mode} mode) needs {names}; set "
+            f"{'it' if len(missing) == 1 else 'them'} in the environment or .env")
     runtime = Runtime.open(settings)
     app = create_app(settings, engine=runtime.engine)
     stop = threading.Event()
@@ -175,8 +182,11 @@ def _run_http(app: App, settings: Settings, engine: Engine, host: str,
     """Serve until `stop`; then stop accepting, answer the requests in flight, and return."""
     from bot.http_server import SERVER_SETTINGS, HttpServer
 
-    server = HttpServer(make_wsgi_app(app, settings=settings, engine=engine), host=host,
-                        port=settings.port)
+    try:
+        server = HttpServer(make_wsgi_app(app, settings=settings, engine=engine), host=host,
+                            port=settings.port)
+    except (OSError, ValueError) as exc:  # a port in use or not allowed; not a host's address
+        raise _cannot_listen(exc, host, settings) from None
     # The port bound (PORT=0 asks for any free one: tests and benches read it here).
     log.info("HTTP mode on %s:%s (POST /slack/events, GET /healthz), %d worker threads", host,
              server.port, SERVER_SETTINGS["threads"])
@@ -184,6 +194,29 @@ def _run_http(app: App, settings: Settings, engine: Engine, host: str,
     if ready is not None:
         ready.set()
     server.serve(drain_seconds=DRAIN_SECONDS)
+
+
+def _cannot_listen(exc: OSError | ValueError, host: str, settings: Settings) -> Exception:
+    """The one-line settings error (exit 2) for a server that cannot bind host:PORT."""
+    from tracker.cli import UsageError
+
+    nl = settings.lobby_language == "nl"
+    code = exc.errno if isinstance(exc, OSError) else None
+    if code == errno.EADDRINUSE:
+        why = ("die poort is al in gebruik; kies een andere PORT of stop wat daar luistert" if nl
+               else "that port is already in use; choose another PORT or stop what listens there")
+    elif code == errno.EACCES:
+        why = ("geen toestemming voor die poort (onder 1024 alleen als root); kies een PORT vanaf "
+               "1024" if nl else "no permission for that port (below 1024 only as root); choose "
+               "a PORT from 1024")
+    elif isinstance(exc, ValueError | socket.gaierror) or code == errno.EADDRNOTAVAIL:
+        why = (f"‘{host}’ is geen adres van deze machine; gebruik --host 0.0.0.0 of 127.0.0.1"
+               if nl else f"‘{host}’ is not an address of this machine; use --host 0.0.0.0 or "
+               "127.0.0.1")
+    else:
+        why = getattr(exc, "strerror", None) or type(exc).__name__
+    return UsageError(f"lobby serve kan niet luisteren op {host}:{settings.port}: {why}" if nl
+                      else f"lobby serve cannot listen on {host}:{settings.port}: {why}")
 
 
 def _run_socket_mode(app: App, settings: Settings, ready: threading.Event | None,

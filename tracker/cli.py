@@ -117,8 +117,10 @@ def seed_command(args: argparse.Namespace) -> int:
 
 def shell_words(words: Sequence[str]) -> str:
     """The argv words as the grammar's text: a word the shell kept together (`"zwolle meppel"`)
-    is quoted again, so it stays one <ref>."""
-    return " ".join(f'"{w}"' if (" " in w.strip() and '"' not in w) else w for w in words)
+    is quoted again, so it stays one <ref>; an empty one (`""`) stays in its place, so the
+    words after it are not read as the part it left out."""
+    return " ".join('""' if not w.strip() else
+                    f'"{w}"' if (" " in w.strip() and '"' not in w) else w for w in words)
 
 
 def slash_command(args: argparse.Namespace) -> int:
@@ -280,4 +282,10 @@ def _database_url() -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m tracker.cli` runs this file as `__main__`, a second copy of the module: a
+    # UsageError raised by the subcommands (bot/, which import `tracker.cli`) would not be the
+    # class this copy's main() catches, and exit 2 became "Onverwachte fout". Run the one
+    # module everything else imports.
+    from tracker.cli import main as _main
+
+    sys.exit(_main())

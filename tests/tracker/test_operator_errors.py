@@ -6,6 +6,7 @@ from the outside (and that `postgresql://` works with psycopg 3)."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -259,3 +260,35 @@ def test_bad_url_in_a_real_process_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 3 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "postgresql+psycopg://u@127.0.0.1:1/x" in result.stderr
+
+
+@pytest.mark.parametrize(("host", "word"), [("127.0.0.1", "al in gebruik"),
+                                            ("999.1.1.1", "geen adres van deze machine")])
+def test_serve_that_cannot_listen_says_why_in_one_line(tmp_path: Path, host: str,
+                                                       word: str) -> None:
+    """A port in use (the likeliest first-day error) or an address that is not this
+    machine's: a settings error (exit 2), not an unexpected one with an error id."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = _lobby(tmp_path, "serve", "--no-scheduler", "--host", host,
+                        DATABASE_URL=f"sqlite:///{tmp_path / 'lobby.db'}",
+                        SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="secret",
+                        PORT=str(taken.getsockname()[1]))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "fout-id" not in result.stderr
+    refusals = [line for line in result.stderr.splitlines() if " INFO " not in line]
+    assert len(refusals) == 1 and word in refusals[0], result.stderr
+
+
+def test_an_empty_argument_keeps_its_place(clean_env: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """`lobby deadline add "" 20 nov 2027 Debat`: the empty dossier is named as missing, not
+    the date read as the dossier and the title as the date."""
+    assert main(["seed", "regio-zwolle-2023"]) == 0
+    capsys.readouterr()
+    for argv in (["deadline", "add", "", "20", "nov", "2027", "Debat"],
+                 ["dossier", "note", " ", "Brief", "verstuurd"]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("Welk dossier?") and len(err.splitlines()) == 1, err

@@ -90,6 +90,20 @@ def test_resolve_by_code_title_words_diacritics_and_dashes(session, n35):
         resolve_dossier(session, "  ")
 
 
+def test_a_misspelt_title_word_suggests_its_dossier(session, n35):
+    """Not only a misspelt code or whole title: one word of a title, misspelt, names the one
+    dossier that has it; a word several titles share suggests none of them."""
+    from tracker.services.refs import find_dossier
+
+    for typed, code in (("munstr", "ZTM"), ("muenster", "ZTM"), ("N53", "N35")):
+        with pytest.raises(NotFound) as missing:
+            find_dossier(session, typed)
+        assert missing.value.suggestion == code, typed
+    with pytest.raises(NotFound) as missing:
+        find_dossier(session, "xyzzy")
+    assert missing.value.suggestion is None
+
+
 def test_deadline_lifecycle(session, now, n35):
     deadline = dl.add_deadline(session=session, now=now, actor="U1", dossier=n35,
                                title="Kamerdebat MIRT", due=date(2023, 11, 20))

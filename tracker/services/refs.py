@@ -70,16 +70,31 @@ def _id_by_words(session: Session, ref: str, key: str, include_closed: bool) -> 
             f"‘{ref}’ matches {len(matches)} dossiers: " + "; ".join(names[:10]) + ". Use the code.",
             candidates=names,
         )
-    raise _not_found(("dossier", "dossier"), ref, _nearest(
-        key, {d.code_folded: d.code for d in dossiers} | {fold(d.title): d.code for d in dossiers}),
-        "/dossier list")
+    raise _not_found(("dossier", "dossier"), ref, _nearest(key, _names(dossiers)), "/dossier list")
+
+
+def _names(dossiers: list[Any]) -> dict[str, str]:
+    """What a misspelt reference may be near, each with its dossier's code: the code, the
+    title, and each word of a title that only one dossier has (`munstr` → ZTM, by "münster")."""
+    owners: dict[str, set[str]] = {}
+    for d in dossiers:
+        for word in fold(d.title).split():
+            if len(word) >= 4:
+                owners.setdefault(word, set()).add(d.code)
+    words = {word: next(iter(codes)) for word, codes in owners.items() if len(codes) == 1}
+    return words | {fold(d.title): d.code for d in dossiers} | {d.code_folded: d.code
+                                                                for d in dossiers}
 
 
 def _key(ref: str) -> str:
     """`ref` folded for look-up; InvalidInput when too long (checked first: a hostile
     megabyte is not folded) or empty."""
     if len(ref or "") > MAX_REF:
-        raise InvalidInput("Die dossierverwijzing is te lang.", "That dossier reference is too long.")
+        raise InvalidInput(f"Die dossierverwijzing is te lang (maximaal {MAX_REF} tekens): geef "
+                           "de code of een paar woorden uit de titel.",
+                           f"That dossier reference is too long (at most {MAX_REF} "
+                           "characters): give the code or a few words of the title.",
+                           example="/dossier show N35")
     key = fold(ref or "")
     if not key:
         raise InvalidInput("Welk dossier? Geef een code of woorden uit de titel.",
