@@ -231,9 +231,7 @@ def _request_scope(deps: Deps) -> Callable[..., Any]:
         context["deps"] = deps
         session = RequestSession(deps.engine, expire_on_commit=False)
         # A replay is found when it first writes (its claim collides): reads cost nothing.
-        claims = idempotency.claims_for(request, body)
-        if claims is not None:
-            session.info["claims"] = claims
+        idempotency.attach(session, idempotency.claims_for(request, body))
         context["session"] = session
         context["now"] = deps.clock()
         context["committed"] = Committed()

@@ -8,7 +8,8 @@ Keys a request claims (only signed requests; the console has no replays):
 - `digest:<channel>:<message ts>`: "Plaats in kanaal" on one preview, for a minute: a burst
   of clicks posts the digest once.
 
-How: the first flush of the request's session first inserts its keys (a unique primary key),
+How: the first flush of the request's session (or its first row written past the ORM)
+first inserts its keys (a unique primary key),
 so a duplicate — a replay later on, or one running at the same moment, which waits on that
 insert (PostgreSQL's row lock, SQLite's write lock) — fails on it; it rolls back all it did,
 drops its Slack calls and answers with what the first one answered. A request that changes
@@ -35,6 +36,7 @@ from sqlmodel import Session
 from bot.ids import ActionId
 from bot.signature import REPLAY_WINDOW_SECONDS
 from tracker.models import HandledRequest, UTCDateTime
+from tracker.services.common import BEFORE_WRITE
 
 log = logging.getLogger("lobbytracker.slack")
 
@@ -175,10 +177,22 @@ def answer_of_first(session: Session, claims: Claims) -> BoltResponse:
     return BoltResponse(status=200, body="")
 
 
+def attach(session: Session, claims: Claims | None) -> None:
+    """Give the request's session its claims: claimed before its first write, whether that is
+    a flush or a row written past the ORM (tracker.services.common.insert_entity)."""
+    if claims is not None:
+        session.info["claims"] = claims
+        session.info[BEFORE_WRITE] = (_claim_pending,)
+
+
+def _claim_pending(session: Session) -> None:
+    claims = session.info.get("claims")
+    if claims is not None:
+        claim(session, claims)
+
+
 def install(session_class: type[Session]) -> None:
     """Claim the request's keys at the first flush of its session (before any other write)."""
     @event.listens_for(session_class, "before_flush")
     def _claim_first(session: Session, _context: Any, _instances: Any) -> None:
-        claims = session.info.get("claims")
-        if claims is not None:
-            claim(session, claims)
+        _claim_pending(session)

@@ -226,3 +226,33 @@ def test_three_clicks_at_once_on_post_in_channel_post_the_digest_once(
     top_level = [c for c in slack_double.calls_to("chat.postMessage")
                  if not c.params.get("thread_ts")]
     assert len(top_level) == 1, [c.params.get("text") for c in top_level]
+
+
+def test_a_row_written_past_the_orm_is_claimed_first(team: Session, engine: Engine,
+                                                     now: Any) -> None:
+    """A new milestone and its history are INSERTed without a flush (insert_entity): the
+    request's key must still be claimed before them, or two replicas running the same
+    request would both write. A key held by another request stops the add before its row."""
+    from datetime import date, timedelta
+
+    from bot import idempotency
+    from bot.unit_of_work import RequestSession
+    from tracker.services import deadlines as dl
+    from tracker.services.refs import resolve_dossier
+
+    at = now
+    with Session(engine) as session:
+        session.add(HandledRequest(key="req:taken", expires_at=at + timedelta(minutes=5)))
+        session.commit()
+    session = RequestSession(engine, expire_on_commit=False)
+    try:
+        idempotency.attach(session, idempotency.Claims(
+            [("req:taken", at + timedelta(minutes=5))], at))
+        dossier = resolve_dossier(session, "N35")
+        with pytest.raises(idempotency.AlreadyHandled):
+            dl.add_deadline(session=session, now=now, actor=EDITOR, dossier=dossier,
+                            title="Overleg geclaimd", due=date(2023, 12, 21))
+        session.rollback()
+    finally:
+        session.close()
+    assert _deadlines(engine, "Overleg geclaimd") == 0

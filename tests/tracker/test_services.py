@@ -156,15 +156,23 @@ def test_upcoming_lists_overdue_first_and_recurring_occurrences(session, now, n3
                         due=today, rrule="FREQ=SOMETIMES")
 
 
-def test_an_event_past_its_date_is_never_overdue_in_a_list(session, now, n35):
+def test_an_event_past_its_date_has_taken_place_and_leaves_the_list(session, now, n35):
+    """DESIGN: after its date an event has taken place; only actions become overdue. The list
+    (`/deadline list`, as the App Home and the agenda) shows what is coming and the overdue
+    actions, not a debate of two days ago as if it were still open."""
     today = now.astimezone(AMS).date()
     dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="Kamerdebat MIRT",
                     kind="debate", due=today - timedelta(days=2))
     dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="Zienswijze",
                     kind="submission", due=today - timedelta(days=2))
+    dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="Werkbezoek",
+                    kind="visit", due=today)
     items = dl.list_upcoming(session=session, now=now, tz=AMS, until=today + timedelta(days=30))
-    assert {i.deadline.title: i.overdue for i in items} == {"Kamerdebat MIRT": False,
-                                                            "Zienswijze": True}
+    assert {i.deadline.title: i.overdue for i in items} == {"Zienswijze": True,
+                                                            "Werkbezoek": False}
+    page, total = dl.upcoming_page(session=session, now=now, tz=AMS, limit=1,
+                                   until=today + timedelta(days=30))
+    assert [i.deadline.title for i in page] == ["Zienswijze"] and total == 2
 
 
 def test_upcoming_page_shows_the_first_and_counts_every_open_one(session, now, n35):
@@ -284,3 +292,24 @@ def test_milestone_role_defaults_by_kind_and_can_be_given(session, now, n35):
     with pytest.raises(InvalidInput):
         dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="X",
                         due=date(2023, 11, 23), role="party")
+
+
+def test_an_added_milestone_is_written_at_once_and_stays_in_the_session(session, now, n35):
+    """add_deadline writes its row and its history entry past the ORM's flush
+    (tracker.services.common.insert_entity): the milestone must still be the session's own,
+    so a change to it in the same unit of work is saved, with its version."""
+    deadline = dl.add_deadline(session=session, now=now, actor="U1", dossier=n35,
+                               title="Overleg gedeputeerde", due=date(2023, 12, 20))
+    assert deadline.id is not None and deadline in session
+    assert session.get(Deadline, deadline.id) is deadline  # the same object, not a copy
+    moved = dl.move_deadline(session=session, now=now, actor="U1", deadline=deadline,
+                             due=date(2024, 1, 10), expected_version=1)
+    session.commit()
+    with Session(session.get_bind()) as other:
+        row = other.get(Deadline, deadline.id)
+        assert (row.due_date, row.version, row.title) == (date(2024, 1, 10), 2,
+                                                          "Overleg gedeputeerde")
+        kinds = other.exec(select(Event.kind, Event.after).where(Event.deadline_id == deadline.id)
+                           .order_by(Event.id)).all()
+    assert moved is deadline
+    assert kinds == [("deadline_added", "2023-12-20"), ("deadline_moved", "2024-01-10")]

@@ -6,6 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from sqlalchemy import Insert, insert, inspect
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
@@ -55,11 +57,10 @@ def record_event(session: Session, *, now: datetime, actor: str | None, kind: Ev
                  programme_id: int | None = None, before: str | None = None,
                  after: str | None = None, text: str = "") -> Event:
     """Write one history entry."""
-    event = Event(at=require_aware(now), actor=actor, kind=kind.value, dossier_id=dossier_id,
-                  deadline_id=deadline_id, programme_id=programme_id, before=before,
-                  after=after, text=text)
-    session.add(event)
-    return event
+    return insert_entity(session, Event(
+        at=require_aware(now), actor=actor, kind=kind.value, dossier_id=dossier_id,
+        deadline_id=deadline_id, programme_id=programme_id, before=before, after=after,
+        text=text))
 
 
 def check_version(record: Any, expected: int | None, label_nl: str, label_en: str) -> None:
@@ -82,6 +83,43 @@ def flush(session: Session) -> None:
             "Iemand anders heeft dit record net gewijzigd. Probeer het opnieuw.",
             "Someone else has just changed this record. Please try again.",
         ) from exc
+
+
+# session.info key: what runs before a write past the ORM, as before a flush (bot.idempotency
+# claims the request's keys there, before anything else is written).
+BEFORE_WRITE = "before_write"
+
+
+def insert_entity(session: Session, entity: T) -> T:
+    """INSERT a new `entity` (a history entry, a new milestone) with one prebuilt statement and
+    attach it to the session as if it had been loaded: it has its id and later changes to it
+    are flushed as usual. The ORM's flush of one new row costs SQLAlchemy ten times the INSERT
+    itself (bench `dispatch /deadline add`). Changes pending in the session are flushed first,
+    so writes keep their order and a lost race is still a `Conflict`; then the session's
+    BEFORE_WRITE hooks run, as a flush would run its listeners."""
+    statement, columns = _insert_plan(type(entity))
+    flush(session)
+    for hook in session.info.get(BEFORE_WRITE, ()):
+        hook(session)
+    values = {name: getattr(entity, key) for key, name in columns}
+    entity.id = session.connection().execute(statement, values).scalar_one()  # type: ignore[attr-defined]
+    make_transient_to_detached(entity)
+    session.add(entity)
+    return entity
+
+
+_INSERT_PLANS: dict[type, tuple[Insert, list[tuple[str, str]]]] = {}
+
+
+def _insert_plan(model: type) -> tuple[Insert, list[tuple[str, str]]]:
+    """The INSERT … RETURNING id of `model`, and its (attribute, column) pairs but the id."""
+    plan = _INSERT_PLANS.get(model)
+    if plan is None:
+        table = model.__table__  # type: ignore[attr-defined]
+        columns = [(attr.key, attr.columns[0].key) for attr in inspect(model).column_attrs
+                   if attr.columns[0].key != "id"]
+        plan = _INSERT_PLANS[model] = (insert(table).returning(table.c.id), columns)
+    return plan
 
 
 def required_text(value: str | None, *, limit: int, what_nl: str, what_en: str,

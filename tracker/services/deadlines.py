@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, func, select
 
 from tracker.dates.core import checked_date
@@ -31,6 +31,7 @@ from tracker.services.common import (
     EventKind,
     check_version,
     flush,
+    insert_entity,
     record_event,
     require_aware,
     required_text,
@@ -191,9 +192,12 @@ class Duplicate(InvalidInput):
 
 
 # Ids and titles only, built once: a day full of milestones must not load each one whole.
+# The statuses are named (not "!= cancelled") so the (dossier, status, due date) index finds
+# the day's milestones instead of reading every milestone of the dossier.
 _SAME_DAY = select(Deadline.id, Deadline.title).where(
     Deadline.dossier_id == bindparam("dossier_id"), Deadline.due_date == bindparam("due"),
-    Deadline.status != DeadlineStatus.CANCELLED.value).order_by(col(Deadline.id))
+    col(Deadline.status).in_([s.value for s in DeadlineStatus
+                              if s != DeadlineStatus.CANCELLED])).order_by(col(Deadline.id))
 
 
 def find_duplicate(session: Session, dossier_id: int | None, title: str, due: date) -> Deadline | None:
@@ -223,15 +227,13 @@ def add_deadline(*, session: Session, now: datetime, actor: str | None, dossier:
         existing = find_duplicate(session, dossier.id, title, due)
         if existing is not None:
             raise Duplicate(existing)
-    deadline = Deadline(dossier_id=dossier.id, title=title, kind=kind, due_date=due,
-                        role=_role(role, kind), owner=owner,
-                        due_time=due_time, approximate=approximate, precision=precision,
-                        qualifier=qualifier, due_part=part,
-                        offsets=None if offsets is None else ",".join(map(str, offsets)),
-                        rrule=_rrule(rrule, due), source=source, created_by=actor,
-                        created_at=now, scheduled_at=now, updated_at=now)
-    session.add(deadline)
-    flush(session)
+    deadline = insert_entity(session, Deadline(
+        dossier_id=dossier.id, title=title, kind=kind, due_date=due, role=_role(role, kind),
+        owner=owner, due_time=due_time, approximate=approximate, precision=precision,
+        qualifier=qualifier, due_part=part,
+        offsets=None if offsets is None else ",".join(map(str, offsets)),
+        rrule=_rrule(rrule, due), source=source, created_by=actor, created_at=now,
+        scheduled_at=now, updated_at=now))
     record_event(session, now=now, actor=actor, kind=EventKind.DEADLINE_ADDED,
                  dossier_id=dossier.id, deadline_id=deadline.id, after=when_text(deadline),
                  text=title)
@@ -351,7 +353,8 @@ def occurrences(deadline: Deadline | DeadlineLine, start: date, end: date) -> li
 
 def list_upcoming(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
                   dossier: Dossier | None = None, include_overdue: bool = True) -> list[Upcoming]:
-    """Open deadlines due from today up to `until` (inclusive), overdue ones first."""
+    """Open deadlines due from today up to `until` (inclusive), and the overdue actions (an
+    event past its date has taken place: it is not listed), in date order."""
     return upcoming_page(session=session, now=now, tz=tz, until=until, dossier=dossier,
                          include_overdue=include_overdue)[0]
 
@@ -416,6 +419,9 @@ def _upcoming_statements(by_dossier: bool, window: str, limit: int | None) -> tu
                    Deadline.role == MilestoneRole.ACTION.value]
     elif window == "coming":
         single.append(Deadline.due_date >= bindparam("today"))
+    else:  # coming, and the overdue actions; an event past its date has taken place
+        single.append(or_(Deadline.due_date >= bindparam("today"),
+                          Deadline.role == MilestoneRole.ACTION.value))
     both = (select(*LINE_COLUMNS, *DOSSIER_LINE_COLUMNS)
             .join(Dossier, col(Dossier.id) == Deadline.dossier_id)
             .where(Dossier.phase != Phase.CLOSED.value))
