@@ -204,7 +204,34 @@ def build_parser() -> argparse.ArgumentParser:
         importlib.import_module(module).register(sub)
     for register in _plugins():
         register(sub)
+    parser.set_defaults(commands=sorted(sub.choices))
     return parser
+
+
+def command_problem(argv: Sequence[str], commands: Sequence[str], lang: str) -> str | None:
+    """One line for a missing or unknown subcommand (`lobby`, `lobby dosier show N35`), with the
+    command probably meant; None when the first word is a subcommand or an option (argparse's
+    own help and errors stay as they are)."""
+    import difflib
+
+    from tracker.text import safe_inline, shorten
+
+    first = next(iter(argv), None)
+    if first is not None and (first in commands or first.startswith("-")):
+        return None
+    nl = lang == "nl"
+    if first is None:
+        return ("Welke opdracht? Bijvoorbeeld ‘lobby demo’ of ‘lobby dossier list’; alle "
+                "opdrachten: lobby --help" if nl else "Which command? For example ‘lobby demo’ "
+                "or ‘lobby dossier list’; every command: lobby --help")
+    shown = shorten(safe_inline(first), 40) or "…"  # as typed, but no control characters
+    close = difflib.get_close_matches(first.lower(), commands, n=1, cutoff=0.6)
+    if close:
+        meant = shorten(safe_inline(" ".join(["lobby", close[0], *argv[1:]])), 80)
+        return (f"‘{shown}’ is geen opdracht van lobby. Bedoelt u {meant}?" if nl
+                else f"‘{shown}’ is not a lobby command. Did you mean {meant}?")
+    return (f"‘{shown}’ is geen opdracht van lobby. Kies uit: {', '.join(commands)}." if nl
+            else f"‘{shown}’ is not a lobby command. Choose from: {', '.join(commands)}.")
 
 
 def _plugins() -> list[Callable[[Any], None]]:
@@ -222,11 +249,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `lobby` console script: every outcome is an exit code and at most one
     line on stderr; an unexpected error prints an error id and logs its traceback."""
     parser = build_parser()
-    args = parser.parse_args(argv)  # wrong usage: argparse prints it and exits 2
+    from tracker.operator_errors import check_output_paths, fail, file_problem, unexpected
+
+    words = list(sys.argv[1:] if argv is None else argv)
+    problem = command_problem(words, parser.get_default("commands"), cli_language())
+    if problem is not None:
+        return fail(problem, EXIT_USAGE)
+    args = parser.parse_args(words)  # wrong usage of a subcommand: argparse says so, exit 2
     from sqlalchemy.exc import SQLAlchemyError
 
     from tracker.errors import DatabaseUnavailable, LobbyError
-    from tracker.operator_errors import check_output_paths, fail, file_problem, unexpected
 
     try:
         check_output_paths(args)

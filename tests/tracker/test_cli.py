@@ -79,3 +79,34 @@ def test_lobby_works_from_any_directory(tmp_path):
                             env=env, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert "database at" in result.stdout
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["dosier", "show", "N35"], "‘dosier’ is geen opdracht van lobby. Bedoelt u lobby dossier show N35?"),
+    (["deadlines", "list"], "Bedoelt u lobby deadline list?"),
+    (["Dossier", "list"], "Bedoelt u lobby dossier list?"),
+    (["xyz"], "‘xyz’ is geen opdracht van lobby. Kies uit: db, deadline, demo,"),
+    ([], "Welke opdracht? Bijvoorbeeld ‘lobby demo’"),
+    (["dos\x1b[31mier\u202e", "show\nN35"], "‘dos[31mier’ is geen opdracht van lobby. Bedoelt u lobby dossier show N35?"),
+    (["x" * 5000], "‘" + "x" * 39 + "…’ is geen opdracht van lobby."),
+])
+def test_a_missing_or_misspelt_command_is_one_line_with_what_was_meant(cli_env, capsys, argv,
+                                                                       says):
+    """Exit 2 (wrong usage) and one line on stderr naming the command probably meant, in the
+    configured language, without echoing control characters or a page of text."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and says in err, err
+    assert "\x1b" not in err and "\u202e" not in err and len(err) < 400
+
+
+def test_a_misspelt_command_in_english_and_help_as_before(cli_env, capsys, monkeypatch):
+    monkeypatch.setenv("LOBBY_LANGUAGE", "en")
+    code, _, err = run(capsys, "dosier", "list")
+    assert (code, err) == (2, "‘dosier’ is not a lobby command. Did you mean lobby dossier list?\n")
+    with pytest.raises(SystemExit) as shown:
+        main(["--help"])
+    assert shown.value.code == 0 and "COMMAND" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as wrong:  # a subcommand's own arguments: argparse says so
+        main(["seed", "nergens"])
+    assert wrong.value.code == 2 and "invalid choice" in capsys.readouterr().err
