@@ -299,7 +299,7 @@ def _parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> Command:
 
 def _parse_deadline_list(rest: str, now: datetime, tz: ZoneInfo) -> Command:
     tokens = rest.split()
-    for size in (2, 1):
+    for size in (3, 2, 1):  # "31 dec 2027", "juni 2027", "2027", "60d"
         if len(tokens) >= size:
             try:
                 until = parse_horizon(" ".join(tokens[-size:]), now=now, tz=tz)

@@ -10,6 +10,8 @@ from typing import Any
 from sqlmodel import Session
 
 from tracker.commands import ACTIONS, Command
+from tracker.dates import parse_horizon
+from tracker.dates.core import Unreadable
 from tracker.errors import InvalidInput, NotFound
 from tracker.messages import closest, pair
 from tracker.models import Role
@@ -191,19 +193,32 @@ def _list_dossier(args: Args, c: Ctx) -> Any:
             if not args.get("explicit") else None
         if misspelt is not None:
             raise misspelt from None
-        for size in (1, 2):
+        for size in (1, 2, 3):
             if len(tokens) > size:
                 try:
                     dossier = resolve_dossier(c.session, " ".join(tokens[:-size]))
                 except (NotFound, InvalidInput):
                     continue
                 horizon = " ".join(tokens[-size:])
+                _horizon_problem(horizon, c)  # its own words: in the past, 31 February, 60
                 year = int(horizon) if horizon.isdigit() and len(horizon) == 4 else \
                     c.now.astimezone(c.settings.tz).year
                 raise InvalidInput(*pair("unreadable_horizon", text=horizon, ref=dossier.code,
                                          year=year),
                                    example=f"/deadline list {dossier.code} 60d") from None
+        _horizon_problem(ref, c)  # no dossier at all: `2025`, `60` were meant as a horizon
         raise
+
+
+def _horizon_problem(text: str, c: Ctx) -> None:
+    """Raise what is wrong with `text` as a horizon when it is more than "unreadable" (a period
+    in the past, a day that does not exist, a number without its unit); else nothing."""
+    try:
+        parse_horizon(text, now=c.now, tz=c.settings.tz)
+    except Unreadable:
+        return
+    except InvalidInput as problem:
+        raise problem from None
 
 
 def _deadline_add(args: Args, c: Ctx) -> Result:

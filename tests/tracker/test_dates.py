@@ -329,6 +329,12 @@ HORIZONS = [
     ("Q1 2024", "2024-03-31"),
     ("eind december", "2023-12-31"),
     ("31-12-2023", "2023-12-31"),
+    # A year or a month is a span: the horizon runs to its last day.
+    ("2024", "2024-12-31"),
+    ("2023", "2023-12-31"),
+    ("juni 2024", "2024-06-30"),
+    ("februari 2024", "2024-02-29"),
+    ("31 dec 2024", "2024-12-31"),
 ]
 
 
@@ -341,6 +347,8 @@ def test_parse_horizon_gives_the_inclusive_last_day(text, expected):
     ("text", "nl"),
     [
         ("60", "Bedoel je 60 dagen? Schrijf 60d."),
+        ("2022", "in het verleden"),
+        ("31 februari 2024", "31 februari"),
         ("Q4 2022", "in het verleden"),
         ("gisteren", "in het verleden"),
         ("Q5", "Q5 bestaat niet"),

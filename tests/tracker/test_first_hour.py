@@ -52,7 +52,7 @@ def test_argv_words_keep_their_boundaries(cli, capsys) -> None:
 @pytest.mark.parametrize(("argv", "expected"), [
     (["dossier", "sho", "N35"], "Bedoelt u lobby dossier show N35?"),
     (["deadline", "lsit", "N35"], "Bedoelt u lobby deadline list N35?"),
-    (["deadline", "list", "N35", "2027"], "Voorbeeld: lobby deadline list N35 60d"),
+    (["deadline", "list", "N35", "bananen"], "Voorbeeld: lobby deadline list N35 60d"),
     (["dossier", "status", "N35", "rood", "nog", "steeds"], "Voorbeeld: lobby dossier note N35"),
     (["team", "add", "@anna", "editor"], "Voorbeeld: lobby team add @U0123ABCD editor"),
     (["dossier", "channel", "N35", "lobby"], "Voorbeeld: lobby dossier channel N35 '#lobby-n35'"),

@@ -13,17 +13,19 @@ from .vocab import NUMBER_WORDS, UNITS
 from .when import parse_when
 
 DEFAULT_HORIZON_DAYS = 30
+YEARS = (2000, 2100)  # a bare number in this range is a year ("2027"), not a count of days
 # "de komende 60 dagen", "next 3 months", "binnen 2 weken": all just the duration.
 _LEAD_WORDS = frozenset({"komende", "next", "binnen", "within", "over", "in"})
 
 
 def parse_horizon(text: str, *, now: datetime, tz: ZoneInfo) -> date:
-    """The inclusive last day a horizon ("60d", "3 maanden", "Q4", "" = 30 days) reaches from today."""
+    """The inclusive last day a horizon ("60d", "3 maanden", "Q4", "juni 2027", "2027",
+    "31 dec 2027", "" = 30 days) reaches from today."""
     today = local_today(now, tz)
     try:
         end = _read(text, today, now, tz)
     except Unreadable:
-        raise InvalidInput(
+        raise Unreadable(  # still "unreadable": a caller may say more (tracker.execute)
             f"Ik begrijp de periode ‘{text.strip()[:40]}’ niet. "
             "Probeer bijvoorbeeld 60d, 60 dagen, 2 weken, 3 maanden of Q4.",
             f"I don't understand the horizon ‘{text.strip()[:40]}’. "
@@ -48,14 +50,23 @@ def _read(text: str, today: date, now: datetime, tz: ZoneInfo) -> date:
     if duration is not None:
         return shift(today, *duration)
     if len(toks) == 1 and toks[0].kind == "num":
+        if YEARS[0] <= toks[0].value <= YEARS[1] and len(toks[0].text) == 4:
+            return date(toks[0].value, 12, 31)  # "2027": up to the end of that year
         n = toks[0].text
         raise InvalidInput(
             f"Bedoel je {n} dagen? Schrijf {n}d.", f"Do you mean {n} days? Write {n}d.",
             example=f"/deadline list {n}d",
         )
     # Everything else is a date the horizon runs up to: "Q4" (its last day, this year
-    # or next when it has passed), "eind december", "31-12-2023".
-    return parse_when(text, now=now, tz=tz).date
+    # or next when it has passed), "eind december", "31-12-2023". A month is a span here
+    # ("juni 2027": up to its last day), where a deadline would need its day.
+    try:
+        return parse_when(text, now=now, tz=tz).date
+    except InvalidInput as unread:
+        try:
+            return parse_when(f"eind {text}", now=now, tz=tz).date
+        except InvalidInput:
+            raise unread from None
 
 
 def _duration(toks: list[Tok]) -> tuple[int, str] | None:

@@ -19,7 +19,11 @@ def said(response) -> str:
     ("/dossier", "sho N35", "Bedoelt u /dossier show N35?"),
     ("/deadline", "lsit N35", "Bedoelt u /deadline list N35?"),
     ("/lobby", "dosier show N35", "Bedoelt u /lobby dossier show N35?"),
-    ("/deadline", "list N35 2027", "Ik kan ‘2027’ niet als periode lezen"),
+    ("/deadline", "list N35 bananen", "Ik kan ‘bananen’ niet als periode lezen"),
+    ("/deadline", "list N35 2022", "Die periode ligt in het verleden"),
+    ("/deadline", "list 2022", "Die periode ligt in het verleden"),
+    ("/deadline", "list 60", "Bedoel je 60 dagen? Schrijf 60d."),
+    ("/deadline", "list zwolle meppel 60", "Bedoel je 60 dagen? Schrijf 60d."),
     ("/deadline", "nieuw N35 blabla Test i", "Ik kan geen datum lezen in ‘blabla Test i’"),
     ("/dossier", "status ZWM oranje nog steeds oranje", "ZWM staat al op oranje"),
     ("/lobby", "team add @anna editor", "/lobby team add @U0123ABCD editor"),
@@ -39,9 +43,21 @@ def test_no_sentence_said_twice(team: Session, slash) -> None:
 
 
 def test_an_unknown_horizon_is_not_an_unknown_dossier(team: Session, slash) -> None:
-    shown = said(slash("/deadline", "list N35 2027"))
+    shown = said(slash("/deadline", "list N35 bananen"))
     assert "Geen dossier gevonden" not in shown
     assert "/deadline list N35 60d" in shown
+
+
+@pytest.mark.parametrize(("text", "until"), [
+    ("list N35 2024", "t/m di 31 dec 2024 — N35"),
+    ("list 2024", "t/m di 31 dec 2024"),
+    ("list zwolle meppel juni 2024", "t/m zo 30 jun 2024 — ZWM"),
+    ("list N35 31 dec 2024", "t/m di 31 dec 2024 — N35"),
+])
+def test_a_year_a_month_or_a_day_is_a_horizon(team: Session, slash, text: str,
+                                              until: str) -> None:
+    """`/deadline list N35 2027` lists up to the end of 2027, as "Q4" and "eind 2027" do."""
+    assert until in said(slash("/deadline", text))
 
 
 def test_reminders_none_in_words(team: Session, slash) -> None:
