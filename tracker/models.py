@@ -187,6 +187,9 @@ class Deadline(SQLModel, table=True):
         Index("ix_deadline_dossier_status_rrule_due", "dossier_id", "status", "rrule", "due_date"),
         Index("ix_deadline_status_rrule", "status", "rrule"),
         Index("ix_deadline_status_offsets", "status", "offsets"),
+        # the overdue actions (lists, App Home, agenda): the open actions before today, without
+        # reading the events of the past that took place
+        Index("ix_deadline_status_role_due", "status", "role", "due_date", "rrule", "dossier_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, or_
+from sqlalchemy import bindparam, union_all
 from sqlmodel import Session, col, func, select
 
 from tracker.dates.core import checked_date
@@ -403,40 +403,53 @@ def _upcoming_statements(by_dossier: bool, window: str, limit: int | None) -> tu
     (`until`, `today`, `dossier_id`): building and cache-keying a statement costs SQLAlchemy
     more than SQLite takes to run it.
 
-    The pairs: dated deadlines and their dossiers (as lines), in order, up to `limit`. The count: all
-    that qualify (the (status, due_date, rrule, dossier_id) index answers without reading a
-    row) minus those of closed dossiers (few: counted per closed dossier by the (dossier_id,
-    status, rrule, due_date) index), in one statement. The recurring ones (None when only
-    overdue ones are asked): no date condition, the (status, rrule) index finds the few.
+    A window is one or two ranges an index reads in order: what is coming (today up to
+    `until`: the (status, due_date, rrule, dossier_id) index) and the overdue actions (open
+    actions before today: the (status, role, due_date, …) index, so the events of the past,
+    which have taken place, are never read). The pairs: dated deadlines and their dossiers (as
+    lines), in date order, up to `limit` (two ranges: a UNION ALL, sorted). The count: all that
+    qualify, counted in the index, minus those of closed dossiers (few: counted per closed
+    dossier by the (dossier_id, status, rrule, due_date) index), in one statement. The
+    recurring ones (None when only overdue ones are asked): no date condition, the (status,
+    rrule) index finds the few.
     """
     is_open: list[Any] = [Deadline.status == DeadlineStatus.OPEN.value]
     if by_dossier:
         is_open.append(Deadline.dossier_id == bindparam("dossier_id"))
-    single = [*is_open, col(Deadline.rrule).is_(None), Deadline.due_date <= bindparam("until")]
-    if window == "overdue":
-        # Only actions become overdue: an event past its date has taken place.
-        single += [Deadline.due_date < bindparam("today"),
-                   Deadline.role == MilestoneRole.ACTION.value]
-    elif window == "coming":
-        single.append(Deadline.due_date >= bindparam("today"))
-    else:  # coming, and the overdue actions; an event past its date has taken place
-        single.append(or_(Deadline.due_date >= bindparam("today"),
-                          Deadline.role == MilestoneRole.ACTION.value))
+    single = [*is_open, col(Deadline.rrule).is_(None)]
+    coming = [*single, Deadline.due_date >= bindparam("today"),
+              Deadline.due_date <= bindparam("until")]
+    # Only actions become overdue: an event past its date has taken place.
+    overdue = [*single, Deadline.role == MilestoneRole.ACTION.value,
+               Deadline.due_date < bindparam("today"), Deadline.due_date <= bindparam("until")]
+    ranges = {"coming": [coming], "overdue": [overdue], "all": [overdue, coming]}[window]
     both = (select(*LINE_COLUMNS, *DOSSIER_LINE_COLUMNS)
             .join(Dossier, col(Dossier.id) == Deadline.dossier_id)
             .where(Dossier.phase != Phase.CLOSED.value))
-    pairs = both.where(*single).order_by(Deadline.due_date, col(Deadline.due_time).nulls_first(),
-                                         Deadline.id)
+    order = (Deadline.due_date, col(Deadline.due_time).nulls_first(), Deadline.id)
+    if len(ranges) == 1:
+        pairs = both.where(*ranges[0]).order_by(*order)
+    else:
+        united = union_all(*(both.where(*where) for where in ranges)).subquery()
+        columns = list(united.c)
+        due_date, due_time, deadline_id = (columns[LINE_COLUMNS.index(c)] for c in
+                                           (Deadline.due_date, Deadline.due_time, Deadline.id))
+        pairs = select(united).order_by(due_date, due_time.nulls_first(), deadline_id)
     if limit is not None:
         pairs = pairs.limit(limit)
-    everything = select(func.count()).select_from(Deadline).where(*single)
-    per_closed = everything.where(Deadline.dossier_id == Dossier.id).scalar_subquery()
-    in_closed = select(func.coalesce(func.sum(per_closed), 0)).where(
-        Dossier.phase == Phase.CLOSED.value)
-    count = select(everything.scalar_subquery() - in_closed.scalar_subquery())
+    count = select(sum((_open_count(where) for where in ranges[1:]), _open_count(ranges[0])))
     recurring = (None if window == "overdue"
                  else both.where(*is_open, col(Deadline.rrule).is_not(None)))
     return pairs, count, recurring
+
+
+def _open_count(where: list[Any]) -> Any:
+    """How many deadlines meet `where`, those of closed dossiers left out (a scalar)."""
+    everything = select(func.count()).select_from(Deadline).where(*where)
+    per_closed = everything.where(Deadline.dossier_id == Dossier.id).scalar_subquery()
+    in_closed = select(func.coalesce(func.sum(per_closed), 0)).where(
+        Dossier.phase == Phase.CLOSED.value)
+    return everything.scalar_subquery() - in_closed.scalar_subquery()
 
 
 def when_text(deadline: Deadline) -> str:
