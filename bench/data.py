@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from tracker.db import refresh_statistics
 from tracker.models import Deadline, Dossier, Event, Programme
+from tracker.roles import default_role
 
 LINES = ("economie-arbeidsmarkt", "ruimtelijke-ontwikkeling", "public-affairs")
 RAGS = ("green", "amber", "red")
@@ -67,9 +68,13 @@ def build_large_dataset(engine: Engine, *, dossiers: int = 1000, deadlines: int 
     deadline_rows = []
     for i in range(deadlines):
         due = today + timedelta(days=rng.randrange(-due_span_days // 2, due_span_days // 2))
+        kind = rng.choice(KINDS)
         deadline_rows.append({
             "id": i + 1, "dossier_id": rng.randrange(1, dossiers + 1),
-            "title": f"{rng.choice(WORDS)} {i + 1}", "kind": rng.choice(KINDS), "due_date": due,
+            # the role of its kind, as `/deadline add` gives it: submissions are actions (a
+            # past one still open is overdue), debates and visits events
+            "title": f"{rng.choice(WORDS)} {i + 1}", "kind": kind, "role": default_role(kind),
+            "due_date": due,
             "due_time": None, "approximate": False,
             "status": "open" if due >= today or rng.random() < 0.1 else "done",
             "offsets": None, "rrule": None, "source": "", "created_by": "bench",
@@ -138,8 +143,9 @@ def build_open_deadlines(engine: Engine, *, stored: int, due: int, today: date,
         for i in range(max(dossiers, channels))]
 
     def deadline(i: int, dossier_id: int, due_date: date, offsets: str | None) -> dict[str, Any]:
+        kind = rng.choice(KINDS)
         return {"id": i + 1, "dossier_id": dossier_id, "title": f"{rng.choice(WORDS)} {i + 1}",
-                "kind": rng.choice(KINDS), "due_date": due_date, "due_time": None,
+                "kind": kind, "role": default_role(kind), "due_date": due_date, "due_time": None,
                 "approximate": False, "status": "open", "offsets": offsets, "rrule": None,
                 "source": "", "created_by": "bench", "created_at": long_ago,
                 "scheduled_at": long_ago, "updated_at": long_ago, "closed_at": None,
