@@ -313,3 +313,44 @@ def test_an_added_milestone_is_written_at_once_and_stays_in_the_session(session,
                            .order_by(Event.id)).all()
     assert moved is deadline
     assert kinds == [("deadline_added", "2023-12-20"), ("deadline_moved", "2024-01-10")]
+
+
+def test_an_edit_of_several_fields_is_one_version_and_one_update(session, now, n35):
+    """History entries wait for the session's flush: writing each at once would flush the edit
+    field by field, one version (and one UPDATE) per field."""
+    from sqlalchemy import event as sa_event
+
+    updates: list[str] = []
+    engine = session.get_bind()
+    listener = lambda *a: updates.append(a[2]) if a[2].startswith("UPDATE dossier") else None  # noqa: E731
+    sa_event.listen(engine, "before_cursor_execute", listener)
+    try:
+        ds.update_dossier(session=session, now=now, actor="U1", dossier=n35, expected_version=1,
+                          title="N35 Wijthmen–Nijverdal (A)", summary="Verdubbeling",
+                          goal="Tracébesluit in 2025")
+        session.commit()
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", listener)
+    assert n35.version == 2 and len(updates) == 1
+    assert _count(session, Event) >= 4  # created, and one entry per field
+
+
+def test_a_milestone_rolled_back_leaves_the_session(session, now, n35):
+    """A row written past the ORM's flush (insert_entity) is taken out of the session by a
+    rollback of its transaction or savepoint, as a flushed one is: its id can be handed out
+    again, and the next add must not collide with a ghost."""
+    ghost = dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="Spook",
+                            due=date(2023, 12, 20))
+    session.rollback()
+    assert ghost not in session
+    with session.begin_nested():
+        inner = dl.add_deadline(session=session, now=now, actor="U1", dossier=n35,
+                                title="Binnen", due=date(2023, 12, 21))
+        session.get_nested_transaction().rollback()
+    assert inner not in session
+    kept = dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="Blijft",
+                           due=date(2023, 12, 22))
+    session.commit()
+    titles = session.exec(select(Deadline.title).where(Deadline.dossier_id == n35.id)).all()
+    assert "Blijft" in titles and "Spook" not in titles and "Binnen" not in titles
+    assert kept in session

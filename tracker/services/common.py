@@ -56,11 +56,23 @@ def record_event(session: Session, *, now: datetime, actor: str | None, kind: Ev
                  dossier_id: int | None = None, deadline_id: int | None = None,
                  programme_id: int | None = None, before: str | None = None,
                  after: str | None = None, text: str = "") -> Event:
-    """Write one history entry."""
-    return insert_entity(session, Event(
-        at=require_aware(now), actor=actor, kind=kind.value, dossier_id=dossier_id,
-        deadline_id=deadline_id, programme_id=programme_id, before=before, after=after,
-        text=text))
+    """Write one history entry (with the session's next flush: the change it records is
+    usually still pending, and a flush per entry would count each field edited as a version)."""
+    event = new_event(now=now, actor=actor, kind=kind, dossier_id=dossier_id,
+                      deadline_id=deadline_id, programme_id=programme_id, before=before,
+                      after=after, text=text)
+    session.add(event)
+    return event
+
+
+def new_event(*, now: datetime, actor: str | None, kind: EventKind, dossier_id: int | None = None,
+              deadline_id: int | None = None, programme_id: int | None = None,
+              before: str | None = None, after: str | None = None, text: str = "") -> Event:
+    """A history entry, not yet in any session (`record_event`, or `insert_entity` when the
+    change it records is already written)."""
+    return Event(at=require_aware(now), actor=actor, kind=kind.value, dossier_id=dossier_id,
+                 deadline_id=deadline_id, programme_id=programme_id, before=before,
+                 after=after, text=text)
 
 
 def check_version(record: Any, expected: int | None, label_nl: str, label_en: str) -> None:
@@ -91,11 +103,12 @@ BEFORE_WRITE = "before_write"
 
 
 def insert_entity(session: Session, entity: T) -> T:
-    """INSERT a new `entity` (a history entry, a new milestone) with one prebuilt statement and
-    attach it to the session as if it had been loaded: it has its id and later changes to it
-    are flushed as usual. The ORM's flush of one new row costs SQLAlchemy ten times the INSERT
-    itself (bench `dispatch /deadline add`). Changes pending in the session are flushed first,
-    so writes keep their order and a lost race is still a `Conflict`; then the session's
+    """INSERT a new `entity` (a new milestone, its history entry) with one prebuilt statement
+    and make it the session's own, as a flush would have: it has its id, later changes to it
+    are flushed as usual, and a rollback of its transaction (or savepoint) takes it out of the
+    session again. The ORM's flush of one new row costs SQLAlchemy ten times the INSERT itself
+    (bench `dispatch /deadline add`). Changes pending in the session are flushed first, so
+    writes keep their order and a lost race is still a `Conflict`; then the session's
     BEFORE_WRITE hooks run, as a flush would run its listeners."""
     statement, columns = _insert_plan(type(entity))
     flush(session)
@@ -105,6 +118,10 @@ def insert_entity(session: Session, entity: T) -> T:
     entity.id = session.connection().execute(statement, values).scalar_one()  # type: ignore[attr-defined]
     make_transient_to_detached(entity)
     session.add(entity)
+    # Registered as a row this transaction inserted, as the ORM registers what its flush
+    # inserts: rolling the transaction back expunges it (its id may be handed out again).
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    transaction._new[inspect(entity)] = True  # type: ignore[union-attr]
     return entity
 
 

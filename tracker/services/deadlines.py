@@ -32,6 +32,7 @@ from tracker.services.common import (
     check_version,
     flush,
     insert_entity,
+    new_event,
     record_event,
     require_aware,
     required_text,
@@ -234,9 +235,9 @@ def add_deadline(*, session: Session, now: datetime, actor: str | None, dossier:
         offsets=None if offsets is None else ",".join(map(str, offsets)),
         rrule=_rrule(rrule, due), source=source, created_by=actor, created_at=now,
         scheduled_at=now, updated_at=now))
-    record_event(session, now=now, actor=actor, kind=EventKind.DEADLINE_ADDED,
-                 dossier_id=dossier.id, deadline_id=deadline.id, after=when_text(deadline),
-                 text=title)
+    insert_entity(session, new_event(now=now, actor=actor, kind=EventKind.DEADLINE_ADDED,
+                                     dossier_id=dossier.id, deadline_id=deadline.id,
+                                     after=when_text(deadline), text=title))
     return deadline
 
 
