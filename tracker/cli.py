@@ -213,6 +213,7 @@ def command_problem(argv: Sequence[str], commands: Sequence[str], lang: str) -> 
     command probably meant; None when the first word is a subcommand or an option (argparse's
     own help and errors stay as they are)."""
     import difflib
+    import shlex
 
     from tracker.text import safe_inline, shorten
 
@@ -227,7 +228,9 @@ def command_problem(argv: Sequence[str], commands: Sequence[str], lang: str) -> 
     shown = shorten(safe_inline(first), 40) or "…"  # as typed, but no control characters
     close = difflib.get_close_matches(first.lower(), commands, n=1, cutoff=0.6)
     if close:
-        meant = shorten(safe_inline(" ".join(["lobby", close[0], *argv[1:]])), 80)
+        # the words as the shell must get them again ('#lobby-n35', 'a; b'), control
+        # characters out
+        meant = shorten(safe_inline(shlex.join(["lobby", close[0], *argv[1:]])), 80)
         return (f"‘{shown}’ is geen opdracht van lobby. Bedoelt u {meant}?" if nl
                 else f"‘{shown}’ is not a lobby command. Did you mean {meant}?")
     return (f"‘{shown}’ is geen opdracht van lobby. Kies uit: {', '.join(commands)}." if nl

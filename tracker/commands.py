@@ -298,13 +298,21 @@ def _parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> Command:
 
 
 def _parse_deadline_list(rest: str, now: datetime, tz: ZoneInfo) -> Command:
+    """`[ref] [horizon]`: the horizon is the longest ending of up to three words that reads as
+    one ("31 dec 2027", "juni 2027", "2027", "60d"); the rest is the dossier. An ending of two
+    or three words that is a date but a wrong one ("nov 2026": past, "31 feb 2027") is refused
+    as such, not read again from its last word ("2026" → the dossier would be "nov")."""
     tokens = rest.split()
-    for size in (3, 2, 1):  # "31 dec 2027", "juni 2027", "2027", "60d"
+    for size in (3, 2, 1):
         if len(tokens) >= size:
             try:
                 until = parse_horizon(" ".join(tokens[-size:]), now=now, tz=tz)
-            except InvalidInput:
+            except Unreadable:
                 continue
+            except InvalidInput:
+                if size > 1:
+                    raise
+                continue  # "60", "2023": perhaps part of the dossier (tracker.execute says)
             return Command("deadline", "list", {"ref": " ".join(tokens[:-size]) or None,
                                                 "until": until,
                                                 "horizon": " ".join(tokens[-size:])})

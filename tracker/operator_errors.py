@@ -10,8 +10,11 @@ from tracker.cli import EXIT_REFUSED, UsageError, cli_language
 
 
 def fail(message: str, code: int) -> int:
-    """Print `message` as one line on stderr; return `code`."""
-    print(" ".join(message.split()), file=sys.stderr)
+    """Print `message` as one line on stderr, without the control, invisible and bidi
+    characters a user may have typed into what it echoes; return `code`."""
+    from tracker.text import safe_inline
+
+    print(safe_inline(message), file=sys.stderr)
     return code
 
 

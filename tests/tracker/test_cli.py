@@ -87,7 +87,8 @@ def test_lobby_works_from_any_directory(tmp_path):
     (["Dossier", "list"], "Bedoelt u lobby dossier list?"),
     (["xyz"], "‘xyz’ is geen opdracht van lobby. Kies uit: db, deadline, demo,"),
     ([], "Welke opdracht? Bijvoorbeeld ‘lobby demo’"),
-    (["dos\x1b[31mier\u202e", "show\nN35"], "‘dos[31mier’ is geen opdracht van lobby. Bedoelt u lobby dossier show N35?"),
+    # one argument "show<newline>N35" stays one (quoted), its newline a space
+    (["dos\x1b[31mier\u202e", "show\nN35"], "‘dos[31mier’ is geen opdracht van lobby. Bedoelt u lobby dossier 'show N35'?"),
     (["x" * 5000], "‘" + "x" * 39 + "…’ is geen opdracht van lobby."),
 ])
 def test_a_missing_or_misspelt_command_is_one_line_with_what_was_meant(cli_env, capsys, argv,
@@ -110,3 +111,16 @@ def test_a_misspelt_command_in_english_and_help_as_before(cli_env, capsys, monke
     with pytest.raises(SystemExit) as wrong:  # a subcommand's own arguments: argparse says so
         main(["seed", "nergens"])
     assert wrong.value.code == 2 and "invalid choice" in capsys.readouterr().err
+
+
+def test_what_the_cli_echoes_is_one_clean_line_that_a_shell_takes_back(cli_env, capsys):
+    """The suggestion is quoted as a shell needs it (a # would start a comment), and no
+    refusal echoes the bidi or control characters a user typed."""
+    code, _, err = run(capsys, "dosier", "channel", "N35", "#lobby-n35")
+    assert code == 2 and "Bedoelt u lobby dossier channel N35 '#lobby-n35'?" in err
+    code, _, err = run(capsys, "dosier", "note", "N35", "Overleg; vervolg > januari")
+    assert "lobby dossier note N35 'Overleg; vervolg > januari'?" in err
+    run(capsys, "seed", "regio-zwolle-2023")
+    code, _, err = run(capsys, "deadline", "list", "N35", "x\u202ey\x1b[2J")
+    assert code == 1 and "het dossier ‘N35’ heb ik wel gevonden" in err
+    assert "\u202e" not in err and "\x1b" not in err and err.count("\n") == 1

@@ -6,13 +6,15 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tracker.errors import InvalidInput
+from tracker.text import safe_inline, shorten
 
 from .core import Unreadable, local_today, shift
 from .tokens import Tok, drop_filler, tokenize
-from .vocab import NUMBER_WORDS, UNITS
+from .vocab import NUMBER_WORDS, UNITS, months
 from .when import parse_when
 
 DEFAULT_HORIZON_DAYS = 30
+HORIZON_EXAMPLE = "/deadline list 60d"
 YEARS = (2000, 2100)  # a bare number in this range is a year ("2027"), not a count of days
 # "de komende 60 dagen", "next 3 months", "binnen 2 weken": all just the duration.
 _LEAD_WORDS = frozenset({"komende", "next", "binnen", "within", "over", "in"})
@@ -25,18 +27,23 @@ def parse_horizon(text: str, *, now: datetime, tz: ZoneInfo) -> date:
     try:
         end = _read(text, today, now, tz)
     except Unreadable:
+        shown = shorten(safe_inline(text), 40)
         raise Unreadable(  # still "unreadable": a caller may say more (tracker.execute)
-            f"Ik begrijp de periode ‘{text.strip()[:40]}’ niet. "
+            f"Ik begrijp de periode ‘{shown}’ niet. "
             "Probeer bijvoorbeeld 60d, 60 dagen, 2 weken, 3 maanden of Q4.",
-            f"I don't understand the horizon ‘{text.strip()[:40]}’. "
+            f"I don't understand the horizon ‘{shown}’. "
             "Try for example 60d, 60 days, 2 weeks, 3 months or Q4.",
-            example="/deadline list 60d",
+            example=HORIZON_EXAMPLE,
         ) from None
+    except InvalidInput as problem:  # a date, but a wrong one: "31 feb", "9999 maanden"
+        if not (problem.example or "").startswith("/deadline list"):
+            problem.example = HORIZON_EXAMPLE  # a /deadline list, not a date for `add`
+        raise
     if end < today:
         raise InvalidInput(
             "Die periode ligt in het verleden; kies een eind na vandaag.",
             "That horizon lies in the past; choose an end after today.",
-            example="/deadline list 60d",
+            example=HORIZON_EXAMPLE,
         )
     return end
 
@@ -58,15 +65,18 @@ def _read(text: str, today: date, now: datetime, tz: ZoneInfo) -> date:
             example=f"/deadline list {n}d",
         )
     # Everything else is a date the horizon runs up to: "Q4" (its last day, this year
-    # or next when it has passed), "eind december", "31-12-2023". A month is a span here
-    # ("juni 2027": up to its last day), where a deadline would need its day.
-    try:
-        return parse_when(text, now=now, tz=tz).date
-    except InvalidInput as unread:
-        try:
-            return parse_when(f"eind {text}", now=now, tz=tz).date
-        except InvalidInput:
-            raise unread from None
+    # or next when it has passed), "eind december", "31-12-2023". A month of a year is a span
+    # here ("juni 2027": up to its last day), where a deadline would need its day; a month
+    # alone ("nov") is not, so it can still name a dossier (NOVEX).
+    if _is_month_of_year(toks):
+        text = f"eind {text}"
+    return parse_when(text, now=now, tz=tz).date
+
+
+def _is_month_of_year(toks: list[Tok]) -> bool:
+    """ "juni 2027", "jan 2101": a month's name and a four-digit year, nothing else."""
+    return (len(toks) == 2 and toks[0].kind == "word" and toks[0].text in months()
+            and toks[1].kind == "num" and len(toks[1].text) == 4)
 
 
 def _duration(toks: list[Tok]) -> tuple[int, str] | None:

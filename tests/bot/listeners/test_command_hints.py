@@ -24,6 +24,13 @@ def said(response) -> str:
     ("/deadline", "list 2022", "Die periode ligt in het verleden"),
     ("/deadline", "list 60", "Bedoel je 60 dagen? Schrijf 60d."),
     ("/deadline", "list zwolle meppel 60", "Bedoel je 60 dagen? Schrijf 60d."),
+    # A date of two or three words that is wrong is refused as such, not read again from its
+    # last word (then "nov" would be the dossier NOVEX and 2023 the horizon).
+    ("/deadline", "list nov 2022", "Die periode ligt in het verleden"),
+    ("/deadline", "list Q3 2023", "Die periode ligt in het verleden"),
+    ("/deadline", "list 31 feb 2024", "31 februari bestaat niet"),
+    ("/deadline", "list N35 31 feb 2024", "31 februari bestaat niet"),
+    ("/deadline", "list 9999 maanden", "buiten de jaren 2000–2100"),
     ("/deadline", "nieuw N35 blabla Test i", "Ik kan geen datum lezen in ‘blabla Test i’"),
     ("/dossier", "status ZWM oranje nog steeds oranje", "ZWM staat al op oranje"),
     ("/lobby", "team add @anna editor", "/lobby team add @U0123ABCD editor"),
@@ -53,6 +60,7 @@ def test_an_unknown_horizon_is_not_an_unknown_dossier(team: Session, slash) -> N
     ("list 2024", "t/m di 31 dec 2024"),
     ("list zwolle meppel juni 2024", "t/m zo 30 jun 2024 — ZWM"),
     ("list N35 31 dec 2024", "t/m di 31 dec 2024 — N35"),
+    ("list nov", "— NOVEX"),  # a month alone is no horizon: it still names a dossier
 ])
 def test_a_year_a_month_or_a_day_is_a_horizon(team: Session, slash, text: str,
                                               until: str) -> None:
