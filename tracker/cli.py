@@ -134,6 +134,10 @@ def slash_command(args: argparse.Namespace) -> int:
     from tracker.results import DeadlineExists, ModalRequested
     from tracker.services.members import CLI_ACTOR
 
+    # `lobby deadline list --help` (a note that mentions -h is a note: only up to two words)
+    if len(args.words) <= 2 and any(word in ("-h", "--help") for word in args.words):
+        print(args.area_help(), end="")
+        return 0
     settings = settings_from_env()
     now = utc_now()
     parsed = parse_command(args.slash, shell_words(args.prefix + args.words), now=now,
@@ -162,6 +166,14 @@ def slash_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grammar_examples(area: str) -> list[str]:
+    """`lobby <area> …` command lines, one per action (tracker.commands.EXAMPLES)."""
+    from tracker.commands import EXAMPLES
+    from tracker.errors import cli_example
+
+    return [cli_example(example) for (name, _), example in EXAMPLES.items() if name == area]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand, plugins included."""
     parser = argparse.ArgumentParser(
@@ -184,9 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
             ("deadline", "/deadline", [], "deadline commands, as /deadline in Slack"),
             ("programma", "/programma", [], "programme commands, as /programma in Slack"),
             ("team", "/lobby", ["team"], "team roles, as /lobby team in Slack")):
-        cmd = sub.add_parser(name, help=text)
-        cmd.add_argument("words", nargs=argparse.REMAINDER, help="e.g. show N35")
-        cmd.set_defaults(func=slash_command, slash=slash, prefix=prefix)
+        examples = _grammar_examples(name)
+        cmd = sub.add_parser(name, help=text, description=text,
+                             epilog="examples:\n" + "\n".join(f"  {e}" for e in examples),
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+        cmd.add_argument("words", nargs=argparse.REMAINDER,
+                         help=f"what follows {slash}{' team' if prefix else ''} in Slack, e.g. "
+                              + examples[0].split(" ", 2)[2])
+        cmd.set_defaults(func=slash_command, slash=slash, prefix=prefix, area_help=cmd.format_help)
 
     export = sub.add_parser("export", help="write a JSON backup, a CSV of deadlines or an ICS")
     export.add_argument("format", choices=["json", "csv", "ics"])

@@ -124,3 +124,17 @@ def test_what_the_cli_echoes_is_one_clean_line_that_a_shell_takes_back(cli_env, 
     code, _, err = run(capsys, "deadline", "list", "N35", "x\u202ey\x1b[2J")
     assert code == 1 and "het dossier ‘N35’ heb ik wel gevonden" in err
     assert "\u202e" not in err and "\x1b" not in err and err.count("\n") == 1
+
+
+def test_help_after_an_action_shows_the_area_s_grammar(cli_env, capsys):
+    """`lobby deadline list --help` is a question, not a dossier called --help; a note that
+    mentions -h is still a note."""
+    code, out, err = run(capsys, "deadline", "list", "--help")
+    assert (code, err) == (0, "")
+    assert "lobby deadline add N35 20 nov 2023 Kamerdebat MIRT" in out and "usage: lobby deadline" in out
+    with pytest.raises(SystemExit) as shown:  # right after the area: argparse's own help
+        main(["team", "-h"])
+    assert shown.value.code == 0 and "lobby team add @U0123ABCD editor" in capsys.readouterr().out
+    run(capsys, "seed", "regio-zwolle-2023")
+    code, out, _ = run(capsys, "dossier", "note", "N35", "Zie", "-h", "van", "de", "brief")
+    assert code == 0 and "Notitie toegevoegd" in out
