@@ -354,3 +354,22 @@ def test_a_milestone_rolled_back_leaves_the_session(session, now, n35):
     titles = session.exec(select(Deadline.title).where(Deadline.dossier_id == n35.id)).all()
     assert "Blijft" in titles and "Spook" not in titles and "Binnen" not in titles
     assert kept in session
+
+
+def test_a_page_stops_at_its_horizon(session, now, n35):
+    """A page reads from today on in date order (without its end, for PostgreSQL's plans) and
+    leaves out what lies past `until`: the count and the page agree, for every window."""
+    today = now.astimezone(AMS).date()
+    for days, title in ((1, "Binnen"), (5, "Grens"), (6, "Erna"), (40, "Later")):
+        dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title=title,
+                        kind="submission", due=today + timedelta(days=days))
+    dl.add_deadline(session=session, now=now, actor="U1", dossier=n35, title="Te laat",
+                    kind="submission", due=today - timedelta(days=3))
+    until = today + timedelta(days=5)
+    for kw, expected in (({}, ["Te laat", "Binnen", "Grens"]),
+                         ({"include_overdue": False}, ["Binnen", "Grens"])):
+        for limit in (1, 2, 3, 50, None):
+            page, total = dl.upcoming_page(session=session, now=now, tz=AMS, until=until,
+                                           limit=limit, **kw)
+            assert [i.deadline.title for i in page] == expected[:limit], (kw, limit)
+            assert total == len(expected), (kw, limit)

@@ -375,7 +375,8 @@ def upcoming_page(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
     params: dict[str, Any] = {"until": until, "today": today}
     if dossier is not None:
         params["dossier_id"] = dossier.id
-    items = [Upcoming.on(d, dos, today) for d, dos in _lines(read(session, pairs, params).all())]
+    items = [Upcoming.on(d, dos, today) for d, dos in _lines(read(session, pairs, params).all())
+             if d.due_date <= until]
     total = len(items)
     if limit is not None and total == limit:
         total = int(read(session, count, params).scalar_one())
@@ -418,26 +419,29 @@ def _upcoming_statements(by_dossier: bool, window: str, limit: int | None) -> tu
     if by_dossier:
         is_open.append(Deadline.dossier_id == bindparam("dossier_id"))
     single = [*is_open, col(Deadline.rrule).is_(None)]
-    coming = [*single, Deadline.due_date >= bindparam("today"),
-              Deadline.due_date <= bindparam("until")]
+    from_today = [*single, Deadline.due_date >= bindparam("today")]
+    coming = [*from_today, Deadline.due_date <= bindparam("until")]
     # Only actions become overdue: an event past its date has taken place.
     overdue = [*single, Deadline.role == MilestoneRole.ACTION.value,
-               Deadline.due_date < bindparam("today"), Deadline.due_date <= bindparam("until")]
+               Deadline.due_date < bindparam("today")]
     ranges = {"coming": [coming], "overdue": [overdue], "all": [overdue, coming]}[window]
     both = (select(*LINE_COLUMNS, *DOSSIER_LINE_COLUMNS)
             .join(Dossier, col(Dossier.id) == Deadline.dossier_id)
             .where(Dossier.phase != Phase.CLOSED.value))
     order = (Deadline.due_date, col(Deadline.due_time).nulls_first(), Deadline.id)
-    if len(ranges) == 1:
-        pairs = both.where(*ranges[0]).order_by(*order)
+    # A page reads each range in date order and stops at `limit`: "from today" without its
+    # end (upcoming_page drops what lies past `until`), so that PostgreSQL's plan for any
+    # dates (a prepared statement's) still walks the index instead of sorting the range.
+    arms = [both.where(*(from_today if where is coming and limit is not None else where))
+            .order_by(*order).limit(limit) for where in ranges]
+    if len(arms) == 1:
+        pairs = arms[0]
     else:
-        united = union_all(*(both.where(*where) for where in ranges)).subquery()
+        united = union_all(*(select(arm.subquery()) for arm in arms)).subquery()
         columns = list(united.c)
         due_date, due_time, deadline_id = (columns[LINE_COLUMNS.index(c)] for c in
                                            (Deadline.due_date, Deadline.due_time, Deadline.id))
-        pairs = select(united).order_by(due_date, due_time.nulls_first(), deadline_id)
-    if limit is not None:
-        pairs = pairs.limit(limit)
+        pairs = select(united).order_by(due_date, due_time.nulls_first(), deadline_id).limit(limit)
     count = select(sum((_open_count(where) for where in ranges[1:]), _open_count(ranges[0])))
     recurring = (None if window == "overdue"
                  else both.where(*is_open, col(Deadline.rrule).is_not(None)))
