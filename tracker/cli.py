@@ -168,8 +168,8 @@ def slash_command(args: argparse.Namespace) -> int:
 
 def _grammar_examples(area: str) -> list[str]:
     """`lobby <area> …` command lines, one per action (tracker.commands.EXAMPLES)."""
-    from tracker.commands import EXAMPLES
     from tracker.errors import cli_example
+    from tracker.examples import EXAMPLES
 
     return [cli_example(example) for (name, _), example in EXAMPLES.items() if name == area]
 
@@ -272,9 +272,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tracker.operator_errors import check_output_paths, fail, file_problem, unexpected
 
     words = list(sys.argv[1:] if argv is None else argv)
-    problem = command_problem(words, parser.get_default("commands"), cli_language())
-    if problem is not None:
-        return fail(problem, EXIT_USAGE)
+    commands = parser.get_default("commands")
+    if not words or (words[0] not in commands and not words[0].startswith("-")):
+        # the language only now: reading it imports the settings (0.2 s of `lobby --help`)
+        return fail(command_problem(words, commands, cli_language()) or "", EXIT_USAGE)
     args = parser.parse_args(words)  # wrong usage of a subcommand: argparse says so, exit 2
     from sqlalchemy.exc import SQLAlchemyError
 
