@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, union_all
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from tracker.dates.core import checked_date
@@ -375,7 +375,12 @@ def upcoming_page(*, session: Session, now: datetime, tz: ZoneInfo, until: date,
     params: dict[str, Any] = {"until": until, "today": today}
     if dossier is not None:
         params["dossier_id"] = dossier.id
-    items = [Upcoming.on(d, dos, today) for d, dos in _lines(read(session, pairs, params).all())
+    rows: list[Any] = []
+    for part in pairs:  # overdue actions, then what is coming: each part's dates precede the next's
+        if limit is not None and len(rows) >= limit:
+            break  # the page is full: a later part would come after it
+        rows += read(session, part, params).all()
+    items = [Upcoming.on(d, dos, today) for d, dos in _lines(rows[:limit])
              if d.due_date <= until]
     total = len(items)
     if limit is not None and total == limit:
@@ -409,7 +414,7 @@ def _upcoming_statements(by_dossier: bool, window: str, limit: int | None) -> tu
     `until`: the (status, due_date, rrule, dossier_id) index) and the overdue actions (open
     actions before today: the (status, role, due_date, …) index, so the events of the past,
     which have taken place, are never read). The pairs: dated deadlines and their dossiers (as
-    lines), in date order, up to `limit` (two ranges: a UNION ALL, sorted). The count: all that
+    lines), one statement a range, in date order, up to `limit`. The count: all that
     qualify, counted in the index, minus those of closed dossiers (few: counted per closed
     dossier by the (dossier_id, status, rrule, due_date) index), in one statement. The
     recurring ones (None when only overdue ones are asked): no date condition, the (status,
@@ -431,17 +436,11 @@ def _upcoming_statements(by_dossier: bool, window: str, limit: int | None) -> tu
     order = (Deadline.due_date, col(Deadline.due_time).nulls_first(), Deadline.id)
     # A page reads each range in date order and stops at `limit`: "from today" without its
     # end (upcoming_page drops what lies past `until`), so that PostgreSQL's plan for any
-    # dates (a prepared statement's) still walks the index instead of sorting the range.
-    arms = [both.where(*(from_today if where is coming and limit is not None else where))
-            .order_by(*order).limit(limit) for where in ranges]
-    if len(arms) == 1:
-        pairs = arms[0]
-    else:
-        united = union_all(*(select(arm.subquery()) for arm in arms)).subquery()
-        columns = list(united.c)
-        due_date, due_time, deadline_id = (columns[LINE_COLUMNS.index(c)] for c in
-                                           (Deadline.due_date, Deadline.due_time, Deadline.id))
-        pairs = select(united).order_by(due_date, due_time.nulls_first(), deadline_id).limit(limit)
+    # dates (a prepared statement's) still walks the index instead of sorting the range. The
+    # overdue actions all come before what is coming: the page reads the second range only
+    # when the first leaves room.
+    pairs = [both.where(*(from_today if where is coming and limit is not None else where))
+             .order_by(*order).limit(limit) for where in ranges]
     count = select(sum((_open_count(where) for where in ranges[1:]), _open_count(ranges[0])))
     recurring = (None if window == "overdue"
                  else both.where(*is_open, col(Deadline.rrule).is_not(None)))
