@@ -125,6 +125,10 @@ def shell_words(words: Sequence[str]) -> str:
 
 def slash_command(args: argparse.Namespace) -> int:
     """`lobby dossier|deadline|programma|team …`: the Slack grammar, answered as text."""
+    # `lobby deadline list --help` (a note that mentions -h is a note: only up to two words)
+    if len(args.words) <= 2 and any(word in ("-h", "--help") for word in args.words):
+        print(args.area_help(), end="")
+        return 0
     from tracker.app import utc_now
     from tracker.commands import EXAMPLES, parse_command
     from tracker.db import session_scope
@@ -134,10 +138,6 @@ def slash_command(args: argparse.Namespace) -> int:
     from tracker.results import DeadlineExists, ModalRequested
     from tracker.services.members import CLI_ACTOR
 
-    # `lobby deadline list --help` (a note that mentions -h is a note: only up to two words)
-    if len(args.words) <= 2 and any(word in ("-h", "--help") for word in args.words):
-        print(args.area_help(), end="")
-        return 0
     settings = settings_from_env()
     now = utc_now()
     parsed = parse_command(args.slash, shell_words(args.prefix + args.words), now=now,
@@ -277,8 +277,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the language only now: reading it imports the settings (0.2 s of `lobby --help`)
         return fail(command_problem(words, commands, cli_language()) or "", EXIT_USAGE)
     args = parser.parse_args(words)  # wrong usage of a subcommand: argparse says so, exit 2
-    from sqlalchemy.exc import SQLAlchemyError
-
     from tracker.errors import DatabaseUnavailable, LobbyError
 
     try:
@@ -290,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(exc.message(cli_language()), EXIT_DATABASE)
     except LobbyError as exc:
         return fail(exc.message(cli_language(), surface="cli"), EXIT_REFUSED)
-    except SQLAlchemyError as exc:  # the database went away while the command ran
+    except _sqlalchemy_error() as exc:  # the database went away while the command ran
         from tracker.app import unreachable
 
         return fail(unreachable(_database_url(), exc).message(cli_language()), EXIT_DATABASE)
@@ -307,6 +305,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(file_problem(exc), EXIT_USAGE)
     except Exception as exc:
         return unexpected(exc)
+
+
+def _sqlalchemy_error() -> type[Exception]:
+    """SQLAlchemy's base error, imported only when an error is being matched: importing
+    SQLAlchemy takes a quarter of a second that `lobby deadline list --help` does not need."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return SQLAlchemyError
 
 
 def cli_language() -> str:

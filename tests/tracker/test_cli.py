@@ -138,3 +138,45 @@ def test_help_after_an_action_shows_the_area_s_grammar(cli_env, capsys):
     run(capsys, "seed", "regio-zwolle-2023")
     code, out, _ = run(capsys, "dossier", "note", "N35", "Zie", "-h", "van", "de", "brief")
     assert code == 0 and "Notitie toegevoegd" in out
+
+
+@pytest.mark.parametrize(("argv", "allowed"), [
+    (["--help"], ()),
+    (["deadline", "--help"], ()),
+    (["deadline", "list", "--help"], ()),
+    (["dosier", "list"], ("pydantic_settings",)),  # its language: LOBBY_LANGUAGE or the .env
+])
+def test_help_and_a_misspelt_command_stay_quick_to_start(tmp_path, argv, allowed):
+    """`lobby --help` and a misspelt command need no database layer, and help no settings:
+    importing SQLAlchemy, SQLModel and pydantic-settings took `lobby --help` from 0.17 to
+    0.98 s (bench `--only startup`). A fresh interpreter reports what they loaded."""
+    probe = ("import sys, contextlib, io\n"
+             "from tracker.cli import main\n"
+             "with contextlib.redirect_stdout(io.StringIO()), "
+             "contextlib.redirect_stderr(io.StringIO()), contextlib.suppress(SystemExit):\n"
+             f"    main({argv!r})\n"
+             "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic_settings') "
+             "if m in sys.modules))\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOBBY_")}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=tmp_path, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    loaded = eval(done.stdout.strip())  # a list of names printed by the probe
+    assert set(loaded) <= set(allowed), loaded
+
+
+def test_a_database_lost_during_a_command_is_exit_3(cli_env, capsys, monkeypatch):
+    """SQLAlchemy's error is matched without importing SQLAlchemy up front (`_sqlalchemy_error`):
+    the database going away while a command runs is still one line and exit 3."""
+    from sqlalchemy.exc import OperationalError
+
+    import tracker.execute
+
+    def gone(*_args, **_kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    run(capsys, "seed", "regio-zwolle-2023")
+    monkeypatch.setattr(tracker.execute, "execute", gone)
+    code, out, err = run(capsys, "dossier", "list")
+    assert code == 3 and out == "" and err.count("\n") == 1
+    assert "Traceback" not in err and "SELECT" not in err
