@@ -167,7 +167,7 @@ def slash_command(args: argparse.Namespace) -> int:
 
 
 def _grammar_examples(area: str) -> list[str]:
-    """`lobby <area> …` command lines, one per action (tracker.commands.EXAMPLES)."""
+    """`lobby <area> …` command lines, one per action (tracker.examples)."""
     from tracker.errors import cli_example
     from tracker.examples import EXAMPLES
 
@@ -225,18 +225,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def command_problem(argv: Sequence[str], commands: Sequence[str], lang: str) -> str | None:
-    """One line for a missing or unknown subcommand (`lobby`, `lobby dosier show N35`), with the
-    command probably meant; None when the first word is a subcommand or an option (argparse's
+def is_command_problem(argv: Sequence[str], commands: Sequence[str]) -> bool:
+    """No subcommand, or a first word that is neither a subcommand nor an option (argparse's
     own help and errors stay as they are)."""
+    return not argv or (argv[0] not in commands and not argv[0].startswith("-"))
+
+
+def command_problem(argv: Sequence[str], commands: Sequence[str], lang: str) -> str:
+    """One line for a missing or unknown subcommand (`lobby`, `lobby dosier show N35`, see
+    `is_command_problem`), with the command probably meant."""
     import difflib
     import shlex
 
     from tracker.text import safe_inline, shorten
 
     first = next(iter(argv), None)
-    if first is not None and (first in commands or first.startswith("-")):
-        return None
     nl = lang == "nl"
     if first is None:
         return ("Welke opdracht? Bijvoorbeeld ‘lobby demo’ of ‘lobby dossier list’; alle "
@@ -273,9 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     words = list(sys.argv[1:] if argv is None else argv)
     commands = parser.get_default("commands")
-    if not words or (words[0] not in commands and not words[0].startswith("-")):
+    if is_command_problem(words, commands):
         # the language only now: reading it imports the settings (0.2 s of `lobby --help`)
-        return fail(command_problem(words, commands, cli_language()) or "", EXIT_USAGE)
+        return fail(command_problem(words, commands, cli_language()), EXIT_USAGE)
     args = parser.parse_args(words)  # wrong usage of a subcommand: argparse says so, exit 2
     from tracker.errors import DatabaseUnavailable, LobbyError
 
