@@ -233,6 +233,15 @@ def _whole_quote(text: str) -> str:
     return quoted.group(1).strip() if quoted else text.strip()
 
 
+def _add_when(text: str, now: datetime, tz: ZoneInfo) -> Any:
+    """The date of `/deadline add` given as a whole; a refusal's example is an add command."""
+    try:
+        return parse_when(text, now=now, tz=tz)
+    except InvalidInput as exc:
+        exc.example = EXAMPLES[("deadline", "add")]
+        raise
+
+
 def _unquote(text: str) -> str:
     return text.strip().strip('"“”').strip()
 
@@ -317,14 +326,15 @@ def _parse_deadline_add_words(rest: str, now: datetime, tz: ZoneInfo) -> Command
         raise _fail("deadline", "add", "Geef het dossier, de datum en de titel.",
                     "Give the dossier, the date and the title.")
     if "|" in after:
+        # `"op z'n vroegst eind 2024" | Akkoord`: the shell's quotes (shell_words) come off too
         when_text, _, title = after.partition("|")
-        when = parse_when(when_text.strip(), now=now, tz=tz)
-        title = title.strip()
+        when = _add_when(_unquote(when_text), now, tz)
+        title = _whole_quote(title)
     elif _QUOTED_WHEN.match(after):
         # `"20 nov 2027" "Kamerdebat MIRT"` (the shell's quotes, or typed): the quoted part is
         # the date, all of it, and the title loses its quotes.
         when_text, title = _ref_and_rest(after)
-        when = parse_when(when_text, now=now, tz=tz)
+        when = _add_when(when_text, now, tz)
         title = _whole_quote(title)
     else:
         tokens = after.split()

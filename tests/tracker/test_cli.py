@@ -180,3 +180,14 @@ def test_a_database_lost_during_a_command_is_exit_3(cli_env, capsys, monkeypatch
     code, out, err = run(capsys, "dossier", "list")
     assert code == 3 and out == "" and err.count("\n") == 1
     assert "Traceback" not in err and "SELECT" not in err
+
+
+def test_the_readme_s_quoted_date_with_a_bar(cli_env, capsys):
+    """README: `lobby deadline add N35 "op z'n vroegst eind 2024" "|" Akkoord TEN-T` — the
+    shell's quotes around the date come off; an agreement is somebody's decision (an event)."""
+    run(capsys, "seed", "regio-zwolle-2023")
+    code, out, err = run(capsys, "deadline", "add", "N35", "op z'n vroegst eind 2024", "|",
+                         "Akkoord", "TEN-T", "--toch")
+    assert code == 0 and "toegevoegd" in out and err == "", err
+    code, _, err = run(capsys, "deadline", "add", "N35", "31 februari 2027", "|", "Debat")
+    assert code == 1 and "Voorbeeld: lobby deadline add N35" in err

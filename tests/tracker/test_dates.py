@@ -346,7 +346,7 @@ def test_parse_horizon_gives_the_inclusive_last_day(text, expected):
 @pytest.mark.parametrize(
     ("text", "nl"),
     [
-        ("60", "Bedoel je 60 dagen? Schrijf 60d."),
+        ("60", "Bedoelt u 60 dagen? Schrijf 60d."),
         ("2022", "in het verleden"),
         ("31 februari 2024", "31 februari"),
         ("Q4 2022", "in het verleden"),

@@ -61,22 +61,21 @@ def _read(text: str, today: date, now: datetime, tz: ZoneInfo) -> date:
             return date(toks[0].value, 12, 31)  # "2027": up to the end of that year
         n = toks[0].text
         raise InvalidInput(
-            f"Bedoel je {n} dagen? Schrijf {n}d.", f"Do you mean {n} days? Write {n}d.",
+            f"Bedoelt u {n} dagen? Schrijf {n}d.", f"Do you mean {n} days? Write {n}d.",
             example=f"/deadline list {n}d",
         )
     # Everything else is a date the horizon runs up to: "Q4" (its last day, this year
-    # or next when it has passed), "eind december", "31-12-2023". A month of a year is a span
-    # here ("juni 2027": up to its last day), where a deadline would need its day; a month
-    # alone ("nov") is not, so it can still name a dossier (NOVEX).
-    if _is_month_of_year(toks):
+    # or next when it has passed), "eind december", "31-12-2023". A month is a span here
+    # ("juni", "juni 2027": up to its last day), where a deadline would need its day.
+    if _is_month(toks):
         text = f"eind {text}"
     return parse_when(text, now=now, tz=tz).date
 
 
-def _is_month_of_year(toks: list[Tok]) -> bool:
-    """ "juni 2027", "jan 2101": a month's name and a four-digit year, nothing else."""
-    return (len(toks) == 2 and toks[0].kind == "word" and toks[0].text in months()
-            and toks[1].kind == "num" and len(toks[1].text) == 4)
+def _is_month(toks: list[Tok]) -> bool:
+    """ "juni", "nov", "juni 2027": a month's name, perhaps with a four-digit year."""
+    return (0 < len(toks) <= 2 and toks[0].kind == "word" and toks[0].text in months()
+            and (len(toks) == 1 or (toks[1].kind == "num" and len(toks[1].text) == 4)))
 
 
 def _duration(toks: list[Tok]) -> tuple[int, str] | None:

@@ -60,6 +60,7 @@ KIND_HINTS: tuple[tuple[str, DeadlineKind], ...] = (
     ("indiening", DeadlineKind.SUBMISSION), ("aanvraag", DeadlineKind.SUBMISSION),
     ("inzending", DeadlineKind.SUBMISSION), ("submission", DeadlineKind.SUBMISSION),
     ("zienswijze", DeadlineKind.SUBMISSION), ("besluit", DeadlineKind.DECISION),
+    ("akkoord", DeadlineKind.DECISION), ("agreement", DeadlineKind.DECISION),
     ("decision", DeadlineKind.DECISION), ("overleg", DeadlineKind.MEETING),
     ("bo", DeadlineKind.MEETING), ("meeting", DeadlineKind.MEETING),
     ("vergadering", DeadlineKind.MEETING),

@@ -22,8 +22,8 @@ def said(response) -> str:
     ("/deadline", "list N35 bananen", "Ik kan ‘bananen’ niet als periode lezen"),
     ("/deadline", "list N35 2022", "Die periode ligt in het verleden"),
     ("/deadline", "list 2022", "Die periode ligt in het verleden"),
-    ("/deadline", "list 60", "Bedoel je 60 dagen? Schrijf 60d."),
-    ("/deadline", "list zwolle meppel 60", "Bedoel je 60 dagen? Schrijf 60d."),
+    ("/deadline", "list 60", "Bedoelt u 60 dagen? Schrijf 60d."),
+    ("/deadline", "list zwolle meppel 60", "Bedoelt u 60 dagen? Schrijf 60d."),
     # A date of two or three words that is wrong is refused as such, not read again from its
     # last word (then "nov" would be the dossier NOVEX and 2023 the horizon).
     ("/deadline", "list nov 2022", "Die periode ligt in het verleden"),
@@ -60,7 +60,9 @@ def test_an_unknown_horizon_is_not_an_unknown_dossier(team: Session, slash) -> N
     ("list 2024", "t/m di 31 dec 2024"),
     ("list zwolle meppel juni 2024", "t/m zo 30 jun 2024 — ZWM"),
     ("list N35 31 dec 2024", "t/m di 31 dec 2024 — N35"),
-    ("list nov", "— NOVEX"),  # a month alone is no horizon: it still names a dossier
+    ("list nov", "t/m do 30 nov 2023"),  # a month alone: the next one (novex: the dossier)
+    ("list juni", "t/m zo 30 jun 2024"),
+    ("list novex", "— NOVEX"),
 ])
 def test_a_year_a_month_or_a_day_is_a_horizon(team: Session, slash, text: str,
                                               until: str) -> None:
